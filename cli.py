@@ -1,0 +1,170 @@
+"""The ``search`` command: a thin typer layer over the :mod:`search` library.
+
+Every command takes ``--index DIR`` (else ``$SEARCH_INDEX``, else a per-user data
+folder). Errors are one line on stderr and an exit code (see README: Exit codes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import warnings
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Search Arabic news articles: index files, then query them with Arabic-aware matching.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+index_app = typer.Typer(help="Build and inspect the index.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+IndexOption = Annotated[
+    Optional[Path],
+    typer.Option("--index", help="Index folder (default: $SEARCH_INDEX, else a per-user data folder).", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def _terminal():
+    from search.terminal import Terminal
+
+    return Terminal()
+
+
+def _index(location: Path | None):
+    from search import SearchIndex
+
+    return SearchIndex(location)
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        from search import QueryError
+
+        raise QueryError(f"{option} wants a date as YYYY-MM-DD, not {value!r}") from None
+
+
+@index_app.command("add")
+def index_add(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .jsonl, .jsonl.gz).", show_default=False)],
+    source: Annotated[Optional[str], typer.Option(help="Source name for every document added.")] = None,
+    index: IndexOption = None,
+) -> None:
+    """Add files and folders to the index; unchanged files are skipped, changed ones replaced."""
+    term = _terminal()
+    report = _index(index).add(paths, source=source, progress=term.progress())
+    term.report(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@index_app.command("rebuild")
+def index_rebuild(index: IndexOption = None) -> None:
+    """Re-read every source added so far into a fresh index; queries use the old one until it is done."""
+    term = _terminal()
+    report = _index(index).rebuild(progress=term.progress())
+    term.report(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@index_app.command("stats")
+def index_stats(index: IndexOption = None, json: JsonOption = False) -> None:
+    """Documents, sources, date range and size on disk."""
+    term = _terminal()
+    stats = _index(index).stats()
+    term.json(stats.to_json()) if json else term.stats(stats)
+
+
+@app.command("query")
+def query(
+    text: Annotated[str, typer.Argument(help='Words, "quoted phrases" and -exclusions.', show_default=False)],
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many hits to show.")] = 10,
+    source: Annotated[Optional[str], typer.Option(help="Only documents from this source.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only documents dated on or after YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only documents dated on or before YYYY-MM-DD.")] = None,
+    sort: Annotated[str, typer.Option(help="relevance or date (newest first).")] = "relevance",
+    index: IndexOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Search the index and show ranked hits with highlighted snippets."""
+    term = _terminal()
+    results = _index(index).query(
+        text, limit=limit, source=source, since=_date(since, "--since"), until=_date(until, "--until"), sort=sort
+    )
+    term.json(results.to_json()) if json else term.results(results)
+
+
+@app.command("show")
+def show(
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="A document id, as printed by `search query`.")],
+    index: IndexOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Print one whole stored document."""
+    from search import SearchError
+
+    term = _terminal()
+    doc = _index(index).get(doc_id)
+    if doc is None:
+        raise SearchError(f"no document with id {doc_id!r}: `search query` prints ids")
+    term.json(doc.to_json()) if json else term.document(doc)
+
+
+@app.command("analyze")
+def analyze(
+    text: Annotated[str, typer.Argument(help="Any text.", show_default=False)],
+    json: JsonOption = False,
+) -> None:
+    """Show the tokens the index makes of TEXT, with offsets into TEXT."""
+    from dataclasses import asdict
+
+    from search import analyze as run_analyze
+
+    term = _terminal()
+    tokens = run_analyze(text)
+    if json:
+        term.json([asdict(t) for t in tokens])
+    else:
+        for t in tokens:
+            term.line(f"{t.start:>5} {t.end:>5}  {text[t.start:t.end]}  →  {t.text}")
+
+
+def main() -> None:
+    """Console-script entry: run the app, turning known errors into one line and an exit code."""
+    warnings.simplefilter("ignore")
+    from index.errors import SearchError
+
+    try:
+        app(standalone_mode=False)
+    except SearchError as exc:
+        _terminal().error(str(exc))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _terminal().error("interrupted; the index keeps its last completed state")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors and the unexpected
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        _terminal().error(f"unexpected {type(exc).__name__}: {exc} (please report this)")
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""Errors the user can act on. Each message is one line that says what to do."""
+
+
+class SearchError(Exception):
+    """Base class: ``str(error)`` is shown to the user as is; ``exit_code`` is the CLI's."""
+
+    exit_code = 1
+
+
+class IndexMissing(SearchError):
+    """No index at the location asked for."""
+
+
+class IndexUnreadable(SearchError):
+    """The index is damaged or was written by another schema version."""
+
+
+class IndexBusy(SearchError):
+    """Another process is writing the index and did not finish in time."""
+
+
+class QueryError(SearchError):
+    """The query or one of its options cannot be used."""
+
+    exit_code = 2

@@ -1,0 +1,56 @@
+"""Letter-level normalization of Arabic text, one character in, at most one out.
+
+Every change is a deletion or a one-to-one substitution, so a normalized token can
+always be traced back to the original characters (offsets are kept by the tokenizer,
+which never sees the normalized text). What happens to each letter:
+
+========================  ==============================  ===========================
+input                     output                          why
+========================  ==============================  ===========================
+harakat U+064B–U+065F,    (deleted)                       queries typed with or
+superscript alef U+0670                                   without vowels must meet
+tatweel U+0640            (deleted)                       typographic stretching only
+أ إ آ ٱ                   ا                               hamza on alef is written
+                                                          inconsistently in news text
+ى (alef maksura)          ي                               ى/ي are swapped in the wild
+ة (taa marbuta)           ه                               الرقة / الرقه must meet
+ک ی (Persian kaf, yeh)    ك ي                             keyboard layouts
+٠–٩ and ۰–۹               0–9                             digits compare as digits
+Latin letters             lower case                      ISIS / isis
+========================  ==============================  ===========================
+
+ؤ and ئ are kept: folding them loses distinctions (مسؤول/مسئول are rare variants,
+while ء-forms carry meaning). The harakat and tatweel sets come from pyarabic.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pyarabic import araby
+
+_DELETE = {ord(c): None for c in araby.TASHKEEL}
+_DELETE.update({cp: None for cp in range(0x064B, 0x0660)})
+_DELETE[0x0670] = None  # superscript (dagger) alef
+_DELETE[ord(araby.TATWEEL)] = None
+
+_FOLD = {
+    ord("أ"): "ا",
+    ord("إ"): "ا",
+    ord("آ"): "ا",
+    ord("ٱ"): "ا",
+    ord("ى"): "ي",
+    ord("ة"): "ه",
+    ord("ک"): "ك",
+    ord("ی"): "ي",
+}
+_FOLD.update({0x0660 + d: str(d) for d in range(10)})  # Arabic-Indic digits
+_FOLD.update({0x06F0 + d: str(d) for d in range(10)})  # Extended (Persian) digits
+
+_TABLE = {**_DELETE, **_FOLD}
+
+
+@lru_cache(maxsize=200_000)
+def normalize(word: str) -> str:
+    """Return ``word`` with harakat and tatweel removed and letters folded (see module doc)."""
+    return word.translate(_TABLE).lower()

@@ -1,0 +1,75 @@
+"""Light stemming with tashaphyne, configured so inflected forms of a word meet.
+
+tashaphyne's default affix lists are built for morphological analysis, not retrieval:
+they strip verb prefixes such as ``ان`` and ``م``, so ``انسحاب`` → ``نسحاب`` while
+``الانسحاب`` → ``انسحاب``. For search we strip only what attaches to words in news
+prose, in two steps:
+
+1. A one-letter proclitic (و ف ب ل ك) is removed only before a word that starts
+   with alef (hamza-words, the derived masdars انسحاب/استخدام/اتفاق, a second ال)
+   and has :data:`MIN_REST` letters or more. Any looser rule wrecks words whose first
+   radical is one of these letters: كتاب → تاب, لبنان → بنان, فلسطين → لسط,
+   وزارة → زار, كاتب → اتب. The price: ``وقالت`` and ``قالت`` stay apart.
+2. tashaphyne segments the rest with the article combinations in :data:`PREFIXES` and
+   the endings in :data:`SUFFIXES`; among its candidate segmentations the winner strips
+   the longest prefix, then the longest suffix, keeping at least :data:`MIN_STEM` letters.
+
+Words arrive already normalized (:mod:`index.normalize`): ة is ه and hamza-alef is ا,
+so the affix lists are written in normalized letters.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from tashaphyne.stemming import ArabicLightStemmer
+
+MIN_STEM = 3
+MIN_REST = 5
+PROCLITICS = "وفبلك"
+
+#: The article, alone or after a conjunction or preposition.
+PREFIXES = (
+    "",  # tashaphyne only proposes "no prefix" when the empty affix is listed
+    "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "وكال", "فبال",
+)
+
+#: Plural, dual, feminine, nisba and attached-pronoun endings (normalized).
+SUFFIXES = (
+    "",
+    "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "نا", "ي",
+    "ات", "ان", "ون", "ين", "يه", "يون", "يين", "يات", "يتين", "يتان",
+    "اته", "اتها", "اتهم", "اتنا", "تها", "ته", "تهم", "تين", "تان",
+)
+
+
+def _configured_stemmer() -> ArabicLightStemmer:
+    stemmer = ArabicLightStemmer()
+    stemmer.set_prefix_list(PREFIXES)
+    stemmer.set_suffix_list(SUFFIXES)
+    return stemmer
+
+
+_STEMMER = _configured_stemmer()
+
+
+def _strip_proclitic(word: str) -> str:
+    if word[0] in PROCLITICS and word[1] == "ا" and len(word) > MIN_REST:
+        return word[1:]
+    return word
+
+
+@lru_cache(maxsize=500_000)
+def stem(word: str) -> str:
+    """Return the light stem of a normalized word (memoized: news repeats its words).
+
+    Words that do not start with an Arabic letter (numbers, Latin) are returned unchanged.
+    """
+    if len(word) <= MIN_STEM or not ("\u0621" <= word[0] <= "\u064a"):
+        return word
+    word = _strip_proclitic(word)
+    best_left, best_right = 0, len(word)
+    for left, right in _STEMMER.segment(word):
+        if right - left >= MIN_STEM and (left, -right) > (best_left, -best_right):
+            best_left, best_right = left, right
+    return word[best_left:best_right]

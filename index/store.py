@@ -1,0 +1,162 @@
+"""Where an index lives on disk, and how it is swapped and locked.
+
+Layout of an index folder::
+
+    INDEX/
+      CURRENT            name of the live generation, replaced atomically
+      write.lock         flock()ed by the one process that writes
+      gen-000001/        a Whoosh index + manifest.json (sources, file fingerprints)
+
+Readers read ``CURRENT`` and open that generation. ``index add`` writes into the live
+generation (a Whoosh commit is atomic: the new table of contents is written last);
+``index rebuild`` fills a new generation and swaps ``CURRENT`` only when it is
+complete, so the old index answers queries until then and survives a crash.
+The write lock is an ``flock``: the kernel releases it when its process dies, so a
+killed writer never leaves a lock that blocks the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.errors import IndexBusy, IndexMissing, IndexUnreadable
+from index.schema import SCHEMA_VERSION, build_schema
+
+ENV_VAR = "SEARCH_INDEX"
+APP_NAME = "arabic-news-search"
+MANIFEST = "manifest.json"
+
+
+def default_location() -> Path:
+    """``$SEARCH_INDEX`` if set, else ``index`` in the per-user data directory."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME) / "index"
+
+
+def empty_manifest() -> dict:
+    return {"schema_version": SCHEMA_VERSION, "roots": [], "files": {}}
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+class Store:
+    """One index folder: its live generation, manifest and write lock."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root).expanduser()
+
+    # -- reading -------------------------------------------------------------
+
+    def live_generation(self) -> Path | None:
+        try:
+            name = (self.root / "CURRENT").read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return self.root / name if name else None
+
+    def exists(self) -> bool:
+        return self.live_generation() is not None
+
+    def open_index(self):
+        """Open the live Whoosh index for reading, or raise a one-line, actionable error."""
+        from whoosh import index as whoosh_index
+
+        gen = self.live_generation()
+        if gen is None:
+            raise IndexMissing(
+                f"no index at {self.root}: create one with `search index add PATH`"
+            )
+        manifest = self.read_manifest(gen)
+        if manifest.get("schema_version") != SCHEMA_VERSION:
+            raise IndexUnreadable(
+                f"the index at {self.root} was written by another version: "
+                "run `search index rebuild`"
+            )
+        try:
+            return whoosh_index.open_dir(str(gen))
+        except Exception as exc:  # Whoosh raises many kinds for a damaged folder
+            raise IndexUnreadable(
+                f"the index at {self.root} is damaged ({type(exc).__name__}): "
+                "run `search index rebuild`"
+            ) from exc
+
+    def read_manifest(self, gen: Path | None = None) -> dict:
+        gen = gen or self.live_generation()
+        if gen is None:
+            return empty_manifest()
+        try:
+            return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return empty_manifest()
+        except (OSError, ValueError):
+            return {"schema_version": None, "roots": [], "files": {}}
+
+    # -- writing -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write_lock(self, wait: float = 600.0, on_wait=None) -> Iterator[None]:
+        """Hold the folder's write lock; wait up to ``wait`` seconds for another writer."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "write.lock", "a+") as handle:
+            deadline = time.monotonic() + wait
+            told = False
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy(
+                            f"another process is writing the index at {self.root}: "
+                            "try again when it has finished"
+                        ) from None
+                    if on_wait and not told:
+                        on_wait()
+                        told = True
+                    time.sleep(0.2)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def new_generation(self):
+        """Create an empty Whoosh index in a fresh generation folder (lock held)."""
+        from whoosh import index as whoosh_index
+
+        numbers = [int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()]
+        gen = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
+        gen.mkdir(parents=True)
+        return gen, whoosh_index.create_in(str(gen), build_schema())
+
+    def save_manifest(self, gen: Path, manifest: dict) -> None:
+        manifest["schema_version"] = SCHEMA_VERSION
+        _write_atomically(gen / MANIFEST, json.dumps(manifest, ensure_ascii=False))
+
+    def publish(self, gen: Path) -> None:
+        """Make ``gen`` the live generation atomically, then delete the others."""
+        _write_atomically(self.root / "CURRENT", gen.name + "\n")
+        self.remove_stale_generations()
+
+    def remove_stale_generations(self) -> None:
+        """Delete generation folders that are not live (left by a rebuild that was killed)."""
+        live = self.live_generation()
+        for gen in self.root.glob("gen-*"):
+            if gen != live:
+                shutil.rmtree(gen, ignore_errors=True)

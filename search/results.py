@@ -1,0 +1,87 @@
+"""Typed results handed to library users, the CLI and JSON output."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass
+class Token:
+    """One analyzed token: the indexed ``text`` and where it stands in the original."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Hit:
+    """One matching document. ``snippet`` is HTML-escaped text with ``<mark>`` around matches."""
+
+    id: str
+    title: str
+    source: str | None
+    date: dt.date | None
+    score: float
+    snippet: str
+    path: str | None = None
+    url: str | None = None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["date"] = _iso(self.date)
+        data["score"] = round(self.score, 4)
+        return data
+
+
+@dataclass
+class Results:
+    """A page of hits; ``total`` counts every matching document, not only this page."""
+
+    query: str
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits]}
+
+
+@dataclass
+class Document:
+    """A whole stored document, as ``search show`` prints it."""
+
+    id: str
+    title: str
+    body: str
+    source: str | None = None
+    date: dt.date | None = None
+    path: str | None = None
+    url: str | None = None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["date"] = _iso(self.date)
+        return data
+
+
+@dataclass
+class Stats:
+    """What an index holds."""
+
+    location: str
+    documents: int
+    sources: dict[str, int]
+    first_date: dt.date | None
+    last_date: dt.date | None
+    size_bytes: int
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["first_date"] = _iso(self.first_date)
+        data["last_date"] = _iso(self.last_date)
+        return data

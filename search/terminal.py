@@ -1,0 +1,149 @@
+"""All terminal input and output of the CLI, behind one object tests can fake.
+
+:class:`Terminal` owns stdout and stderr (through rich consoles), knows whether
+colour and progress bars make sense, and renders hits, documents and problems. The
+CLI never prints directly, so a test can pass ``Terminal(stdout=StringIO(), ...)``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import IO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from index.documents import ReadProblem
+from index.writing import AddReport
+from index.writing import Progress as ProgressReport
+from search.results import Document, Results, Stats
+
+
+class Terminal:
+    """Where the CLI writes: results to stdout, progress and problems to stderr."""
+
+    def __init__(self, stdout: IO[str] | None = None, stderr: IO[str] | None = None, color: bool | None = None):
+        out = stdout or sys.stdout
+        err = stderr or sys.stderr
+        interactive = out.isatty() if color is None else color
+        self.out = Console(file=out, highlight=False, no_color=not interactive, soft_wrap=True)
+        self.err = Console(file=err, highlight=False, no_color=not err.isatty(), soft_wrap=True)
+
+    # -- plain output --------------------------------------------------------
+
+    def json(self, data: object) -> None:
+        self.out.file.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+    def line(self, text: str) -> None:
+        self.out.print(text, markup=False)
+
+    def error(self, message: str) -> None:
+        self.err.print(Text("error: ", style="bold red") + Text(message))
+
+    def warn(self, message: str) -> None:
+        self.err.print(Text("warning: ", style="yellow") + Text(message))
+
+    # -- rendering -----------------------------------------------------------
+
+    def results(self, results: Results) -> None:
+        if not results.hits:
+            self.out.print(f"No results for {results.query!r}.", markup=False)
+            return
+        for rank, hit in enumerate(results.hits, 1):
+            head = Text(f"{rank}. ", style="dim") + Text(hit.title or hit.id, style="bold")
+            self.out.print(head)
+            meta = " · ".join(
+                part for part in (hit.source or "", hit.date.isoformat() if hit.date else "", f"score {hit.score:.2f}", hit.id) if part
+            )
+            self.out.print(Text("   " + meta, style="dim"))
+            self.out.print(Text("   ") + snippet_text(hit.snippet))
+            self.out.print()
+        shown = len(results.hits)
+        self.out.print(Text(f"{shown} of {results.total} matching documents", style="dim"))
+
+    def document(self, doc: Document) -> None:
+        self.out.print(Text(doc.title, style="bold"))
+        for label, value in (("id", doc.id), ("source", doc.source), ("date", doc.date), ("path", doc.path), ("url", doc.url)):
+            if value:
+                self.out.print(Text(f"{label}: {value}", style="dim"))
+        self.out.print()
+        self.out.print(doc.body, markup=False)
+
+    def stats(self, stats: Stats) -> None:
+        self.line(f"index:     {stats.location}")
+        self.line(f"documents: {stats.documents}")
+        if stats.first_date:
+            self.line(f"dates:     {stats.first_date} … {stats.last_date}")
+        self.line(f"size:      {stats.size_bytes / 1e6:.1f} MB")
+        if stats.sources:
+            self.line("sources:")
+            for name, count in stats.sources.items():
+                self.line(f"  {count:>8}  {name}")
+
+    def report(self, report: AddReport) -> None:
+        summary = (
+            f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{report.removed} removed, {report.failed} failed"
+        )
+        self.err.print(Text(summary, style="bold" if not report.failed else "bold yellow"))
+
+    def progress(self) -> ProgressReport:
+        return _BarProgress(self)
+
+
+def snippet_text(snippet_html: str) -> Text:
+    """Turn a ``<mark>`` snippet back into styled terminal text."""
+    import html
+
+    text = Text()
+    rest = snippet_html
+    while "<mark>" in rest:
+        before, _, rest = rest.partition("<mark>")
+        marked, _, rest = rest.partition("</mark>")
+        text.append(html.unescape(before))
+        text.append(html.unescape(marked), style="bold black on yellow")
+    text.append(html.unescape(rest))
+    return text
+
+
+class _BarProgress(ProgressReport):
+    """A rich progress bar on stderr (only when stderr is a terminal), and problem lines."""
+
+    def __init__(self, terminal: Terminal):
+        self.terminal = terminal
+        self.bar: Progress | None = None
+        self.task = None
+        self.documents = 0
+
+    def start(self, total: int, label: str) -> None:
+        if not self.terminal.err.is_terminal:
+            return
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files · {task.fields[docs]} docs · {task.fields[rate]} docs/s"),
+            TimeRemainingColumn(),
+            console=self.terminal.err,
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task(escape(label), total=total, docs=0, rate="–")
+
+    def advance(self, units: int = 1, documents: int = 0) -> None:
+        self.documents += documents
+        if self.bar is not None:
+            elapsed = self.bar.tasks[0].elapsed or 0.0
+            rate = f"{self.documents / elapsed:,.0f}" if elapsed > 0.5 else "–"
+            self.bar.update(self.task, advance=units, docs=f"{self.documents:,}", rate=rate)
+
+    def problem(self, problem: ReadProblem) -> None:
+        self.terminal.warn(str(problem))
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
