@@ -142,6 +142,7 @@ class _Batch:
             if isinstance(item, ReadProblem):
                 self._problem(item, progress)
                 continue
+            item.path = key
             if source:
                 item.source = source
                 item.provenance["source"] = "--source"
