@@ -140,28 +140,23 @@ def analyze(
 
 
 def main() -> None:
-    """Console-script entry: run the app, turning known errors into one line and an exit code."""
+    """Console-script entry: known errors become one line on stderr and an exit code.
+
+    typer handles usage errors itself (exit 2); our SearchError subclasses carry their
+    own exit code; anything unexpected is still one line (exit 3), never a traceback.
+    """
     warnings.simplefilter("ignore")
     from index.errors import SearchError
 
     try:
-        app(standalone_mode=False)
+        app()
     except SearchError as exc:
         _terminal().error(str(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         _terminal().error("interrupted; the index keeps its last completed state")
         sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors and the unexpected
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
+    except Exception as exc:
         _terminal().error(f"unexpected {type(exc).__name__}: {exc} (please report this)")
         sys.exit(3)
 

@@ -1,0 +1,35 @@
+"""Shared fixtures: a small corpus written for these tests, and fresh index folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A copy of the fixture articles (so tests may change files) plus the JSONL records."""
+    target = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "articles", target)
+    shutil.copy(FIXTURES / "records.jsonl", target / "records.jsonl")
+    return target
+
+
+@pytest.fixture
+def index_dir(tmp_path: Path) -> Path:
+    return tmp_path / "index"
+
+
+@pytest.fixture
+def built(corpus: Path, index_dir: Path):
+    """A SearchIndex over the fixture corpus."""
+    from search import SearchIndex
+
+    ix = SearchIndex(index_dir)
+    ix.add([corpus])
+    return ix
