@@ -84,15 +84,17 @@ def extract(text: str, title: str | None = None) -> Article | None:
     before = [i for i in range(head - 1, -1, -1) if lines[i]][:HEADER_BEFORE] if head > 0 else []
     after: list[int] = []
     repeats: set[int] = set()
+    previous = title
     for i in range(start, len(lines)):
         line = lines[i]
         if not line:
             continue
         if len(after) >= HEADER_AFTER:
             break
-        if same_headline(title, line) and not after:
-            repeats.add(i)
+        if same_headline(previous, line) or same_headline(title, line) and not after:
+            repeats.add(i)  # the headline (or the text's own headline) shown again
             continue
+        previous = line
         if len(line.split()) >= PARAGRAPH_WORDS:
             after.append(i)
             break

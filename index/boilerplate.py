@@ -78,9 +78,9 @@ def strip_icon(line: str) -> str:
 
 def is_widget(line: str) -> bool:
     """A line that is only a widget label, a lone symbol, or a share/print/font control."""
-    if not _short(line):
-        return False
-    return fold(line) in WIDGETS or (bool(line.strip()) and not any(ch.isalnum() for ch in line))
+    if line.strip() and not any(ch.isalnum() for ch in line):
+        return True
+    return _short(line) and fold(line) in WIDGETS
 
 
 def is_ticker_heading(line: str) -> bool:
@@ -140,13 +140,19 @@ def _drop_ticker(lines: list[str]) -> list[str]:
 
 
 def _drop_tail(lines: list[str]) -> list[str]:
-    """Cut a trailing related/most-read block and trailing widgets, domains, blank lines."""
+    """Cut trailing related/most-read blocks and trailing widgets, domains and blank lines.
+
+    A trailer heading is cut with everything after it only when all that follows is
+    short (headline lists, names): a heading followed by article text is left alone.
+    """
+    cut = len(lines)
     for i in range(len(lines) - 1, -1, -1):
-        if is_trailer(lines[i]):
-            after = [line for line in lines[i + 1 :] if line.strip()]
-            if all(len(line.split()) <= _MAX_TRAILER_ITEM_WORDS for line in after):
-                lines = lines[:i]
+        line = lines[i]
+        if len(line.split()) > _MAX_TRAILER_ITEM_WORDS:
             break
+        if is_trailer(line):
+            cut = i
+    lines = lines[:cut]
     while lines and (not lines[-1].strip() or is_widget(lines[-1]) or is_domain(lines[-1])):
         lines = lines[:-1]
     return lines

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.normalize import normalize
+from index.normalize import normalize_text
 
 #: Month names as they look after :func:`fold` (hamza on alef and taa marbuta folded).
 MONTHS: dict[int, tuple[str, ...]] = {
@@ -90,7 +90,7 @@ class FoundDate:
 
 def fold(text: str) -> str:
     """Text folded like the index folds words (hamza, taa marbuta, digits, case), one space apart."""
-    return " ".join(normalize(word) for word in text.split())
+    return " ".join(normalize_text(text).split())
 
 
 def _valid(year: int, month: int, day: int) -> dt.date | None:
