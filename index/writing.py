@@ -385,7 +385,8 @@ def _copy_records(store: Store, carried: dict, batch: _Batch) -> None:
         for key, entry in carried.items():
             for doc_id in entry["ids"]:
                 stored = searcher.document(id=doc_id)
-                if stored:
+                if stored and doc_id not in batch.written:  # not already re-read from a file
                     batch.writer.add_document(**stored)
+                    batch.written.add(doc_id)
                     batch.report.added += 1
             batch.manifest["files"][key] = entry

@@ -109,3 +109,12 @@ def test_records_within_one_file_are_not_merged(tmp_path):
     ix = SearchIndex(tmp_path / "ix")
     ix.add([write(tmp_path / "f.jsonl", "\n".join(lines))])
     assert _count(ix) == 2
+
+
+def test_record_from_code_duplicating_a_file_survives_rebuild_once(tmp_path):
+    folder, a, b, ix = _setup(tmp_path)
+    ix.add([folder])
+    ix.add_records([{"id": "code-1", "title": "من الشيفرة", "body": BODY}])
+    assert ix.get("code-1") is None and _count(ix) == 2
+    ix.rebuild()
+    assert _count(ix) == 2 and ix.query("السواتر الترابية").total == 1
