@@ -55,13 +55,22 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 @index_app.command("add")
 def index_add(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .jsonl, .jsonl.gz).", show_default=False)],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (.txt, .html, .csv, .tsv, .jsonl, .jsonl.gz).", show_default=False)
+    ],
     source: Annotated[Optional[str], typer.Option(help="Source name for every document added.")] = None,
+    field: Annotated[
+        Optional[list[str]],
+        typer.Option(help="JSONL/CSV field names: body=content,title=headline (FIELD is id, title, body, source, date or url)."),
+    ] = None,
     index: IndexOption = None,
 ) -> None:
     """Add files and folders to the index; unchanged files are skipped, changed ones replaced."""
+    from index.documents import parse_field_mapping
+
+    fields = parse_field_mapping(field)
     term = _terminal()
-    report = _index(index).add(paths, source=source, progress=term.progress())
+    report = _index(index).add(paths, source=source, progress=term.progress(), fields=fields or None)
     term.report(report)
     if report.failed:
         raise typer.Exit(1)

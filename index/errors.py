@@ -23,3 +23,9 @@ class QueryError(SearchError):
     """The query or one of its options cannot be used."""
 
     exit_code = 2
+
+
+class InvalidOption(SearchError):
+    """An option's value cannot be used (for example a malformed ``--field`` mapping)."""
+
+    exit_code = 2

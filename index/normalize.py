@@ -54,3 +54,8 @@ _TABLE = {**_DELETE, **_FOLD}
 def normalize(word: str) -> str:
     """Return ``word`` with harakat and tatweel removed and letters folded (see module doc)."""
     return word.translate(_TABLE).lower()
+
+
+def normalize_text(text: str) -> str:
+    """:func:`normalize` applied to a whole text at once, uncached: for keys and comparisons."""
+    return text.translate(_TABLE).lower()

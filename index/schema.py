@@ -11,7 +11,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis import ArabicAnalyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Fields a query searches, with the boost each one gets in BM25F.
 SEARCH_FIELDS = {"title": 2.0, "body": 1.0}
@@ -19,7 +19,8 @@ SEARCH_FIELDS = {"title": 2.0, "body": 1.0}
 
 def build_schema() -> Schema:
     """id (unique), title and body (Arabic analysis, stored for display and snippets),
-    source (exact, for filters and facets), date (filter and sort), path and url."""
+    source (exact, for filters and facets), date (filter and sort), path and url, and
+    provenance: which rule produced title, date and source (a dict, shown by ``show``)."""
     analyzer = ArabicAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True),
@@ -29,4 +30,5 @@ def build_schema() -> Schema:
         date=DATETIME(stored=True, sortable=True),
         path=STORED(),
         url=STORED(),
+        provenance=STORED(),
     )

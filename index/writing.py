@@ -6,6 +6,12 @@ SHA-1 and the document ids it produced. Re-adding an unchanged file therefore co
 ``stat``; a changed file replaces its documents and drops the ones it no longer has.
 The manifest is saved after Whoosh's commit: a crash in between only means the next
 run re-reads those files, and since documents are replaced by id nothing doubles.
+
+The same article in two files (same normalized body, :mod:`index.duplicates`) is one
+document: the manifest lists it under every file that holds it, and it is deleted only
+when no file refers to it any more. Whoosh cannot replace a document twice in one
+writer, so each id is written at most once per session and what depends on all files
+(deleting orphans, re-pointing ``path``) is settled just before the commit.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.documents import ReadProblem, Record, find_files, read_file, record_from_mapping
+from index.duplicates import body_key
 from index.store import Store
 
 #: Whoosh writer memory per process, in MB: large enough to keep segments few.
@@ -50,6 +57,7 @@ class AddReport:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    duplicates: int = 0
     files: int = 0
     problems: list[ReadProblem] = field(default_factory=list)
 
@@ -81,49 +89,114 @@ def _to_fields(record: Record) -> dict:
         fields["path"] = record.path
     if record.url:
         fields["url"] = record.url
+    if record.provenance:
+        fields["provenance"] = dict(record.provenance)
     return fields
+
+
+def _is_file_key(key: str) -> bool:
+    return not key.startswith("records:")
 
 
 class _Batch:
     """One writing session on one generation: the Whoosh writer plus the manifest."""
 
     def __init__(self, store: Store, gen: Path, ix, manifest: dict, fresh: bool):
-        self.store, self.gen, self.manifest, self.fresh = store, gen, manifest, fresh
+        self.store, self.gen, self.ix, self.manifest, self.fresh = store, gen, ix, manifest, fresh
         self.writer = ix.writer(limitmb=WRITER_LIMIT_MB)
-        self.owner = {doc_id: p for p, entry in manifest["files"].items() for doc_id in entry["ids"]}
+        #: doc id → the manifest keys (files) that hold it; more than one for duplicates.
+        self.refs: dict[str, set[str]] = {}
+        for p, entry in manifest["files"].items():
+            for doc_id in entry["ids"]:
+                self.refs.setdefault(doc_id, set()).add(p)
+        #: body key → doc id, to find the document a duplicate belongs to.
+        self.bodies: dict[str, str] = manifest.setdefault("bodies", {})
+        self.written: set[str] = set()
+        self.detached: set[str] = set()
         self.report = AddReport()
 
     def unique_id(self, wanted: str, path: str) -> str:
-        """``wanted`` unless another file already owns it, else ``wanted-2``, ``wanted-3``…"""
+        """``wanted`` unless another file already holds it, else ``wanted-2``, ``wanted-3``…"""
         candidate, n = wanted, 1
-        while self.owner.get(candidate, path) != path:
+        while self.refs.get(candidate, set()) - {path}:
             n += 1
             candidate = f"{wanted}-{n}"
         return candidate
 
-    def write(self, record: Record, path_key: str, existed: bool) -> str:
-        """Add or replace one document; ids taken from a file name are made unique."""
-        if record.provenance.get("id") == "file name":
+    def write(self, record: Record, path_key: str, previous: set[str]) -> str:
+        """Add or replace one document and return its id; ``previous`` are the file's old ids.
+
+        A record whose body another file already holds joins that document instead of
+        making a second one. Ids taken from a file name are made unique.
+        """
+        key = body_key(record.body)
+        same = self.bodies.get(key) if key else None
+        if same and self.refs.get(same, set()) - {path_key}:
+            self.refs[same].add(path_key)
+            if same in self.written or same not in previous:
+                self.report.duplicates += 1
+                return same
+            record.id = same  # this file's own document, shared: its edits still apply
+        elif record.provenance.get("id") == "file name":
             record.id = self.unique_id(record.id, path_key)
-        self.owner[record.id] = path_key
+        self.refs.setdefault(record.id, set()).add(path_key)
+        if key and (same is None or not self.refs.get(same)):
+            self.bodies[key] = record.id
         fields = _to_fields(record)
         if self.fresh:
             self.writer.add_document(**fields)
             self.report.added += 1
         else:
             self.writer.update_document(**fields)
-            if existed:
+            if record.id in previous:
                 self.report.updated += 1
             else:
                 self.report.added += 1
+        self.written.add(record.id)
         return record.id
 
-    def add_file(self, path: Path, source: str | None, progress: Progress) -> None:
+    def detach(self, path_key: str, ids: list[str]) -> None:
+        """``path_key`` no longer holds ``ids``; :meth:`settle` deletes those left orphaned."""
+        for doc_id in ids:
+            self.refs.get(doc_id, set()).discard(path_key)
+        self.detached.update(ids)
+
+    def settle(self) -> None:
+        """Delete documents no file holds any more; re-point ``path`` of survivors."""
+        for doc_id in sorted(self.detached):
+            holders = self.refs.get(doc_id)
+            if not holders:
+                self.refs.pop(doc_id, None)
+                if doc_id not in self.written:
+                    self.writer.delete_by_term("id", doc_id)
+                    self.report.removed += 1
+            elif doc_id not in self.written:
+                self._repoint(doc_id, holders)
+        for key, doc_id in list(self.bodies.items()):
+            if doc_id not in self.refs:
+                del self.bodies[key]
+
+    def _repoint(self, doc_id: str, holders: set[str]) -> None:
+        """A shared document whose ``path`` file let go of it now points at a file that holds it."""
+        with self.ix.searcher() as searcher:
+            stored = searcher.document(id=doc_id)
+        if not stored or stored.get("path") in holders:
+            return
+        files = sorted(h for h in holders if _is_file_key(h))
+        if files:
+            stored["path"] = files[0]
+        else:
+            stored.pop("path", None)
+        self.writer.update_document(**stored)
+
+    def add_file(self, path: Path, source: str | None, progress: Progress, fields: dict | None = None) -> None:
         key = str(path.resolve()) if path.exists() else str(path)
         old = self.manifest["files"].get(key)
+        if old and old.get("fields") != (fields or None):
+            old = dict(old, sha1=None)  # read again under the new field mapping
         try:
             size, mtime = _fingerprint(path)
-            if old and (old["size"], old["mtime_ns"]) == (size, mtime) and old.get("source") == source:
+            if old and old["sha1"] and (old["size"], old["mtime_ns"]) == (size, mtime) and old.get("source") == source:
                 self.report.unchanged += len(old["ids"])
                 progress.advance(1)
                 return
@@ -137,8 +210,9 @@ class _Batch:
             progress.advance(1)
             return
         old_ids = set(old["ids"]) if old else set()
+        self.detach(key, list(old_ids))
         ids = []
-        for item in read_file(path):
+        for item in read_file(path, fields):
             if isinstance(item, ReadProblem):
                 self._problem(item, progress)
                 continue
@@ -146,14 +220,11 @@ class _Batch:
             if source:
                 item.source = source
                 item.provenance["source"] = "--source"
-            ids.append(self.write(item, key, item.id in old_ids))
+            ids.append(self.write(item, key, old_ids))
             progress.advance(0, 1)
-        for gone in old_ids - set(ids):
-            self.writer.delete_by_term("id", gone)
-            self.owner.pop(gone, None)
-            self.report.removed += 1
         self.manifest["files"][key] = {
-            "size": size, "mtime_ns": mtime, "sha1": sha1, "ids": ids, "source": source,
+            "size": size, "mtime_ns": mtime, "sha1": sha1, "ids": list(dict.fromkeys(ids)), "source": source,
+            "fields": fields or None,
         }
         self.report.files += 1
         progress.advance(1)
@@ -163,6 +234,7 @@ class _Batch:
         progress.problem(problem)
 
     def commit(self) -> None:
+        self.settle()
         self.writer.commit()
         self.store.save_manifest(self.gen, self.manifest)
 
@@ -170,10 +242,10 @@ class _Batch:
         self.writer.cancel()
 
 
-def _remember_roots(manifest: dict, paths: Iterable[Path], source: str | None) -> None:
+def _remember_roots(manifest: dict, paths: Iterable[Path], source: str | None, fields: dict | None) -> None:
     roots = manifest["roots"]
     for path in paths:
-        entry = {"path": str(path.resolve()), "source": source}
+        entry = {"path": str(path.resolve()), "source": source, "fields": fields or None}
         roots[:] = [r for r in roots if r["path"] != entry["path"]] + [entry]
 
 
@@ -192,8 +264,12 @@ def add_paths(
     paths: list[Path],
     source: str | None = None,
     progress: Progress | None = None,
+    fields: dict[str, str] | None = None,
 ) -> AddReport:
-    """Index files and folders (recursively), skipping files unchanged since last time."""
+    """Index files and folders (recursively), skipping files unchanged since last time.
+
+    ``fields`` maps our field names to a JSONL/CSV producer's (``{"body": "content"}``).
+    """
     progress = progress or Progress()
     missing = [p for p in paths if not p.exists()]
     present = [p for p in paths if p.exists()]
@@ -211,14 +287,14 @@ def add_paths(
         batch.report.problems.extend(ReadProblem(str(p), "no such file or folder") for p in missing)
         for problem in batch.report.problems:
             progress.problem(problem)
-        _remember_roots(manifest, present, source)
+        _remember_roots(manifest, present, source, fields)
         files = list(find_files(present))
 
         def work() -> None:
             progress.start(len(files), "indexing")
             try:
                 for path in files:
-                    batch.add_file(path, source, progress)
+                    batch.add_file(path, source, progress, fields)
             finally:
                 progress.finish()
 
@@ -250,10 +326,10 @@ def add_records(store: Store, records: Iterable[Record | dict], origin: str = "r
                 if isinstance(record, str):
                     batch.report.problems.append(ReadProblem(origin, record, n))
                     continue
-                batch.write(record, f"records:{origin}", record.id in known)
-                if record.id not in known:
-                    entry["ids"].append(record.id)
-                    known.add(record.id)
+                doc_id = batch.write(record, f"records:{origin}", known)
+                if doc_id not in known:
+                    entry["ids"].append(doc_id)
+                    known.add(doc_id)
 
         report = _run(batch, work)
         if fresh:
@@ -289,7 +365,7 @@ def rebuild(store: Store, progress: Progress | None = None) -> AddReport:
                 progress.start(len(files), f"rebuilding {path.name}")
                 try:
                     for file in files:
-                        batch.add_file(file, root.get("source"), progress)
+                        batch.add_file(file, root.get("source"), progress, root.get("fields"))
                 finally:
                     progress.finish()
             if carried:
@@ -309,7 +385,8 @@ def _copy_records(store: Store, carried: dict, batch: _Batch) -> None:
         for key, entry in carried.items():
             for doc_id in entry["ids"]:
                 stored = searcher.document(id=doc_id)
-                if stored:
+                if stored and doc_id not in batch.written:  # not already re-read from a file
                     batch.writer.add_document(**stored)
+                    batch.written.add(doc_id)
                     batch.report.added += 1
             batch.manifest["files"][key] = entry

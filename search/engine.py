@@ -51,9 +51,13 @@ class SearchIndex:
         paths: Iterable[str | os.PathLike],
         source: str | None = None,
         progress: Progress | None = None,
+        fields: dict[str, str] | None = None,
     ) -> AddReport:
-        """Index ``.txt``/``.jsonl``/``.jsonl.gz`` files and folders; unchanged files are skipped."""
-        return add_paths(self.store, [Path(p) for p in paths], source=source, progress=progress)
+        """Index files and folders (.txt, .html, .csv, .tsv, .jsonl, .jsonl.gz); unchanged files are skipped.
+
+        ``fields`` maps our field names to those of a JSONL/CSV file: ``{"body": "content"}``.
+        """
+        return add_paths(self.store, [Path(p) for p in paths], source=source, progress=progress, fields=fields)
 
     def add_records(self, records: Iterable[Record | dict], origin: str = "records") -> AddReport:
         """Index records made in code: dicts with id, title, body, source, date, url."""
@@ -118,14 +122,19 @@ class SearchIndex:
             stored = searcher.document(id=doc_id)
         if not stored:
             return None
+        files = self.store.read_manifest().get("files", {})
+        holders = sorted(k for k, entry in files.items() if doc_id in entry["ids"] and not k.startswith("records:"))
+        first = stored.get("path")
         return Document(
             id=stored["id"],
             title=stored.get("title", ""),
             body=stored.get("body", ""),
             source=stored.get("source"),
             date=_as_date(stored.get("date")),
-            path=stored.get("path"),
+            path=first,
             url=stored.get("url"),
+            paths=([first] if first else []) + [h for h in holders if h != first],
+            provenance=stored.get("provenance") or {},
         )
 
     def stats(self) -> Stats:

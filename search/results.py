@@ -62,6 +62,10 @@ class Document:
     date: dt.date | None = None
     path: str | None = None
     url: str | None = None
+    #: Every file that holds this article (the same body saved twice is one document).
+    paths: list[str] = field(default_factory=list)
+    #: Which rule produced each field: ``{"title": "headline after page furniture", …}``.
+    provenance: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         data = asdict(self)

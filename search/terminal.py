@@ -69,6 +69,8 @@ class Terminal:
         for label, value in (("id", doc.id), ("source", doc.source), ("date", doc.date), ("path", doc.path), ("url", doc.url)):
             if value:
                 self.out.print(Text(f"{label}: {value}", style="dim"))
+        for other in doc.paths[1:]:
+            self.out.print(Text(f"also in: {other}", style="dim"))
         self.out.print()
         self.out.print(doc.body, markup=False)
 
@@ -88,6 +90,8 @@ class Terminal:
             f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
             f"{report.removed} removed, {report.failed} failed"
         )
+        if report.duplicates:
+            summary += f" ({report.duplicates} duplicate{'s' if report.duplicates > 1 else ''} of articles already indexed)"
         self.err.print(Text(summary, style="bold" if not report.failed else "bold yellow"))
 
     def progress(self) -> ProgressReport:
