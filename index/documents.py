@@ -185,6 +185,7 @@ def _read_jsonl(path: Path) -> Iterator[Record | ReadProblem]:
             if isinstance(record, str):
                 yield ReadProblem(str(path), record, number)
             else:
+                record.provenance["line"] = str(number)
                 yield record
 
 

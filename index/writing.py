@@ -22,6 +22,15 @@ from index.store import Store
 #: Whoosh writer memory per process, in MB: large enough to keep segments few.
 WRITER_LIMIT_MB = 256
 
+#: The largest single document indexed, in bytes: a whole file for one-document
+#: formats (checked with ``stat``, before reading), one record for multi-document ones.
+#: A news article is a few kB; a bigger "document" is a log, a dump or a mistake, and
+#: would cost minutes and gigabytes of memory for nothing anyone can read in a snippet.
+MAX_DOCUMENT_BYTES = 10 * 2**20
+
+#: Formats holding many documents per file: their size is checked per record instead.
+MULTI_DOCUMENT_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv", ".csv.gz")
+
 
 class Progress:
     """What a long operation reports; the library's default reports nothing.
@@ -69,6 +78,30 @@ def _sha1(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _too_large(path: Path, size: int) -> ReadProblem | None:
+    """A problem when a one-document file is above :data:`MAX_DOCUMENT_BYTES`."""
+    if size <= MAX_DOCUMENT_BYTES or path.name.lower().endswith(MULTI_DOCUMENT_SUFFIXES):
+        return None
+    return ReadProblem(str(path), f"{_megabytes(size)} is more than the {_megabytes(MAX_DOCUMENT_BYTES)} a document may have; skipped")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f} MB"
+
+
+def _record_problems(record: Record, path: Path) -> tuple[ReadProblem | None, ReadProblem | None]:
+    """(why the record is refused, a warning about a record indexed anyway)."""
+    line = int(record.provenance["line"]) if record.provenance.get("line") else None
+    size = len(record.title.encode("utf-8")) + len(record.body.encode("utf-8"))
+    if size > MAX_DOCUMENT_BYTES:
+        message = f"document {record.id!r} has {_megabytes(size)}, more than {_megabytes(MAX_DOCUMENT_BYTES)}; skipped"
+        return ReadProblem(str(path), message, line), None
+    if record.provenance.get("date") == "unparsed field":
+        message = f"document {record.id!r}: date not understood (use YYYY-MM-DD); indexed without a date"
+        return None, ReadProblem(str(path), message, line)
+    return None, None
 
 
 def _to_fields(record: Record) -> dict:
@@ -127,6 +160,9 @@ class _Batch:
                 self.report.unchanged += len(old["ids"])
                 progress.advance(1)
                 return
+            if too_large := _too_large(path, size):
+                self._problem(too_large, progress)
+                return
             sha1 = _sha1(path)
         except OSError as exc:
             self._problem(ReadProblem(str(path), f"cannot read: {exc.strerror or exc}"), progress)
@@ -138,9 +174,15 @@ class _Batch:
             return
         old_ids = set(old["ids"]) if old else set()
         ids = []
+        failed = len(self.report.problems)
         for item in read_file(path):
             if isinstance(item, ReadProblem):
                 self._problem(item, progress)
+                continue
+            refused, warning = _record_problems(item, path)
+            if refused or warning:
+                self._problem(refused or warning, progress)
+            if refused:
                 continue
             item.path = key
             if source:
@@ -148,6 +190,12 @@ class _Batch:
                 item.provenance["source"] = "--source"
             ids.append(self.write(item, key, item.id in old_ids))
             progress.advance(0, 1)
+        if not ids and len(self.report.problems) == failed:
+            self._problem(ReadProblem(str(path), "no documents in this file"), progress)
+        if len(self.report.problems) > failed:
+            # Part of the file could not be read: keep the documents it had before
+            # rather than lose them to a damaged copy; the next change re-reads it.
+            ids += [i for i in old.get("ids", []) if i not in ids] if old else []
         for gone in old_ids - set(ids):
             self.writer.delete_by_term("id", gone)
             self.owner.pop(gone, None)

@@ -84,6 +84,8 @@ class SearchIndex:
         if since and until and since > until:
             raise QueryError("--since is after --until: swap the dates")
         parsed = parse(text)
+        if parsed.is_empty() and parsed.excluded:
+            raise QueryError("the query only excludes (-word): add a word to look for")
         if parsed.is_empty():
             raise QueryError(
                 "nothing to search for: the query has only common words (stop words) "

@@ -80,3 +80,28 @@ def doc_ids(index: Path) -> list[str]:
     ix = Store(index).open_index()
     with ix.searcher() as searcher:
         return sorted(fields["id"] for fields in searcher.all_stored_fields())
+
+
+def run_main(*args: str) -> tuple[int, str, str]:
+    """Run ``cli.main`` in this process as the console script does: (exit code, stdout, stderr).
+
+    typer's CliRunner calls the app, not ``main``, so it would not show what ``main``
+    does with errors (one line and an exit code); this runs ``main`` itself.
+    """
+    import contextlib
+    import io
+
+    import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.argv
+    sys.argv = ["search", *args]
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            cli.main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = saved
+    return code, out.getvalue(), err.getvalue()
