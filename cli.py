@@ -160,8 +160,13 @@ def main() -> None:
         code = INTERRUPTED
     except typer.Exit as exc:
         code = exc.exit_code
-    except typer.Abort:
-        sys.exit(1)
+    except typer.Abort as exc:
+        if exc.__cause__ is None:
+            sys.exit(1)
+        # typer turns any EOFError into a silent Abort: show it as the bug it is.
+        cause = exc.__cause__
+        _terminal().error(f"unexpected {type(cause).__name__}: {cause} (please report this)")
+        sys.exit(3)
     except Exception as exc:  # usage errors and the unexpected
         # Usage errors are click's ClickException, vendored by recent typer versions
         # (typer._click) and imported from click by older ones: recognise them by shape.

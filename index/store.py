@@ -51,6 +51,13 @@ def _damaged(root: Path, exc: Exception) -> IndexUnreadable:
     )
 
 
+def _no_manifest(root: Path) -> str:
+    return (
+        f"the index at {root} has lost its list of sources ({MANIFEST}), so it cannot be "
+        "rebuilt: index your folders again with `search index add PATH --index NEW-FOLDER`"
+    )
+
+
 def empty_manifest() -> dict:
     return {"schema_version": SCHEMA_VERSION, "roots": [], "files": {}}
 
@@ -98,7 +105,11 @@ class Store:
                 "run `search index rebuild`"
             )
         try:
-            return whoosh_index.open_dir(str(gen))
+            ix = whoosh_index.open_dir(str(gen))
+            # Opening a reader opens every segment file: a truncated or missing one
+            # fails here, not later in the middle of a writer's merge.
+            ix.reader().close()
+            return ix
         except Exception as exc:  # Whoosh raises many kinds for a damaged folder
             raise _damaged(self.root, exc) from exc
 
@@ -138,15 +149,21 @@ class Store:
                     total += os.stat(os.path.join(folder, name)).st_size
         return total
 
-    def read_manifest(self, gen: Path | None = None) -> dict:
+    def read_manifest(self, gen: Path | None = None, strict: bool = False) -> dict:
+        """The generation's manifest; ``strict`` raises instead of guessing when it is
+        missing or unreadable (a rebuild must not mistake "unknown" for "no sources")."""
         gen = gen or self.live_generation()
         if gen is None:
             return empty_manifest()
         try:
             return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
         except FileNotFoundError:
+            if strict:
+                raise IndexUnreadable(_no_manifest(self.root)) from None
             return empty_manifest()
         except (OSError, ValueError):
+            if strict:
+                raise IndexUnreadable(_no_manifest(self.root)) from None
             return {"schema_version": None, "roots": [], "files": {}}
 
     # -- writing -------------------------------------------------------------

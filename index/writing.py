@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.documents import ReadProblem, Record, find_files, read_file, record_from_mapping
+from index.errors import SearchError
 from index.store import Store
 
 #: Whoosh writer memory per process, in MB: large enough to keep segments few.
@@ -318,7 +319,7 @@ def rebuild(store: Store, progress: Progress | None = None) -> AddReport:
     progress = progress or Progress()
     with store.write_lock():
         old_gen = store.live_generation()
-        old_manifest = store.read_manifest(old_gen)
+        old_manifest = store.read_manifest(old_gen, strict=True)
         store.remove_stale_generations()
         gen, ix = store.new_generation()
         manifest = {"roots": [], "files": {}}
@@ -351,7 +352,10 @@ def rebuild(store: Store, progress: Progress | None = None) -> AddReport:
 def _copy_records(store: Store, carried: dict, batch: _Batch) -> None:
     try:
         old = store.open_index()
-    except Exception:
+    except SearchError:
+        for key, entry in carried.items():
+            lost = ReadProblem(key, f"{len(entry['ids'])} documents added from code are in the unreadable old index: add them again")
+            batch.report.problems.append(lost)
         return
     with old.searcher() as searcher:
         for key, entry in carried.items():

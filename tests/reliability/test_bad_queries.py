@@ -101,7 +101,7 @@ def test_cli_runner_sees_our_error_not_a_crash(index):
     assert json.loads(fine.stdout)["total"] >= 1
 
 
-@pytest.mark.parametrize("text,expected", [('"انسحاب (', 0), ("-", 2), ("من في", 2), ("foo:bar " * 1250, 0)])
+@pytest.mark.parametrize("text,expected", [('"انسحاب (', 0), ("-", 2)])
 def test_bad_query_in_a_real_subprocess(index, text, expected):
     done = subprocess.run(
         [sys.executable, "-m", "cli", "query", text, "--index", str(index)],
