@@ -3,10 +3,11 @@ for the fault tests, with no hook in the product code.
 
 Usage::
 
-    python tests/reliability/kill_driver.py MODULE:QUALNAME:before|after:N  [search args...]
+    python tests/reliability/kill_driver.py MODULE:QUALNAME:before|after:N[:SIGNAL]  [search args...]
 
 The function ``QUALNAME`` of ``MODULE`` (e.g. ``whoosh.index:TOC.write``) is wrapped so
-that the process sends itself SIGKILL just before, or just after, its N-th call. SIGKILL
+that the process sends itself SIGNAL (default KILL; INT is Ctrl-C) just before, or just
+after, its N-th call. SIGKILL
 cannot be caught: no ``finally`` block, no ``atexit`` and no buffered write runs, exactly
 as when the machine's OOM killer or ``kill -9`` strikes.
 """
@@ -23,7 +24,8 @@ from pathlib import Path
 
 def arm(spec: str) -> None:
     """Install the kill described by ``spec`` (see the module docstring)."""
-    module_name, qualname, when, nth = spec.split(":")
+    module_name, qualname, when, nth, *name = spec.split(":")
+    signum = getattr(signal, "SIG" + (name[0] if name else "KILL"))
     owner = importlib.import_module(module_name)
     *parents, attr = qualname.split(".")
     for name in parents:
@@ -36,10 +38,10 @@ def arm(spec: str) -> None:
         nonlocal calls
         calls += 1
         if when == "before" and calls == int(nth):
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.kill(os.getpid(), signum)
         result = original(*args, **kwargs)
         if when == "after" and calls == int(nth):
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.kill(os.getpid(), signum)
         return result
 
     setattr(owner, attr, wrapper)

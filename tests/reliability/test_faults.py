@@ -160,6 +160,19 @@ def test_stale_locks_from_a_kill_do_not_block_the_next_cli_run(corpora, tmp_path
     assert doc_ids(index) == corpora["ids_ab"]
 
 
+def test_ctrl_c_during_add_is_one_line_exit_130_and_loses_nothing(corpora, tmp_path):
+    index = tmp_path / "ix"
+    shutil.copytree(corpora["base"], index)
+    done = subprocess.run(
+        [sys.executable, str(DRIVER), "index.writing:_Batch.add_file:before:5:INT",
+         "index", "add", str(corpora["b"]), "--index", str(index)],
+        cwd=REPO, env=subprocess_env(), capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines() == ["error: interrupted; the index keeps its last completed state"]
+    assert doc_ids(index) == corpora["ids_a"]
+
+
 # -- the write lock ------------------------------------------------------------------
 
 HOLD_LOCK = """
