@@ -193,10 +193,10 @@ class _Batch:
             progress.advance(0, 1)
         if not ids and len(self.report.problems) == failed:
             self._problem(ReadProblem(str(path), "no documents in this file"), progress)
-        if len(self.report.problems) > failed:
+        if len(self.report.problems) > failed and old:
             # Part of the file could not be read: keep the documents it had before
             # rather than lose them to a damaged copy; the next change re-reads it.
-            ids += [i for i in old.get("ids", []) if i not in ids] if old else []
+            ids += [i for i in old["ids"] if i not in ids]
         for gone in old_ids - set(ids):
             self.writer.delete_by_term("id", gone)
             self.owner.pop(gone, None)
