@@ -94,7 +94,8 @@ def index_stats(index: IndexOption = None, json: JsonOption = False) -> None:
     term.json(stats.to_json()) if json else term.stats(stats)
 
 
-@app.command("query")
+# A query may start with "-" (an exclusion, a lone operator): it is text, not an unknown option.
+@app.command("query", context_settings={"ignore_unknown_options": True})
 def query(
     text: Annotated[str, typer.Argument(help='Words, "quoted phrases" and -exclusions.', show_default=False)],
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many hits to show.")] = 10,
@@ -148,6 +149,10 @@ def analyze(
             term.line(f"{t.start:>5} {t.end:>5}  {text[t.start:t.end]}  →  {t.text}")
 
 
+#: Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells do.
+INTERRUPTED = 130
+
+
 def main() -> None:
     """Console-script entry: known errors become one line on stderr and an exit code.
 
@@ -158,16 +163,34 @@ def main() -> None:
     from index.errors import SearchError
 
     try:
-        app()
+        # Outside standalone mode typer returns (not raises) an Exit's code, and turns
+        # Ctrl-C into a returned 130.
+        code = app(standalone_mode=False)
     except SearchError as exc:
         _terminal().error(str(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        _terminal().error("interrupted; the index keeps its last completed state")
-        sys.exit(130)
-    except Exception as exc:
+        code = INTERRUPTED
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except typer.Abort as exc:
+        if exc.__cause__ is None:
+            sys.exit(1)
+        # typer turns any EOFError into a silent Abort: show it as the bug it is.
+        cause = exc.__cause__
+        _terminal().error(f"unexpected {type(cause).__name__}: {cause} (please report this)")
+        sys.exit(3)
+    except Exception as exc:  # usage errors and the unexpected
+        # Usage errors are click's ClickException, vendored by recent typer versions
+        # (typer._click) and imported from click by older ones: recognise them by shape.
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()
+            sys.exit(exc.exit_code)
         _terminal().error(f"unexpected {type(exc).__name__}: {exc} (please report this)")
         sys.exit(3)
+    if code == INTERRUPTED:
+        _terminal().error("interrupted; the index keeps its last completed state")
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

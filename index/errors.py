@@ -1,4 +1,9 @@
-"""Errors the user can act on. Each message is one line that says what to do."""
+"""Errors the user can act on. Each message is one line that says what to do.
+
+The CLI's exit codes (``cli.main``): 0 success; 1 a :class:`SearchError` (no index, a
+damaged or old index, a busy index) or files that failed to index; 2 a bad command line
+or a :class:`QueryError`; 3 an unexpected error (a bug); 130 interrupted by Ctrl-C.
+"""
 
 
 class SearchError(Exception):

@@ -32,6 +32,8 @@ from index.schema import SCHEMA_VERSION, build_schema
 ENV_VAR = "SEARCH_INDEX"
 APP_NAME = "arabic-news-search"
 MANIFEST = "manifest.json"
+#: How often a reader follows a generation swap before giving up (each swap is a rebuild).
+SWAP_RETRIES = 5
 
 
 def default_location() -> Path:
@@ -41,6 +43,19 @@ def default_location() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME) / "index"
+
+
+def _damaged(root: Path, exc: Exception) -> IndexUnreadable:
+    return IndexUnreadable(
+        f"the index at {root} is damaged ({type(exc).__name__}): run `search index rebuild`"
+    )
+
+
+def _no_manifest(root: Path) -> str:
+    return (
+        f"the index at {root} has lost its list of sources ({MANIFEST}), so it cannot be "
+        "rebuilt: index your folders again with `search index add PATH --index NEW-FOLDER`"
+    )
 
 
 def empty_manifest() -> dict:
@@ -74,11 +89,11 @@ class Store:
     def exists(self) -> bool:
         return self.live_generation() is not None
 
-    def open_index(self):
-        """Open the live Whoosh index for reading, or raise a one-line, actionable error."""
+    def open_index(self, gen: Path | None = None):
+        """Open the live Whoosh index (or ``gen``) for reading, or raise a one-line, actionable error."""
         from whoosh import index as whoosh_index
 
-        gen = self.live_generation()
+        gen = gen or self.live_generation()
         if gen is None:
             raise IndexMissing(
                 f"no index at {self.root}: create one with `search index add PATH`"
@@ -90,22 +105,65 @@ class Store:
                 "run `search index rebuild`"
             )
         try:
-            return whoosh_index.open_dir(str(gen))
+            ix = whoosh_index.open_dir(str(gen))
+            # Opening a reader opens every segment file: a truncated or missing one
+            # fails here, not later in the middle of a writer's merge.
+            ix.reader().close()
+            return ix
         except Exception as exc:  # Whoosh raises many kinds for a damaged folder
-            raise IndexUnreadable(
-                f"the index at {self.root} is damaged ({type(exc).__name__}): "
-                "run `search index rebuild`"
-            ) from exc
+            raise _damaged(self.root, exc) from exc
 
-    def read_manifest(self, gen: Path | None = None) -> dict:
+    @contextlib.contextmanager
+    def searcher(self, **kwargs) -> Iterator:
+        """A Whoosh searcher on the live generation, with its segment files open.
+
+        A rebuild may swap ``CURRENT`` and delete the old generation between our
+        reading ``CURRENT`` and opening the files it names; when that is why opening
+        failed, open the new generation instead. A damaged segment file fails here,
+        when the searcher opens it, so it gets the same one-line error as a damaged
+        table of contents.
+        """
+        for _ in range(SWAP_RETRIES):
+            gen = self.live_generation()
+            try:
+                ix = self.open_index(gen)
+                try:
+                    searcher = ix.searcher(**kwargs)
+                except Exception as exc:
+                    raise _damaged(self.root, exc) from exc
+                break
+            except IndexUnreadable:
+                if self.live_generation() == gen:
+                    raise
+        else:
+            raise IndexBusy(f"the index at {self.root} is being rebuilt repeatedly: try again")
+        with searcher:
+            yield searcher
+
+    def size_bytes(self) -> int:
+        """Bytes on disk under the folder; files a concurrent rebuild deletes are skipped."""
+        total = 0
+        for folder, _, files in os.walk(self.root):
+            for name in files:
+                with contextlib.suppress(FileNotFoundError):
+                    total += os.stat(os.path.join(folder, name)).st_size
+        return total
+
+    def read_manifest(self, gen: Path | None = None, strict: bool = False) -> dict:
+        """The generation's manifest; ``strict`` raises instead of guessing when it is
+        missing or unreadable (a rebuild must not mistake "unknown" for "no sources")."""
         gen = gen or self.live_generation()
         if gen is None:
             return empty_manifest()
         try:
             return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
         except FileNotFoundError:
+            if strict:
+                raise IndexUnreadable(_no_manifest(self.root)) from None
             return empty_manifest()
         except (OSError, ValueError):
+            if strict:
+                raise IndexUnreadable(_no_manifest(self.root)) from None
             return {"schema_version": None, "roots": [], "files": {}}
 
     # -- writing -------------------------------------------------------------

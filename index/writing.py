@@ -24,10 +24,20 @@ from pathlib import Path
 
 from index.documents import ReadProblem, Record, find_files, read_file, record_from_mapping
 from index.duplicates import body_key
+from index.errors import SearchError
 from index.store import Store
 
 #: Whoosh writer memory per process, in MB: large enough to keep segments few.
 WRITER_LIMIT_MB = 256
+
+#: The largest single document indexed, in bytes: a whole file for one-document
+#: formats (checked with ``stat``, before reading), one record for multi-document ones.
+#: A news article is a few kB; a bigger "document" is a log, a dump or a mistake, and
+#: would cost minutes and gigabytes of memory for nothing anyone can read in a snippet.
+MAX_DOCUMENT_BYTES = 10 * 2**20
+
+#: Formats holding many documents per file: their size is checked per record instead.
+MULTI_DOCUMENT_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv", ".csv.gz")
 
 
 class Progress:
@@ -77,6 +87,30 @@ def _sha1(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _too_large(path: Path, size: int) -> ReadProblem | None:
+    """A problem when a one-document file is above :data:`MAX_DOCUMENT_BYTES`."""
+    if size <= MAX_DOCUMENT_BYTES or path.name.lower().endswith(MULTI_DOCUMENT_SUFFIXES):
+        return None
+    return ReadProblem(str(path), f"{_megabytes(size)} is more than the {_megabytes(MAX_DOCUMENT_BYTES)} a document may have; skipped")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f} MB"
+
+
+def _record_problems(record: Record, path: Path) -> tuple[ReadProblem | None, ReadProblem | None]:
+    """(why the record is refused, a warning about a record indexed anyway)."""
+    line = int(record.provenance["line"]) if record.provenance.get("line") else None
+    size = len(record.title.encode("utf-8")) + len(record.body.encode("utf-8"))
+    if size > MAX_DOCUMENT_BYTES:
+        message = f"document {record.id!r} has {_megabytes(size)}, more than {_megabytes(MAX_DOCUMENT_BYTES)}; skipped"
+        return ReadProblem(str(path), message, line), None
+    if record.provenance.get("date") == "unparsed field":
+        message = f"document {record.id!r}: date not understood (use YYYY-MM-DD); indexed without a date"
+        return None, ReadProblem(str(path), message, line)
+    return None, None
 
 
 def _to_fields(record: Record) -> dict:
@@ -200,6 +234,9 @@ class _Batch:
                 self.report.unchanged += len(old["ids"])
                 progress.advance(1)
                 return
+            if too_large := _too_large(path, size):
+                self._problem(too_large, progress)
+                return
             sha1 = _sha1(path)
         except OSError as exc:
             self._problem(ReadProblem(str(path), f"cannot read: {exc.strerror or exc}"), progress)
@@ -212,9 +249,15 @@ class _Batch:
         old_ids = set(old["ids"]) if old else set()
         self.detach(key, list(old_ids))
         ids = []
+        failed = len(self.report.problems)
         for item in read_file(path, fields):
             if isinstance(item, ReadProblem):
                 self._problem(item, progress)
+                continue
+            refused, warning = _record_problems(item, path)
+            if refused or warning:
+                self._problem(refused or warning, progress)
+            if refused:
                 continue
             item.path = key
             if source:
@@ -222,6 +265,15 @@ class _Batch:
                 item.provenance["source"] = "--source"
             ids.append(self.write(item, key, old_ids))
             progress.advance(0, 1)
+        if not ids and len(self.report.problems) == failed:
+            self._problem(ReadProblem(str(path), "no documents in this file"), progress)
+        if len(self.report.problems) > failed and old:
+            # Part of the file could not be read: keep the documents it had before
+            # rather than lose them to a damaged copy; the next change re-reads it.
+            kept = [i for i in old["ids"] if i not in ids]
+            for doc_id in kept:
+                self.refs.setdefault(doc_id, set()).add(key)
+            ids += kept
         self.manifest["files"][key] = {
             "size": size, "mtime_ns": mtime, "sha1": sha1, "ids": list(dict.fromkeys(ids)), "source": source,
             "fields": fields or None,
@@ -346,7 +398,7 @@ def rebuild(store: Store, progress: Progress | None = None) -> AddReport:
     progress = progress or Progress()
     with store.write_lock():
         old_gen = store.live_generation()
-        old_manifest = store.read_manifest(old_gen)
+        old_manifest = store.read_manifest(old_gen, strict=True)
         store.remove_stale_generations()
         gen, ix = store.new_generation()
         manifest = {"roots": [], "files": {}}
@@ -379,7 +431,10 @@ def rebuild(store: Store, progress: Progress | None = None) -> AddReport:
 def _copy_records(store: Store, carried: dict, batch: _Batch) -> None:
     try:
         old = store.open_index()
-    except Exception:
+    except SearchError:
+        for key, entry in carried.items():
+            lost = ReadProblem(key, f"{len(entry['ids'])} documents added from code are in the unreadable old index: add them again")
+            batch.report.problems.append(lost)
         return
     with old.searcher() as searcher:
         for key, entry in carried.items():

@@ -88,6 +88,8 @@ class SearchIndex:
         if since and until and since > until:
             raise QueryError("--since is after --until: swap the dates")
         parsed = parse(text)
+        if parsed.is_empty() and parsed.excluded:
+            raise QueryError("the query only excludes (-word): add a word to look for")
         if parsed.is_empty():
             raise QueryError(
                 "nothing to search for: the query has only common words (stop words) "
@@ -95,8 +97,7 @@ class SearchIndex:
             )
         filters = ranking.Filters(source=source, since=since, until=until)
         terms = parsed.positive_terms
-        ix = self.store.open_index()
-        with ix.searcher(weighting=ranking.weighting()) as searcher:
+        with self.store.searcher(weighting=ranking.weighting()) as searcher:
             total, ranked = ranking.run(searcher, parsed, filters, limit, sort)
             hits = []
             for docnum, score in ranked:
@@ -117,8 +118,7 @@ class SearchIndex:
 
     def get(self, doc_id: str) -> Document | None:
         """The whole stored document with this id, or None."""
-        ix = self.store.open_index()
-        with ix.searcher() as searcher:
+        with self.store.searcher() as searcher:
             stored = searcher.document(id=doc_id)
         if not stored:
             return None
@@ -139,19 +139,18 @@ class SearchIndex:
 
     def stats(self) -> Stats:
         """Documents, documents per source, date range and size on disk."""
-        ix = self.store.open_index()
-        with ix.searcher() as searcher:
+        with self.store.searcher() as searcher:
             reader = searcher.reader()
             sources = {
                 term.decode("utf-8"): reader.doc_frequency("source", term)
                 for term in reader.lexicon("source")
             }
             dates = [
-                ix.schema["date"].from_bytes(t)
-                for t in ix.schema["date"].sortable_terms(reader, "date")
+                searcher.schema["date"].from_bytes(t)
+                for t in searcher.schema["date"].sortable_terms(reader, "date")
             ]
             documents = searcher.doc_count()
-        size = sum(f.stat().st_size for f in self.location.rglob("*") if f.is_file())
+        size = self.store.size_bytes()
         return Stats(
             location=str(self.location),
             documents=documents,

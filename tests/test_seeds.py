@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from search import SearchIndex
 
-from conftest import SHARED
-
-SEEDS = SHARED / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present (fresh clone)")
 
 #: The two seed pages that speak of a withdrawal (read by hand): they use different

@@ -34,4 +34,5 @@ def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record
             if isinstance(record, str):
                 yield ReadProblem(str(path), record, number)
             else:
+                record.provenance["line"] = str(number)  # so later warnings can name the line
                 yield record
