@@ -103,15 +103,19 @@ def query(
     since: Annotated[Optional[str], typer.Option(help="Only documents dated on or after YYYY-MM-DD.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only documents dated on or before YYYY-MM-DD.")] = None,
     sort: Annotated[str, typer.Option(help="relevance or date (newest first).")] = "relevance",
+    facets: Annotated[bool, typer.Option("--facets", help="Also count matches by source and month (bar charts).")] = False,
     index: IndexOption = None,
     json: JsonOption = False,
 ) -> None:
     """Search the index and show ranked hits with highlighted snippets."""
     term = _terminal()
     results = _index(index).query(
-        text, limit=limit, source=source, since=_date(since, "--since"), until=_date(until, "--until"), sort=sort
+        text, limit=limit, source=source, since=_date(since, "--since"), until=_date(until, "--until"), sort=sort,
+        facets=facets,
     )
     term.json(results.to_json()) if json else term.results(results)
+    if results.facets is not None and not json:
+        term.facets(results.facets)
 
 
 @app.command("show")

@@ -14,11 +14,13 @@ from index.errors import IndexBusy, IndexMissing, IndexUnreadable, QueryError, S
 from index.writing import AddReport, Progress
 from search.analyze import analyze
 from search.engine import SearchIndex
+from search.facets import Facets
 from search.results import Document, Hit, Results, Stats, Token
 
 __all__ = [
     "AddReport",
     "Document",
+    "Facets",
     "Hit",
     "IndexBusy",
     "IndexMissing",

@@ -11,6 +11,7 @@ from index.documents import Record
 from index.errors import IndexMissing, QueryError
 from index.store import Store, default_location
 from index.writing import AddReport, Progress, add_paths, add_records, rebuild
+from search import facets as facet_counts
 from search import ranking
 from search.parsing import parse
 from search.results import Document, Hit, Results, Stats
@@ -79,12 +80,20 @@ class SearchIndex:
         since: dt.date | None = None,
         until: dt.date | None = None,
         sort: str = "relevance",
+        offset: int = 0,
+        facets: bool = False,
     ) -> Results:
-        """Ranked hits for ``text`` (words, "phrases", -exclusions) with highlighted snippets."""
+        """Ranked hits for ``text`` (words, "phrases", -exclusions) with highlighted snippets.
+
+        ``offset`` skips that many hits (pagination); ``facets=True`` also counts every
+        matching document by source and month into ``Results.facets``.
+        """
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
         if limit < 1:
             raise QueryError("--limit must be at least 1")
+        if offset < 0:
+            raise QueryError("the offset (page) cannot be negative")
         if since and until and since > until:
             raise QueryError("--since is after --until: swap the dates")
         parsed = parse(text)
@@ -98,9 +107,9 @@ class SearchIndex:
         filters = ranking.Filters(source=source, since=since, until=until)
         terms = parsed.positive_terms
         with self.store.searcher(weighting=ranking.weighting()) as searcher:
-            total, ranked = ranking.run(searcher, parsed, filters, limit, sort)
+            total, ranked = ranking.run(searcher, parsed, filters, offset + limit, sort)
             hits = []
-            for docnum, score in ranked:
+            for docnum, score in ranked[offset:]:
                 stored = searcher.stored_fields(docnum)
                 hits.append(
                     Hit(
@@ -114,7 +123,8 @@ class SearchIndex:
                         url=stored.get("url"),
                     )
                 )
-        return Results(query=text, total=total, hits=hits)
+            counted = facet_counts.count(searcher, ranking.matching(parsed), filters.query()) if facets else None
+        return Results(query=text, total=total, hits=hits, facets=counted)
 
     def get(self, doc_id: str) -> Document | None:
         """The whole stored document with this id, or None."""

@@ -49,6 +49,17 @@ def _and(parts: list[q.Query]) -> q.Query:
     return parts[0] if len(parts) == 1 else q.And(parts)
 
 
+def matching(parsed: ParsedQuery) -> q.Query:
+    """Every document the query finds at all: at least one word, every phrase, no exclusion.
+
+    ``total`` and the facets count exactly these documents.
+    """
+    words, phrases = clauses(parsed)
+    excluded = exclusion(parsed)
+    any_q = _and(phrases + [q.Or(words)]) if words else _and(phrases)
+    return q.AndNot(any_q, excluded) if excluded is not None else any_q
+
+
 def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str = "relevance"):
     """Return ``(total, [(docnum, score), ...])`` for the first ``limit`` hits."""
     words, phrases = clauses(parsed)
@@ -58,9 +69,7 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
     def restrict(query: q.Query) -> q.Query:
         return q.AndNot(query, excluded) if excluded is not None else query
 
-    # Any document with at least one word, and every phrase.
-    any_q = _and(phrases + [q.Or(words)]) if words else _and(phrases)
-    any_q = restrict(any_q)
+    any_q = matching(parsed)
     if sort == "date":
         hits = searcher.search(any_q, limit=limit, filter=filter_q, sortedby="date", reverse=True)
         return len(hits), [(h.docnum, h.score or 0.0) for h in hits]

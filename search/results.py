@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
+from search.facets import Facets
+
 
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
@@ -46,9 +48,14 @@ class Results:
     query: str
     total: int
     hits: list[Hit] = field(default_factory=list)
+    #: Counts by source and month of every matching document, when asked for (``facets=True``).
+    facets: Facets | None = None
 
     def to_json(self) -> dict:
-        return {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits]}
+        data = {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits]}
+        if self.facets is not None:
+            data["facets"] = self.facets.to_json()
+        return data
 
 
 @dataclass

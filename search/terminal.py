@@ -19,7 +19,11 @@ from rich.text import Text
 from index.documents import ReadProblem
 from index.writing import AddReport
 from index.writing import Progress as ProgressReport
+from search.facets import Facets
 from search.results import Document, Results, Stats
+
+#: Width of the longest bar in ``search query --facets``, in character cells.
+BAR_WIDTH = 30
 
 
 class Terminal:
@@ -63,6 +67,29 @@ class Terminal:
             self.out.print()
         shown = len(results.hits)
         self.out.print(Text(f"{shown} of {results.total} matching documents", style="dim"))
+
+    def facets(self, facets: Facets) -> None:
+        """Counts by source and by month as bar charts (months in order, empty ones shown)."""
+        sources = dict(facets.sources)
+        if facets.no_source:
+            sources["(no source)"] = facets.no_source
+        months = dict(facets.timeline())
+        if facets.no_date:
+            months["(no date)"] = facets.no_date
+        for heading, counts in (("by source", sources), ("by month", months)):
+            if not counts:
+                continue
+            self.out.print(Text(heading, style="bold"))
+            width = max(len(name) for name in counts)
+            top = max(counts.values()) or 1
+            for name, n in counts.items():
+                cells = n * BAR_WIDTH / top
+                bar = "█" * int(cells) + ("▌" if cells - int(cells) >= 0.5 else "")
+                if n and not bar:
+                    bar = "▏"
+                line = Text(f"  {name:<{width}}  ") + Text(bar.ljust(BAR_WIDTH + 1), style="cyan") + Text(f"{n:>7,}")
+                self.out.print(line)
+            self.out.print()
 
     def document(self, doc: Document) -> None:
         self.out.print(Text(doc.title, style="bold"))
