@@ -134,6 +134,19 @@ def show(
     term.json(doc.to_json()) if json else term.document(doc)
 
 
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0: any free port).")] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the default browser.")] = False,
+    index: IndexOption = None,
+) -> None:
+    """Search the index in a local web page (right to left, with facets and a timeline); read-only."""
+    from search.web import serve as run_server
+
+    run_server(_index(index), host=host, port=port, open_browser=open_browser, announce=_terminal().line)
+
+
 @app.command("analyze")
 def analyze(
     text: Annotated[str, typer.Argument(help="Any text.", show_default=False)],

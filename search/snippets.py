@@ -105,3 +105,8 @@ def _collapse(piece: str, marks: list[tuple[int, int]]) -> tuple[str, list[tuple
     mapping.append(len(out))
     text = "".join(out).rstrip()
     return text, [(mapping[s], mapping[e]) for s, e in marks]
+
+
+def highlight(text: str, terms: set[str]) -> Snippet:
+    """The whole of ``text`` with every occurrence of ``terms`` marked: a document view."""
+    return Snippet(text, [(start, end) for start, end, _ in find_marks(text, terms)])
