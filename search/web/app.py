@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
+from starlette.exceptions import HTTPException
 
 from index.documents import parse_date
 from index.errors import IndexMissing, IndexUnreadable, QueryError, SearchError
@@ -100,6 +101,11 @@ def create_app(index: SearchIndex) -> FastAPI:
     @app.exception_handler(SearchError)
     async def search_error(request: Request, exc: SearchError) -> Response:
         return page_error(request, str(exc), STATUS.get(type(exc), 500))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        message = "no such page: try / or /api/search?q=…" if exc.status_code == 404 else str(exc.detail)
+        return page_error(request, message, exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
