@@ -260,3 +260,19 @@ def test_seeds_withdrawal_articles_with_facets(tmp_path):
     facets = data["facets"]
     assert sum(facets["sources"].values()) + facets["no_source"] == data["total"]
     assert all("<mark>" in h["snippet"] for h in data["hits"])
+
+
+def test_suggestions_and_expansions_are_shown_when_results_carry_them(index, monkeypatch):
+    real_query = index.query
+
+    def with_extras(*args, **kwargs):
+        results = real_query(*args, **kwargs)
+        results.suggestions = ["الانسحاب"]
+        results.expansions = [{"text": "قسد", "synonyms": ["قوات سوريا الديمقراطية"]}]
+        return results
+
+    monkeypatch.setattr(index, "query", with_extras)
+    html = TestClient(create_app(index)).get("/", params={"q": "انسحاث"}).text
+    suggestion = re.search(r'id="suggestion">(.*?)</p>', html, re.S).group(1)
+    assert "هل تقصد" in suggestion and 'href="/?q=%D8%A7%D9%84' in suggestion and "الانسحاب" in suggestion
+    assert "قسد ← قوات سوريا الديمقراطية" in re.search(r'id="expansion">(.*?)</p>', html, re.S).group(1)

@@ -74,17 +74,23 @@ class Page:
 
 
 def texts(value: object) -> list[str]:
-    """Display strings from a suggestion/expansion value of whatever shape issue 4 gives it."""
+    """Display strings for the suggestions/expansions a Results may carry (issue 4).
+
+    Accepts the shapes that make sense: a string, ``{"text": typed, "synonyms": [...]}``,
+    a mapping of typed word to alternatives, or a list of any of these.
+    """
     if not value:
         return []
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
+        if "text" in value:
+            others = texts(value.get("synonyms") or value.get("alternatives"))
+            return [f"{value['text']} ← {'، '.join(others)}" if others else str(value["text"])]
         return [f"{key} ← {'، '.join(texts(alts))}" for key, alts in value.items()]
     out: list[str] = []
     for item in value:
-        text = getattr(item, "text", None) or getattr(item, "query", None) or item
-        out.extend(texts(text) if not isinstance(text, str) else [text])
+        out.extend(texts(item))
     return out
 
 
