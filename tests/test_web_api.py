@@ -109,8 +109,8 @@ def test_api_errors_are_one_clear_json_message(client, url, status, words):
     assert "Traceback" not in response.text
 
 
-def test_unexpected_failure_is_a_message_not_a_traceback(index, monkeypatch):
-    app_client = TestClient(create_app(index), raise_server_exceptions=False)
+def test_unexpected_failure_is_a_message_not_a_traceback(index, monkeypatch, capsys):
+    app_client = TestClient(create_app(index))
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
@@ -121,6 +121,8 @@ def test_unexpected_failure_is_a_message_not_a_traceback(index, monkeypatch):
     assert "disk on fire" in response.json()["error"]
     page = app_client.get("/", params={"q": WITHDRAWAL})
     assert page.status_code == 500 and "disk on fire" in page.text and "Traceback" not in page.text
+    logged = capsys.readouterr().err
+    assert "disk on fire" in logged and "Traceback" not in logged
 
 
 def test_openapi_describes_the_read_only_api(client):

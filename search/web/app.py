@@ -10,6 +10,7 @@ one-line message (JSON under ``/api/``, a page elsewhere), never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -112,9 +113,16 @@ def create_app(index: SearchIndex) -> FastAPI:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
         return page_error(request, f"bad parameter ({problems})", 400)
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        return page_error(request, f"unexpected {type(exc).__name__}: {exc} (please report this)", 500)
+    @app.middleware("http")
+    async def unexpected(request: Request, call_next) -> Response:
+        # A middleware, not an exception handler: Starlette re-raises from those, and the
+        # server's console would show a traceback; here it gets one line on stderr.
+        try:
+            return await call_next(request)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            message = f"unexpected {type(exc).__name__}: {exc} (please report this)"
+            print(f"error: {request.url.path}: {message}", file=sys.stderr)
+            return page_error(request, message, 500)
 
     @app.get("/api/search", summary="Ranked hits, total and facets (as `search query --json --facets`)")
     def api_search(q: Q, source: Source = "", since: Since = "", until: Until = "", sort: Sort = "relevance", page: PageNo = 1) -> dict:
