@@ -12,7 +12,6 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from whoosh import query as q
-from whoosh import sorting
 
 
 @dataclass
@@ -54,24 +53,26 @@ def month_range(month: str) -> tuple[dt.date, dt.date]:
 
 
 def count(searcher, matching: q.Query, filter_q: q.Query | None) -> Facets:
-    """Facets of every document ``matching`` finds within ``filter_q`` (unscored: no ranking cost)."""
-    groups = {
-        "source": sorting.FieldFacet("source", maptype=sorting.Count),
-        "date": sorting.FieldFacet("date", maptype=sorting.Count),
-    }
-    found = searcher.search(matching, limit=None, filter=filter_q, groupedby=groups, scored=False)
-    by_source = found.groups("source")
+    """Facets of every document ``matching`` finds within ``filter_q``.
+
+    The matching set is collected unscored, then each document's raw column values
+    are counted and only the distinct ones decoded: several times faster than
+    Whoosh's ``groupedby``, which decodes a value per document.
+    """
+    docs = searcher.search(matching, limit=None, filter=filter_q, scored=False).docs()
+    reader, date_field = searcher.reader(), searcher.schema["date"]
+    by_source = Counter(map(reader.column_reader("source", translate=False).__getitem__, docs))
+    by_day = Counter(map(reader.column_reader("date", translate=False).__getitem__, docs))
+    no_date = by_day.pop(date_field.column_type.default_value(), 0)
     months: Counter[str] = Counter()
-    no_date = 0
-    for day, n in found.groups("date").items():
-        if isinstance(day, dt.date):
-            months[f"{day.year:04d}-{day.month:02d}"] += n
-        else:
-            no_date += n
-    sources = {name: n for name, n in by_source.items() if name}
+    for raw, n in by_day.items():
+        day = date_field.from_column_value(raw)
+        months[f"{day.year:04d}-{day.month:02d}"] += n
+    no_source = by_source.pop(b"", 0)
+    sources = {name.decode("utf-8"): n for name, n in by_source.items()}
     return Facets(
         sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
         months=dict(sorted(months.items())),
-        no_source=sum(n for name, n in by_source.items() if not name),
+        no_source=no_source,
         no_date=no_date,
     )

@@ -49,8 +49,10 @@ def test_api_search_is_the_cli_json_plus_facets(client, index):
     facets = data["facets"]
     expected_sources: dict[str, int] = {}
     for article in matching("نسحاب"):
-        expected_sources[article["source"]] = expected_sources.get(article["source"], 0) + 1
+        if article.get("source"):
+            expected_sources[article["source"]] = expected_sources.get(article["source"], 0) + 1
     assert facets["sources"] == expected_sources
+    assert facets["no_source"] == facets["no_date"] == 1
     assert list(facets["sources"].values()) == sorted(facets["sources"].values(), reverse=True)
     assert sum(facets["months"].values()) + facets["no_date"] == data["total"]
     assert list(facets["months"]) == sorted(facets["months"])
@@ -81,8 +83,8 @@ def test_api_filters_source_dates_and_sort(client):
     data = client.get("/api/search", params={"q": WITHDRAWAL, "since": "2019-03-01", "until": "2019-03-31"}).json()
     assert data["total"] == 2 and all(h["date"].startswith("2019-03") for h in data["hits"])
     data = client.get("/api/search", params={"q": WITHDRAWAL, "sort": "date"}).json()
-    dates = [h["date"] for h in data["hits"]]
-    assert dates == sorted(dates, reverse=True)
+    dates = [h["date"] for h in data["hits"] if h["date"]]  # where undated ones go is the library's call
+    assert len(dates) > 2 and dates == sorted(dates, reverse=True)
 
 
 def test_api_doc_is_search_show_json(client, index):

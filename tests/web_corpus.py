@@ -44,6 +44,11 @@ ARTICLES = [
         "date": "2018-11-02",
     },
     {
+        "id": "withdraw-undated",
+        "title": "بيان قصير",
+        "body": "نص بيان بلا مصدر ولا تاريخ يذكر الانسحابات الأخيرة.",
+    },
+    {
         "id": HOSTILE_ID,
         "title": '<script>alert("title")</script> انسحاب مريب',
         "body": 'نص عادي <script>window.__pwned = "body"</script> ثم <img src=x onerror="window.__pwned=\'img\'"> انسحاب مريب آخر.',

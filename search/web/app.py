@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -81,7 +82,13 @@ def _environment() -> Environment:
 
 
 def create_app(index: SearchIndex) -> FastAPI:
-    """The app serving ``index``; the index is reopened per request, so `index add` shows up live."""
+    """The app serving ``index``; documents added meanwhile with `search index add` show up live.
+
+    FastAPI runs these endpoints in a thread pool, and a SearchIndex may keep one Whoosh
+    searcher open, which is not for several threads at once: library calls take turns
+    under one lock. Whoosh is pure Python, so the GIL would serialize them anyway.
+    """
+    one_at_a_time = threading.Lock()
     app = FastAPI(
         title="Arabic news search",
         summary="Read-only search over a local index of Arabic news articles.",
@@ -127,27 +134,31 @@ def create_app(index: SearchIndex) -> FastAPI:
     @app.get("/api/search", summary="Ranked hits, total and facets (as `search query --json --facets`)")
     def api_search(q: Q, source: Source = "", since: Since = "", until: Until = "", sort: Sort = "relevance", page: PageNo = 1) -> dict:
         request = view.Request(q=q, source=source, since=since, until=until, sort=sort, page=page)
-        data = _search(index, request).to_json()
+        with one_at_a_time:
+            data = _search(index, request).to_json()
         data.update(page=page, page_size=view.PAGE_SIZE)
         return data
 
     @app.get("/api/doc/{doc_id:path}", summary="One whole stored document (as `search show --json`)")
     def api_doc(doc_id: str) -> dict:
-        return _document(index, doc_id).to_json()
+        with one_at_a_time:
+            return _document(index, doc_id).to_json()
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, q: Q = "", source: Source = "", since: Since = "", until: Until = "", sort: Sort = "relevance", page: PageNo = 1):
         req = view.Request(q=q, source=source, since=since, until=until, sort=sort, page=page)
         context: dict = {"req": req, "sorts": SORTS}
-        if q.strip():
-            context["page"] = view.build(req, _search(index, req))
-        else:
-            context["stats"] = index.stats()
+        with one_at_a_time:
+            if q.strip():
+                context["page"] = view.build(req, _search(index, req))
+            else:
+                context["stats"] = index.stats()
         return templates.TemplateResponse(request, "search.html", context)
 
     @app.get("/doc/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def document(request: Request, doc_id: str, q: Q = ""):
-        doc = _document(index, doc_id)
+        with one_at_a_time:
+            doc = _document(index, doc_id)
         terms = parse(q).positive_terms if q.strip() else set()
         context = {
             "req": view.Request(q=q),
