@@ -52,27 +52,57 @@ def month_range(month: str) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
-def count(searcher, matching: q.Query, filter_q: q.Query | None) -> Facets:
-    """Facets of every document ``matching`` finds within ``filter_q``.
+#: Facet columns of the last few index states, keyed by their segments (see :func:`_columns`).
+_CACHE: dict[tuple, tuple[list[str], list[str]]] = {}
+_CACHE_SIZE = 4
 
-    The matching set is collected unscored, then each document's raw column values
-    are counted and only the distinct ones decoded: several times faster than
-    Whoosh's ``groupedby``, which decodes a value per document.
+
+def _columns(searcher) -> tuple[list[str], list[str]]:
+    """Per document number: its source ("" if none) and month ("" if undated).
+
+    Read once per set of segments and cached, since segments never change once
+    written (deletions only hide documents, which then never match): later queries,
+    even on a reopened index, count with list lookups instead of decoding columns.
     """
+    reader = searcher.reader()
+    key = tuple((leaf.segment().segment_id(), leaf.doc_count_all()) for leaf, _ in reader.leaf_readers())
+    if key in _CACHE:
+        return _CACHE[key]
+    date_field = searcher.schema["date"]
+    missing_day = date_field.column_type.default_value()
+    names: dict[bytes, str] = {b"": ""}
+    months: dict[int, str] = {missing_day: ""}
+    sources: list[str] = []
+    dates: list[str] = []
+    for leaf, _ in reader.leaf_readers():  # in document-number order
+        size = leaf.doc_count_all()
+        # A segment where no document has a source (or date) has no column for it.
+        for raw in leaf.column_reader("source", translate=False) if leaf.has_column("source") else [b""] * size:
+            if raw not in names:
+                names[raw] = raw.decode("utf-8")
+            sources.append(names[raw])
+        for raw in leaf.column_reader("date", translate=False) if leaf.has_column("date") else [missing_day] * size:
+            if raw not in months:
+                day = date_field.from_column_value(raw)
+                months[raw] = f"{day.year:04d}-{day.month:02d}"
+            dates.append(months[raw])
+    while len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (sources, dates)
+    return sources, dates
+
+
+def count(searcher, matching: q.Query, filter_q: q.Query | None) -> Facets:
+    """Facets of every document ``matching`` finds within ``filter_q``."""
     docs = searcher.search(matching, limit=None, filter=filter_q, scored=False).docs()
-    reader, date_field = searcher.reader(), searcher.schema["date"]
-    by_source = Counter(map(reader.column_reader("source", translate=False).__getitem__, docs))
-    by_day = Counter(map(reader.column_reader("date", translate=False).__getitem__, docs))
-    no_date = by_day.pop(date_field.column_type.default_value(), 0)
-    months: Counter[str] = Counter()
-    for raw, n in by_day.items():
-        day = date_field.from_column_value(raw)
-        months[f"{day.year:04d}-{day.month:02d}"] += n
-    no_source = by_source.pop(b"", 0)
-    sources = {name.decode("utf-8"): n for name, n in by_source.items()}
+    sources, dates = _columns(searcher)
+    by_source = Counter(map(sources.__getitem__, docs))
+    by_month = Counter(map(dates.__getitem__, docs))
+    no_source = by_source.pop("", 0)
+    no_date = by_month.pop("", 0)
     return Facets(
-        sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
-        months=dict(sorted(months.items())),
+        sources=dict(sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))),
+        months=dict(sorted(by_month.items())),
         no_source=no_source,
         no_date=no_date,
     )

@@ -280,3 +280,14 @@ def test_suggestions_and_expansions_are_shown_when_results_carry_them(index, mon
     suggestion = re.search(r'id="suggestion">(.*?)</p>', html, re.S).group(1)
     assert "هل تقصد" in suggestion and 'href="/?q=%D8%A7%D9%84' in suggestion and "الانسحاب" in suggestion
     assert "قسد ← قوات سوريا الديمقراطية" in re.search(r'id="expansion">(.*?)</p>', html, re.S).group(1)
+
+
+def test_facets_across_segments_with_and_without_sources(tmp_path):
+    """Facets stay right when one segment has no source or date column at all."""
+    index = SearchIndex(tmp_path / "segments")
+    index.add_records([{"id": "plain", "title": "انسحاب", "body": "نص بلا مصدر ولا تاريخ عن الانسحاب"}], origin="a")
+    index.add_records([{"id": "dated", "title": "انسحاب", "body": "نص عن الانسحاب", "source": "wire", "date": "2020-02-02"}], origin="b")
+    first = index.query(WITHDRAWAL, facets=True).facets
+    assert (first.sources, first.months, first.no_source, first.no_date) == ({"wire": 1}, {"2020-02": 1}, 1, 1)
+    index.add_records([{"id": "later", "title": "انسحاب", "body": "انسحاب آخر", "source": "wire", "date": "2020-03-01"}], origin="c")
+    assert index.query(WITHDRAWAL, facets=True).facets.months == {"2020-02": 1, "2020-03": 1}
