@@ -123,7 +123,7 @@ class SearchIndex:
                         url=stored.get("url"),
                     )
                 )
-            counted = facet_counts.count(searcher, ranking.matching(parsed), filters.query()) if facets else None
+            counted = facet_counts.count(searcher, ranking.matching(parsed), source, since, until) if facets else None
         return Results(query=text, total=total, hits=hits, facets=counted)
 
     def get(self, doc_id: str) -> Document | None:

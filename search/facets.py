@@ -58,7 +58,7 @@ _CACHE_SIZE = 4
 
 
 def _columns(searcher) -> tuple[list[str], list[str]]:
-    """Per document number: its source ("" if none) and month ("" if undated).
+    """Per document number: its source and its day as YYYY-MM-DD ("" when missing).
 
     Read once per set of segments and cached, since segments never change once
     written (deletions only hide documents, which then never match): later queries,
@@ -71,7 +71,7 @@ def _columns(searcher) -> tuple[list[str], list[str]]:
     date_field = searcher.schema["date"]
     missing_day = date_field.column_type.default_value()
     names: dict[bytes, str] = {b"": ""}
-    months: dict[int, str] = {missing_day: ""}
+    days: dict[int, str] = {missing_day: ""}
     sources: list[str] = []
     dates: list[str] = []
     for leaf, _ in reader.leaf_readers():  # in document-number order
@@ -82,22 +82,32 @@ def _columns(searcher) -> tuple[list[str], list[str]]:
                 names[raw] = raw.decode("utf-8")
             sources.append(names[raw])
         for raw in leaf.column_reader("date", translate=False) if leaf.has_column("date") else [missing_day] * size:
-            if raw not in months:
-                day = date_field.from_column_value(raw)
-                months[raw] = f"{day.year:04d}-{day.month:02d}"
-            dates.append(months[raw])
+            if raw not in days:
+                days[raw] = date_field.from_column_value(raw).date().isoformat()
+            dates.append(days[raw])
     while len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = (sources, dates)
     return sources, dates
 
 
-def count(searcher, matching: q.Query, filter_q: q.Query | None) -> Facets:
-    """Facets of every document ``matching`` finds within ``filter_q``."""
-    docs = searcher.search(matching, limit=None, filter=filter_q, scored=False).docs()
+def count(searcher, matching: q.Query, source: str | None = None, since: dt.date | None = None,
+          until: dt.date | None = None) -> Facets:
+    """Facets of every document ``matching`` finds from ``source`` between ``since`` and ``until``.
+
+    The filters are applied here on the cached columns (the same rules as the
+    query's filters: exact source, days inclusive), not through Whoosh's filter
+    sets, which cost more than the whole count.
+    """
+    docs = searcher.search(matching, limit=None, scored=False).docs()
     sources, dates = _columns(searcher)
+    if source:
+        docs = [d for d in docs if sources[d] == source]
+    if since or until:
+        low, high = since.isoformat() if since else "0000", until.isoformat() if until else "9999"
+        docs = [d for d in docs if dates[d] and low <= dates[d] <= high]
     by_source = Counter(map(sources.__getitem__, docs))
-    by_month = Counter(map(dates.__getitem__, docs))
+    by_month = Counter(dates[d][:7] for d in docs)
     no_source = by_source.pop("", 0)
     no_date = by_month.pop("", 0)
     return Facets(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import socket
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -291,3 +293,19 @@ def test_facets_across_segments_with_and_without_sources(tmp_path):
     assert (first.sources, first.months, first.no_source, first.no_date) == ({"wire": 1}, {"2020-02": 1}, 1, 1)
     index.add_records([{"id": "later", "title": "انسحاب", "body": "انسحاب آخر", "source": "wire", "date": "2020-03-01"}], origin="c")
     assert index.query(WITHDRAWAL, facets=True).facets.months == {"2020-02": 1, "2020-03": 1}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"source": "gulf-wire"}, {"since": "2019-02-01"}, {"until": "2019-01-31"},
+     {"since": "2019-03-05", "until": "2019-03-05"}, {"source": "صحيفة الشرق", "since": "2019-01-01"}],
+)
+def test_facets_add_up_to_the_total_under_every_filter(index, filters):
+    """Facets filter on cached columns, the query through Whoosh: both must agree."""
+    since, until = (dt.date.fromisoformat(filters[k]) if k in filters else None for k in ("since", "until"))
+    results = index.query(WITHDRAWAL, source=filters.get("source"), since=since, until=until, facets=True, limit=50)
+    facets = results.facets
+    assert sum(facets.sources.values()) + facets.no_source == results.total
+    assert sum(facets.months.values()) + facets.no_date == results.total
+    assert facets.sources == dict(Counter(h.source for h in results.hits if h.source))
+    assert facets.months == dict(sorted(Counter(h.date.strftime("%Y-%m") for h in results.hits if h.date).items()))
