@@ -7,6 +7,8 @@ rendering; no network), so the time is an upper bound on the server's own work.
 Peers measured in the same run, over the same queries:
   * ``library``          SearchIndex.query(limit=10) without facets
   * ``library+facets``   the same with facets=True (what the page needs)
+  * ``template``         rendering the results page from a computed Results (Jinja2 only:
+                         the web layer's own work, without the library and the test client)
   * ``api``              GET /api/search (JSON)
   * ``page``             GET /?q=… (the HTML results page)
   * ``page 2``           GET /?q=…&page=2
@@ -38,7 +40,8 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from search import SearchIndex  # noqa: E402
 from search.parsing import analyze_terms  # noqa: E402
-from search.web import create_app  # noqa: E402
+from search.web import create_app, view  # noqa: E402
+from search.web.app import _environment  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "saudinewsnet" / "articles.jsonl.gz"
 TARGET_MS = 50.0
@@ -117,9 +120,17 @@ def main() -> None:
         data = client.get("/api/search", params={"q": text}).json()
         biggest[text] = next(iter(data["facets"]["sources"]), "")
 
+    template = _environment().get_template("search.html")
+    computed = {t: index.query(t, limit=view.PAGE_SIZE, facets=True) for t in qs}
+
+    def render(text: str) -> str:
+        request = view.Request(q=text)
+        return template.render(req=request, page=view.build(request, computed[text]), sorts=("relevance", "date"))
+
     peers = {
         "library": lambda t: index.query(t, limit=10),
         "library+facets": lambda t: index.query(t, limit=10, facets=True),
+        "template": render,
         "api": lambda t: client.get("/api/search", params={"q": t}),
         "page": lambda t: client.get("/", params={"q": t}),
         "page 2": lambda t: client.get("/", params={"q": t, "page": 2}),
