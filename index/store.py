@@ -43,6 +43,28 @@ def default_location() -> Path:
     return user_data_path(APP_NAME) / "index"
 
 
+#: File descriptors of write locks this process holds (see :func:`_drop_locks_in_child`).
+_HELD_LOCKS: set[int] = set()
+
+
+def _drop_locks_in_child() -> None:
+    """A forked child (Whoosh's multiprocess writer) closes its copies of held lock files.
+
+    flock() belongs to the open file, which a fork shares: without this, a sub-process
+    left behind by a killed writer would keep the index locked forever. Closing the
+    child's descriptor leaves the parent's lock in place.
+    """
+    for fd in list(_HELD_LOCKS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
+
+
 def empty_manifest() -> dict:
     return {"schema_version": SCHEMA_VERSION, "roots": [], "files": {}}
 
@@ -131,9 +153,11 @@ class Store:
                         on_wait()
                         told = True
                     time.sleep(0.2)
+            _HELD_LOCKS.add(handle.fileno())
             try:
                 yield
             finally:
+                _HELD_LOCKS.discard(handle.fileno())
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def new_generation(self):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from index.documents import Record
@@ -32,10 +33,46 @@ class SearchIndex:
     >>> ix.add(["articles/"], source="wire")      # files and folders, incremental
     >>> for hit in ix.query("انسحاب داعش").hits:
     ...     print(hit.title, hit.snippet)
+
+    Queries reuse one open searcher while the index is unchanged; each query checks
+    (two small file reads) whether another process added documents or rebuilt the
+    index, and reopens what changed. Use one ``SearchIndex`` per thread, and
+    :meth:`close` it (or use ``with``) to release its open files early.
     """
 
     def __init__(self, location: str | os.PathLike | None = None):
         self.store = Store(Path(location) if location else default_location())
+        self._searcher = None
+        self._generation: Path | None = None
+
+    def __enter__(self) -> "SearchIndex":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the open searcher; the next query opens the index again."""
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher, self._generation = None, None
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator:
+        """The open searcher on the live index, refreshed if the index changed since.
+
+        A new Whoosh commit (``index add``, here or in another process) is picked up
+        by ``refresh``, which keeps the unchanged segments open; a rebuild (another
+        generation) reopens everything, schema check included.
+        """
+        generation = self.store.live_generation()
+        if self._searcher is None or generation != self._generation:
+            self.close()
+            self._searcher = self.store.open_index().searcher(weighting=ranking.weighting())
+            self._generation = generation
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        yield self._searcher
 
     @property
     def location(self) -> Path:
@@ -95,8 +132,7 @@ class SearchIndex:
             )
         filters = ranking.Filters(source=source, since=since, until=until)
         terms = parsed.positive_terms
-        ix = self.store.open_index()
-        with ix.searcher(weighting=ranking.weighting()) as searcher:
+        with self._reading() as searcher:
             total, ranked = ranking.run(searcher, parsed, filters, limit, sort)
             hits = []
             for docnum, score in ranked:
@@ -117,8 +153,7 @@ class SearchIndex:
 
     def get(self, doc_id: str) -> Document | None:
         """The whole stored document with this id, or None."""
-        ix = self.store.open_index()
-        with ix.searcher() as searcher:
+        with self._reading() as searcher:
             stored = searcher.document(id=doc_id)
         if not stored:
             return None

@@ -1,8 +1,10 @@
 """Snippets: the passage of a document that best shows why it matched.
 
-The stored text is analyzed with the same analyzer as the index; tokens whose term is
-one of the query's are marks, with offsets into the original characters (harakat and
-tatweel included). The window holding the most distinct query terms wins, then it is
+The stored text is split by the index's tokenizer and each distinct word form is
+analyzed once (memoized: news repeats its words, and re-analysing ten whole bodies
+per query would cost more than the search itself); words whose term is one of the
+query's are marks, with offsets into the original characters (harakat and tatweel
+included). The window holding the most distinct query terms wins, then it is
 widened to word boundaries. Output is HTML-escaped text with ``<mark>`` around each
 match, or (for the terminal) the plain text with the marked spans.
 """
@@ -11,8 +13,12 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import lru_cache
 
 from search.parsing import _ANALYZER
+
+#: The analyzer's first stage: it finds the words and their offsets in the original text.
+_TOKENIZER = _ANALYZER.items[0]
 
 #: Target length of a snippet, in characters.
 WIDTH = 220
@@ -39,15 +45,23 @@ class Snippet:
         return ("…" if self.clipped_start else "") + "".join(out) + ("…" if self.clipped_end else "")
 
 
+@lru_cache(maxsize=200_000)
+def word_terms(word: str) -> tuple[str, ...]:
+    """The terms the analyzer makes of one word: empty for a stop word."""
+    return tuple(t.text for t in _ANALYZER(word))
+
+
 def find_marks(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
     """Every (start, end, term) in ``text`` whose analyzed term is in ``terms``."""
     if not terms:
         return []
-    return [
-        (t.startchar, t.endchar, t.text)
-        for t in _ANALYZER(text, chars=True)
-        if t.text in terms
-    ]
+    marks = []
+    for t in _TOKENIZER(text, chars=True):
+        for term in word_terms(t.text):
+            if term in terms:
+                marks.append((t.startchar, t.endchar, term))
+                break
+    return marks
 
 
 def _best_window(marks: list[tuple[int, int, str]]) -> int:
