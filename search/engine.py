@@ -59,19 +59,19 @@ class SearchIndex:
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator:
-        """The open searcher on the live index, refreshed if the index changed since.
+        """The open searcher on the live index, reopened if the index changed since.
 
-        A new Whoosh commit (``index add``, here or in another process) is picked up
-        by ``refresh``, which keeps the unchanged segments open; a rebuild (another
-        generation) reopens everything, schema check included.
+        A change is a new Whoosh commit (``index add``, here or in another process)
+        or a rebuild (another generation). Whoosh's own ``Searcher.refresh`` is not
+        used: when reusing segment readers it keeps readers of segments a merge has
+        replaced, and serves replaced documents.
         """
         generation = self.store.live_generation()
-        if self._searcher is None or generation != self._generation:
+        searcher = self._searcher
+        if searcher is None or generation != self._generation or not searcher.up_to_date():
             self.close()
             self._searcher = self.store.open_index().searcher(weighting=ranking.weighting())
             self._generation = generation
-        elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
         yield self._searcher
 
     @property
