@@ -1,7 +1,7 @@
 """Snippets: the passage of a document that best shows why it matched.
 
-The stored text is split by the index's tokenizer and each distinct word form is
-analyzed once (memoized: news repeats its words, and re-analysing ten whole bodies
+The stored text is split into words with the tokenizer's pattern and each distinct
+word form is analyzed once (memoized: news repeats its words, and re-analysing ten whole bodies
 per query would cost more than the search itself); words whose term is one of the
 query's are marks, with offsets into the original characters (harakat and tatweel
 included). The window holding the most distinct query terms wins, then it is
@@ -15,10 +15,8 @@ import html
 from dataclasses import dataclass
 from functools import lru_cache
 
+from index.analysis import WORD
 from search.parsing import _ANALYZER
-
-#: The analyzer's first stage: it finds the words and their offsets in the original text.
-_TOKENIZER = _ANALYZER.items[0]
 
 #: Target length of a snippet, in characters.
 WIDTH = 220
@@ -56,10 +54,10 @@ def find_marks(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
     if not terms:
         return []
     marks = []
-    for t in _TOKENIZER(text, chars=True):
-        for term in word_terms(t.text):
+    for match in WORD.finditer(text):  # the tokenizer's own pattern, without Token objects
+        for term in word_terms(match.group()):
             if term in terms:
-                marks.append((t.startchar, t.endchar, term))
+                marks.append((match.start(), match.end(), term))
                 break
     return marks
 
