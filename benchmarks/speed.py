@@ -183,9 +183,9 @@ def add_new(records: list[Record], ours: Path, work: Path) -> dict:
     return {"documents": 100, "wall_s": round(run.wall_s, 2), "summary": run.stderr.strip().splitlines()[-1]}
 
 
-def scale_curve(records: list[Record], queries: list[str], work: Path) -> list[dict]:
+def scale_curve(records: list[Record], queries: list[str], work: Path, sizes: list[int]) -> list[dict]:
     rows = []
-    for size in SCALE_SIZES:
+    for size in sizes:
         corpus = write_jsonl(records, work / f"scale-{size}.jsonl", size)
         folder = work / f"scale-{size}"
         run = measure.run(search_command() + ["index", "add", str(corpus), "--index", str(folder)])
@@ -252,6 +252,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--cold-repeat", type=int, default=5)
     parser.add_argument("--scale", action="store_true", help="also build and query at 10k, 30k and 120k documents")
+    parser.add_argument("--scale-sizes", type=lambda v: [int(x) for x in v.split(",")], default=list(SCALE_SIZES),
+                        help="document counts of the scale curve (default 10000,30000,120000)")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one, removed at the end)")
     parser.add_argument("--out", type=Path, default=OUT / "speed.json")
     args = parser.parse_args()
@@ -295,7 +297,7 @@ def main() -> None:
         results["add_100"] = add_new(records, folders["ours"], work)
         if args.scale:
             print("scale curve", file=sys.stderr)
-            results["scale"] = scale_curve(records, queries, work)
+            results["scale"] = scale_curve(records, queries, work, args.scale_sizes)
         results["load_after"] = os.getloadavg()
         results["targets"] = check(results)
         results["command"] = " ".join(["python", "benchmarks/speed.py"] + sys.argv[1:])

@@ -207,3 +207,19 @@ def test_forked_child_does_not_keep_the_write_lock(tmp_path):
         assert time.monotonic() - start < 5
     finally:
         os.kill(child, 9)
+
+
+def test_stemming_defers_the_tables_it_never_reads():
+    """The deferred tashaphyne modules stay unloaded through stemming, and still load on use."""
+    script = (
+        "import sys\n"
+        "from index.stemming import stem\n"
+        "assert stem('والانسحاب') == stem('انسحاب')\n"
+        "assert 'tashaphyne.stopwords' not in sys.modules\n"
+        "from tashaphyne import stemming\n"
+        "assert stemming.verb_stamp_const.is_verb_stamp('كتب') in (True, False)\n"
+        "assert stemming.arabicstopwords.is_stop('في')\n"
+        "assert 'tashaphyne.stopwords' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
