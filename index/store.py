@@ -21,6 +21,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ from index.schema import SCHEMA_VERSION, build_schema
 ENV_VAR = "SEARCH_INDEX"
 APP_NAME = "arabic-news-search"
 MANIFEST = "manifest.json"
+_VERSION_HEAD = re.compile(rb'\{"schema_version": (\d+)[,}]')
 
 
 def default_location() -> Path:
@@ -105,8 +107,7 @@ class Store:
             raise IndexMissing(
                 f"no index at {self.root}: create one with `search index add PATH`"
             )
-        manifest = self.read_manifest(gen)
-        if manifest.get("schema_version") != SCHEMA_VERSION:
+        if self.schema_version(gen) != SCHEMA_VERSION:
             raise IndexUnreadable(
                 f"the index at {self.root} was written by another version: "
                 "run `search index rebuild`"
@@ -118,6 +119,19 @@ class Store:
                 f"the index at {self.root} is damaged ({type(exc).__name__}): "
                 "run `search index rebuild`"
             ) from exc
+
+    def schema_version(self, gen: Path) -> int | None:
+        """The schema version in ``gen``'s manifest, from its first bytes when it leads
+        (as :meth:`save_manifest` writes it): a query should not parse a manifest that
+        lists every file and document."""
+        try:
+            with open(gen / MANIFEST, "rb") as handle:
+                head = _VERSION_HEAD.match(handle.read(64))
+        except OSError:
+            head = None
+        if head:
+            return int(head.group(1))
+        return self.read_manifest(gen).get("schema_version")
 
     def read_manifest(self, gen: Path | None = None) -> dict:
         gen = gen or self.live_generation()
@@ -171,7 +185,8 @@ class Store:
 
     def save_manifest(self, gen: Path, manifest: dict) -> None:
         manifest["schema_version"] = SCHEMA_VERSION
-        _write_atomically(gen / MANIFEST, json.dumps(manifest, ensure_ascii=False))
+        ordered = {"schema_version": SCHEMA_VERSION, **manifest}  # first: see schema_version()
+        _write_atomically(gen / MANIFEST, json.dumps(ordered, ensure_ascii=False))
 
     def publish(self, gen: Path) -> None:
         """Make ``gen`` the live generation atomically, then delete the others."""

@@ -223,3 +223,25 @@ def test_stemming_defers_the_tables_it_never_reads():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("leading", [True, False])
+def test_schema_version_is_checked_whether_or_not_it_leads_the_manifest(tmp_path, leading):
+    from index.errors import IndexUnreadable
+    from index.schema import SCHEMA_VERSION
+
+    ix = SearchIndex(tmp_path / "ix")
+    ix.add_records(records(3))
+    store = Store(tmp_path / "ix")
+    gen = store.live_generation()
+    manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+    assert next(iter(manifest)) == "schema_version"  # written first, read from the head
+    for version, readable in ((SCHEMA_VERSION, True), (SCHEMA_VERSION + 1, False)):
+        rest = {k: v for k, v in manifest.items() if k != "schema_version"}
+        ordered = {"schema_version": version, **rest} if leading else {**rest, "schema_version": version}
+        (gen / "manifest.json").write_text(json.dumps(ordered, ensure_ascii=False), encoding="utf-8")
+        if readable:
+            assert store.open_index().doc_count() == 3
+        else:
+            with pytest.raises(IndexUnreadable):
+                store.open_index()
