@@ -124,7 +124,12 @@ def _open_writer(ix, parallel: bool):
     sub-writers add, which is right only because no document of the batch exists yet.
     """
     if parallel and WRITER_PROCS > 1:
-        return ix.writer(procs=WRITER_PROCS, multisegment=True, limitmb=WRITER_LIMIT_MB)
+        writer = ix.writer(procs=WRITER_PROCS, multisegment=True, limitmb=WRITER_LIMIT_MB)
+        # Fork the sub-writers now, before a progress bar starts its drawing thread:
+        # a fork taken while another thread holds a lock (stderr's) can hang the child.
+        for _ in range(WRITER_PROCS):
+            writer._new_task()
+        return writer
     return ix.writer(limitmb=WRITER_LIMIT_MB)
 
 
@@ -270,6 +275,11 @@ class _Batch:
 
     def cancel(self) -> None:
         self.writer.cancel()
+        # The multiprocess writer's cancel does not reach its sub-processes, which would
+        # wait for work forever (and the parent for them, at exit): stop them here.
+        for task in getattr(self.writer, "tasks", ()):
+            task.terminate()
+            task.join()
 
 
 def _remember_roots(manifest: dict, paths: Iterable[Path], source: str | None, fields: dict | None) -> None:

@@ -245,3 +245,25 @@ def test_schema_version_is_checked_whether_or_not_it_leads_the_manifest(tmp_path
         else:
             with pytest.raises(IndexUnreadable):
                 store.open_index()
+
+
+def test_failed_parallel_build_stops_its_sub_processes(tmp_path, corpus_file, monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(writing, "PARALLEL_MIN_BYTES", 0)
+    real, seen = writing._to_fields, []
+
+    def failing(record):
+        seen.append(record.id)
+        if len(seen) == 150:
+            raise RuntimeError("disk full")
+        return real(record)
+
+    monkeypatch.setattr(writing, "_to_fields", failing)
+    ix = SearchIndex(tmp_path / "ix")
+    with pytest.raises(RuntimeError):
+        ix.add([corpus_file])
+    assert multiprocessing.active_children() == []
+    assert not ix.exists()  # the fresh generation was never published
+    monkeypatch.setattr(writing, "_to_fields", real)
+    assert ix.add([corpus_file]).added == 240
