@@ -81,14 +81,18 @@ def search_command() -> list[str]:
 
 
 def write_jsonl(records: list[Record], path: Path, total: int, suffix: str = "") -> Path:
-    """Write ``total`` records, repeating the list under new ids (``id~2``, ``id~3``…)."""
+    """Write ``total`` records, repeating the list under new ids (``id~2``, ``id~3``…).
+
+    A repeated or suffixed record gets a closing line of its own: the index keeps one
+    document per body (duplicate detection), and a copy must count as a new article."""
     with open(path, "w", encoding="utf-8") as handle:
         for n in range(total):
             r = records[n % len(records)]
             copy = n // len(records)
             doc_id = r.id + (f"~{copy + 1}" if copy else "") + suffix
+            body = r.body + (f"\n\n{doc_id}" if copy or suffix else "")
             handle.write(json.dumps({
-                "id": doc_id, "title": r.title, "body": r.body, "source": r.source,
+                "id": doc_id, "title": r.title, "body": body, "source": r.source,
                 "date": r.date.isoformat() if r.date else None, "url": r.url,
             }, ensure_ascii=False) + "\n")
     return path
@@ -180,7 +184,10 @@ def add_new(records: list[Record], ours: Path, work: Path) -> dict:
     run = measure.run(search_command() + ["index", "add", str(path), "--index", str(ours)])
     if run.returncode != 0:
         raise SystemExit(f"adding 100 failed:\n{run.stderr[-2000:]}")
-    return {"documents": 100, "wall_s": round(run.wall_s, 2), "summary": run.stderr.strip().splitlines()[-1]}
+    summary = run.stderr.strip().splitlines()[-1]
+    if not summary.startswith("100 added"):
+        raise SystemExit(f"adding 100 new articles did not add 100: {summary}")
+    return {"documents": 100, "wall_s": round(run.wall_s, 2), "summary": summary}
 
 
 def scale_curve(records: list[Record], queries: list[str], work: Path, sizes: list[int]) -> list[dict]:
@@ -213,16 +220,21 @@ def check(results: dict) -> list[dict]:
     ]
 
 
-def table(results: dict) -> str:
+def scale_table(rows: list[dict]) -> str:
     lines = [
         "| system | documents | build (wall) | build CPU (all processes) | docs/s | peak RSS | index size | query p50 / p95 (top 10 + snippets) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for row in results["systems"] + results.get("scale", []):
+    for row in rows:
         lines.append(
             f"| {row['system']} | {row['documents']:,} | {row['build_s']} s | {row['build_cpu_s']} s | {row['docs_per_s']:,} "
             f"| {row['peak_rss_mb']:,} MB | {row['index_mb']} MB | {row['p50_ms']} / {row['p95_ms']} ms |"
         )
+    return "\n".join(lines)
+
+
+def table(results: dict) -> str:
+    lines = [scale_table(results["systems"] + results.get("scale", []))]
     cold = results["cold_query"]
     lines += [
         "",
@@ -254,6 +266,7 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true", help="also build and query at 10k, 30k and 120k documents")
     parser.add_argument("--scale-sizes", type=lambda v: [int(x) for x in v.split(",")], default=list(SCALE_SIZES),
                         help="document counts of the scale curve (default 10000,30000,120000)")
+    parser.add_argument("--scale-only", action="store_true", help="only the scale curve (no peers)")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one, removed at the end)")
     parser.add_argument("--out", type=Path, default=OUT / "speed.json")
     args = parser.parse_args()
@@ -270,6 +283,14 @@ def main() -> None:
         queries = make_queries(records, args.queries, args.seed)
         results: dict = {"machine": machine(), "load_before": os.getloadavg(), "corpus": str(args.corpus),
                          "queries": queries[:5] + ["…"]}
+        if args.scale_only:
+            results["scale"] = scale_curve(records, queries, work, args.scale_sizes)
+            results["load_after"] = os.getloadavg()
+            print(scale_table(results["scale"]))
+            out = args.out.with_name("scale.json") if args.out == OUT / "speed.json" else args.out
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            return
         folders = {name: work / name for name in ("ours", "whoosh", "fts5")}
         for folder in folders.values():
             shutil.rmtree(folder, ignore_errors=True)
