@@ -22,7 +22,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from tashaphyne.stemming import ArabicLightStemmer
+from index.deferred import defer
+
+defer("tashaphyne.verb_stamp_const", "tashaphyne.arabicstopwords")  # never read by light stemming
+from tashaphyne.stemming import ArabicLightStemmer  # noqa: E402
 
 MIN_STEM = 3
 MIN_REST = 5

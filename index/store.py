@@ -21,6 +21,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ APP_NAME = "arabic-news-search"
 MANIFEST = "manifest.json"
 #: How often a reader follows a generation swap before giving up (each swap is a rebuild).
 SWAP_RETRIES = 5
+_VERSION_HEAD = re.compile(rb'\{"schema_version": (\d+)[,}]')
 
 
 def default_location() -> Path:
@@ -56,6 +58,28 @@ def _no_manifest(root: Path) -> str:
         f"the index at {root} has lost its list of sources ({MANIFEST}), so it cannot be "
         "rebuilt: index your folders again with `search index add PATH --index NEW-FOLDER`"
     )
+
+
+#: File descriptors of write locks this process holds (see :func:`_drop_locks_in_child`).
+_HELD_LOCKS: set[int] = set()
+
+
+def _drop_locks_in_child() -> None:
+    """A forked child (Whoosh's multiprocess writer) closes its copies of held lock files.
+
+    flock() belongs to the open file, which a fork shares: without this, a sub-process
+    left behind by a killed writer would keep the index locked forever. Closing the
+    child's descriptor leaves the parent's lock in place.
+    """
+    for fd in list(_HELD_LOCKS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
 
 
 def empty_manifest() -> dict:
@@ -98,8 +122,7 @@ class Store:
             raise IndexMissing(
                 f"no index at {self.root}: create one with `search index add PATH`"
             )
-        manifest = self.read_manifest(gen)
-        if manifest.get("schema_version") != SCHEMA_VERSION:
+        if self.schema_version(gen) != SCHEMA_VERSION:
             raise IndexUnreadable(
                 f"the index at {self.root} was written by another version: "
                 "run `search index rebuild`"
@@ -113,9 +136,21 @@ class Store:
         except Exception as exc:  # Whoosh raises many kinds for a damaged folder
             raise _damaged(self.root, exc) from exc
 
-    @contextlib.contextmanager
-    def searcher(self, **kwargs) -> Iterator:
-        """A Whoosh searcher on the live generation, with its segment files open.
+    def schema_version(self, gen: Path) -> int | None:
+        """The schema version in ``gen``'s manifest, from its first bytes when it leads
+        (as :meth:`save_manifest` writes it): a query should not parse a manifest that
+        lists every file and document."""
+        try:
+            with open(gen / MANIFEST, "rb") as handle:
+                head = _VERSION_HEAD.match(handle.read(64))
+        except OSError:
+            head = None
+        if head:
+            return int(head.group(1))
+        return self.read_manifest(gen).get("schema_version")
+
+    def open_searcher(self, **kwargs):
+        """An open Whoosh searcher on the live generation; the caller closes it.
 
         A rebuild may swap ``CURRENT`` and delete the old generation between our
         reading ``CURRENT`` and opening the files it names; when that is why opening
@@ -128,16 +163,18 @@ class Store:
             try:
                 ix = self.open_index(gen)
                 try:
-                    searcher = ix.searcher(**kwargs)
+                    return ix.searcher(**kwargs)
                 except Exception as exc:
                     raise _damaged(self.root, exc) from exc
-                break
             except IndexUnreadable:
                 if self.live_generation() == gen:
                     raise
-        else:
-            raise IndexBusy(f"the index at {self.root} is being rebuilt repeatedly: try again")
-        with searcher:
+        raise IndexBusy(f"the index at {self.root} is being rebuilt repeatedly: try again")
+
+    @contextlib.contextmanager
+    def searcher(self, **kwargs) -> Iterator:
+        """:meth:`open_searcher`, closed when the block ends."""
+        with self.open_searcher(**kwargs) as searcher:
             yield searcher
 
     def size_bytes(self) -> int:
@@ -189,9 +226,11 @@ class Store:
                         on_wait()
                         told = True
                     time.sleep(0.2)
+            _HELD_LOCKS.add(handle.fileno())
             try:
                 yield
             finally:
+                _HELD_LOCKS.discard(handle.fileno())
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def new_generation(self):
@@ -205,7 +244,8 @@ class Store:
 
     def save_manifest(self, gen: Path, manifest: dict) -> None:
         manifest["schema_version"] = SCHEMA_VERSION
-        _write_atomically(gen / MANIFEST, json.dumps(manifest, ensure_ascii=False))
+        ordered = {"schema_version": SCHEMA_VERSION, **manifest}  # first: see schema_version()
+        _write_atomically(gen / MANIFEST, json.dumps(ordered, ensure_ascii=False))
 
     def publish(self, gen: Path) -> None:
         """Make ``gen`` the live generation atomically, then delete the others."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,11 @@ from index.store import Store
 
 #: Whoosh writer memory per process, in MB: large enough to keep segments few.
 WRITER_LIMIT_MB = 256
+#: Processes that analyze documents when a whole generation is written at once.
+WRITER_PROCS = min(2, os.cpu_count() or 1)
+#: Input size from which a fresh generation is written by :data:`WRITER_PROCS` processes;
+#: below it, starting processes costs more than it saves.
+PARALLEL_MIN_BYTES = 4 << 20
 
 #: The largest single document indexed, in bytes: a whole file for one-document
 #: formats (checked with ``stat``, before reading), one record for multi-document ones.
@@ -132,12 +138,41 @@ def _is_file_key(key: str) -> bool:
     return not key.startswith("records:")
 
 
+def _input_bytes(files: Iterable[Path]) -> int:
+    total = 0
+    for path in files:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass  # reported when the file is read
+    return total
+
+
+def _open_writer(ix, parallel: bool):
+    """Whoosh's writer; for a large fresh generation, its multiprocess writer.
+
+    The multiprocess writer hands batches of documents to :data:`WRITER_PROCS`
+    sub-processes, each writing its own segment (``multisegment``: no final merge).
+    It is used only on a fresh generation, where every document is an
+    ``add_document``: ``update_document`` would delete through the parent while the
+    sub-writers add, which is right only because no document of the batch exists yet.
+    """
+    if parallel and WRITER_PROCS > 1:
+        writer = ix.writer(procs=WRITER_PROCS, multisegment=True, limitmb=WRITER_LIMIT_MB)
+        # Fork the sub-writers now, before a progress bar starts its drawing thread:
+        # a fork taken while another thread holds a lock (stderr's) can hang the child.
+        for _ in range(WRITER_PROCS):
+            writer._new_task()
+        return writer
+    return ix.writer(limitmb=WRITER_LIMIT_MB)
+
+
 class _Batch:
     """One writing session on one generation: the Whoosh writer plus the manifest."""
 
-    def __init__(self, store: Store, gen: Path, ix, manifest: dict, fresh: bool):
+    def __init__(self, store: Store, gen: Path, ix, manifest: dict, fresh: bool, parallel: bool = False):
         self.store, self.gen, self.ix, self.manifest, self.fresh = store, gen, ix, manifest, fresh
-        self.writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        self.writer = _open_writer(ix, parallel and fresh)
         #: doc id → the manifest keys (files) that hold it; more than one for duplicates.
         self.refs: dict[str, set[str]] = {}
         for p, entry in manifest["files"].items():
@@ -292,6 +327,11 @@ class _Batch:
 
     def cancel(self) -> None:
         self.writer.cancel()
+        # The multiprocess writer's cancel does not reach its sub-processes, which would
+        # wait for work forever (and the parent for them, at exit): stop them here.
+        for task in getattr(self.writer, "tasks", ()):
+            task.terminate()
+            task.join()
 
 
 def _remember_roots(manifest: dict, paths: Iterable[Path], source: str | None, fields: dict | None) -> None:
@@ -335,12 +375,13 @@ def add_paths(
         else:
             ix = store.open_index()
             manifest = store.read_manifest(gen)
-        batch = _Batch(store, gen, ix, manifest, fresh)
+        files = list(find_files(present))
+        parallel = fresh and _input_bytes(files) >= PARALLEL_MIN_BYTES
+        batch = _Batch(store, gen, ix, manifest, fresh, parallel)
         batch.report.problems.extend(ReadProblem(str(p), "no such file or folder") for p in missing)
         for problem in batch.report.problems:
             progress.problem(problem)
         _remember_roots(manifest, present, source, fields)
-        files = list(find_files(present))
 
         def work() -> None:
             progress.start(len(files), "indexing")
@@ -402,8 +443,10 @@ def rebuild(store: Store, progress: Progress | None = None) -> AddReport:
         store.remove_stale_generations()
         gen, ix = store.new_generation()
         manifest = {"roots": [], "files": {}}
-        batch = _Batch(store, gen, ix, manifest, fresh=True)
         roots = old_manifest.get("roots", [])
+        present = [Path(r["path"]) for r in roots if Path(r["path"]).exists()]
+        parallel = _input_bytes(find_files(present)) >= PARALLEL_MIN_BYTES
+        batch = _Batch(store, gen, ix, manifest, fresh=True, parallel=parallel)
         carried = {k: v for k, v in old_manifest.get("files", {}).items() if k.startswith("records:")}
 
         def work() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from index.documents import Record
@@ -33,10 +34,46 @@ class SearchIndex:
     >>> ix.add(["articles/"], source="wire")      # files and folders, incremental
     >>> for hit in ix.query("انسحاب داعش").hits:
     ...     print(hit.title, hit.snippet)
+
+    Queries reuse one open searcher while the index is unchanged; each query checks
+    (two small file reads) whether another process added documents or rebuilt the
+    index, and reopens what changed. Use one ``SearchIndex`` per thread, and
+    :meth:`close` it (or use ``with``) to release its open files early.
     """
 
     def __init__(self, location: str | os.PathLike | None = None):
         self.store = Store(Path(location) if location else default_location())
+        self._searcher = None
+        self._generation: Path | None = None
+
+    def __enter__(self) -> "SearchIndex":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the open searcher; the next query opens the index again."""
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher, self._generation = None, None
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator:
+        """The open searcher on the live index, reopened if the index changed since.
+
+        A change is a new Whoosh commit (``index add``, here or in another process)
+        or a rebuild (another generation). Whoosh's own ``Searcher.refresh`` is not
+        used: when reusing segment readers it keeps readers of segments a merge has
+        replaced, and serves replaced documents.
+        """
+        generation = self.store.live_generation()
+        searcher = self._searcher
+        if searcher is None or generation != self._generation or not searcher.up_to_date():
+            self.close()
+            self._searcher = self.store.open_searcher(weighting=ranking.weighting())
+            self._generation = generation
+        yield self._searcher
 
     @property
     def location(self) -> Path:
@@ -106,7 +143,7 @@ class SearchIndex:
             )
         filters = ranking.Filters(source=source, since=since, until=until)
         terms = parsed.positive_terms
-        with self.store.searcher(weighting=ranking.weighting()) as searcher:
+        with self._reading() as searcher:
             total, ranked = ranking.run(searcher, parsed, filters, offset + limit, sort)
             hits = []
             for docnum, score in ranked[offset:]:
@@ -128,7 +165,7 @@ class SearchIndex:
 
     def get(self, doc_id: str) -> Document | None:
         """The whole stored document with this id, or None."""
-        with self.store.searcher() as searcher:
+        with self._reading() as searcher:
             stored = searcher.document(id=doc_id)
         if not stored:
             return None

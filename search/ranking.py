@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from whoosh import query as q
 from whoosh.scoring import BM25F
 
+from search.counting import WordSets
 from search.parsing import ParsedQuery, clauses, exclusion
 
 #: BM25 parameters (Whoosh's defaults; see benchmarks/quality.md for measurements).
@@ -77,10 +78,15 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
     all_q = restrict(_and(phrases + words))
     first = searcher.search(all_q, limit=limit, filter=filter_q)
     ranked = [(h.docnum, h.score) for h in first]
+    # The total is every document with at least one word (a superset of ``first``),
+    # counted once; for plain words from posting-list sets (see search.counting).
+    sets = WordSets.build(searcher, parsed) if WordSets.applies(parsed, filter_q) else None
+    if len(ranked) < limit and len(words) > 1:
+        mask = sets.every_word() if sets else first.docs()
+        rest = searcher.search(any_q, limit=limit - len(ranked), filter=filter_q, mask=mask)
+        ranked.extend((h.docnum, h.score) for h in rest)
+    if sets:
+        return sets.count_any(searcher, excluded), ranked
     if len(words) <= 1:
         return len(first), ranked
-    rest = searcher.search(any_q, limit=max(limit - len(ranked), 1), filter=filter_q, mask=first.docs())
-    total = len(first) + len(rest)
-    if len(ranked) < limit:
-        ranked.extend((h.docnum, h.score) for h in rest[: limit - len(ranked)])
-    return total, ranked
+    return len(searcher.search(any_q, limit=1, filter=filter_q)), ranked

@@ -1,8 +1,10 @@
 """Snippets: the passage of a document that best shows why it matched.
 
-The stored text is analyzed with the same analyzer as the index; tokens whose term is
-one of the query's are marks, with offsets into the original characters (harakat and
-tatweel included). The window holding the most distinct query terms wins, then it is
+The stored text is split into words with the tokenizer's pattern and each distinct
+word form is analyzed once (memoized: news repeats its words, and re-analysing ten whole bodies
+per query would cost more than the search itself); words whose term is one of the
+query's are marks, with offsets into the original characters (harakat and tatweel
+included). The window holding the most distinct query terms wins, then it is
 widened to word boundaries. Output is HTML-escaped text with ``<mark>`` around each
 match, or (for the terminal) the plain text with the marked spans.
 """
@@ -11,7 +13,9 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import lru_cache
 
+from index.analysis import WORD
 from search.parsing import _ANALYZER
 
 #: Target length of a snippet, in characters.
@@ -39,15 +43,23 @@ class Snippet:
         return ("…" if self.clipped_start else "") + "".join(out) + ("…" if self.clipped_end else "")
 
 
+@lru_cache(maxsize=200_000)
+def word_terms(word: str) -> tuple[str, ...]:
+    """The terms the analyzer makes of one word: empty for a stop word."""
+    return tuple(t.text for t in _ANALYZER(word))
+
+
 def find_marks(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
     """Every (start, end, term) in ``text`` whose analyzed term is in ``terms``."""
     if not terms:
         return []
-    return [
-        (t.startchar, t.endchar, t.text)
-        for t in _ANALYZER(text, chars=True)
-        if t.text in terms
-    ]
+    marks = []
+    for match in WORD.finditer(text):  # the tokenizer's own pattern, without Token objects
+        for term in word_terms(match.group()):
+            if term in terms:
+                marks.append((match.start(), match.end(), term))
+                break
+    return marks
 
 
 def _best_window(marks: list[tuple[int, int, str]]) -> int:

@@ -12,8 +12,6 @@ import sys
 from typing import IO
 
 from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from index.documents import ReadProblem
@@ -145,13 +143,17 @@ class _BarProgress(ProgressReport):
 
     def __init__(self, terminal: Terminal):
         self.terminal = terminal
-        self.bar: Progress | None = None
+        self.bar = None
         self.task = None
         self.documents = 0
 
     def start(self, total: int, label: str) -> None:
         if not self.terminal.err.is_terminal:
             return
+        # Imported here: rich.progress is slow to import and queries never need it.
+        from rich.markup import escape
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
         self.bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),

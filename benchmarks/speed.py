@@ -1,0 +1,335 @@
+"""Speed benchmark: our engine against plain Whoosh and SQLite FTS5, in one run.
+
+Measures, on the same articles: build time (wall and CPU of all processes), peak
+memory of the build's process tree, index size, warm query latency over fixed-seed
+two-word queries (top 10 with snippets, for every system), the wall time of a cold
+``search query`` process against a minimal Whoosh script, and adding 100 new
+articles to the full index. ``--scale`` adds our build and latency at 10k, 30k and
+120k documents (the corpus repeated under new ids).
+
+Usage (from the repository root, in the project's virtualenv)::
+
+    python benchmarks/speed.py                 # ~10 minutes on 2 cores
+    python benchmarks/speed.py --scale         # + scale curve (much longer)
+    python benchmarks/speed.py --limit 2000    # a quick smoke run
+
+Prints a Markdown table and writes ``benchmarks/out/speed.json``. Timings on a
+shared machine are noisy: the JSON records the load average before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import measure  # noqa: E402
+import peers  # noqa: E402
+
+from index.documents import Record  # noqa: E402
+from search import QueryError, SearchIndex  # noqa: E402
+from search.parsing import analyze_terms  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "saudinewsnet" / "articles.jsonl.gz"
+OUT = REPO / "benchmarks" / "out"
+SCALE_SIZES = (10_000, 30_000, 120_000)
+
+#: The targets of issue #5 (2-core machine).
+TARGETS = {
+    "build_s": 45.0,
+    "query_p95_ms": 15.0,
+    "cold_ratio": 1.5,
+    "size_ratio": 1.0,
+    "peak_rss_mb": 1536.0,
+    "add100_s": 5.0,
+}
+
+
+def machine() -> dict:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def search_command() -> list[str]:
+    script = Path(sys.executable).parent / "search"
+    return [str(script)] if script.exists() else [sys.executable, "-c", "import cli; cli.main()"]
+
+
+def write_jsonl(records: list[Record], path: Path, total: int, suffix: str = "") -> Path:
+    """Write ``total`` records, repeating the list under new ids (``id~2``, ``id~3``…).
+
+    A repeated or suffixed record gets a closing line of its own: the index keeps one
+    document per body (duplicate detection), and a copy must count as a new article."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for n in range(total):
+            r = records[n % len(records)]
+            copy = n // len(records)
+            doc_id = r.id + (f"~{copy + 1}" if copy else "") + suffix
+            body = r.body + (f"\n\n{doc_id}" if copy or suffix else "")
+            handle.write(json.dumps({
+                "id": doc_id, "title": r.title, "body": body, "source": r.source,
+                "date": r.date.isoformat() if r.date else None, "url": r.url,
+            }, ensure_ascii=False) + "\n")
+    return path
+
+
+def make_queries(records: list[Record], count: int, seed: int) -> list[str]:
+    """Two distinct words of one random title; words our analyzer drops entirely
+    (stop words) are not drawn, so that every query asks for something."""
+    rng = random.Random(seed)
+    queries: list[str] = []
+    while len(queries) < count:
+        title = rng.choice(records).title
+        words = sorted({w for w in re.findall(r"[^\W\d_]{3,}", title) if analyze_terms(w)})
+        if len(words) >= 2:
+            queries.append(" ".join(rng.sample(words, 2)))
+    return queries
+
+
+def latencies(run_query, queries: list[str]) -> dict:
+    for text in queries[:10]:  # warm caches and the open searcher
+        run_query(text)
+    times = []
+    for text in queries:
+        start = time.perf_counter()
+        run_query(text)
+        times.append((time.perf_counter() - start) * 1000)
+    return {
+        "queries": len(times),
+        "p50_ms": round(measure.percentile(times, 50), 2),
+        "p95_ms": round(measure.percentile(times, 95), 2),
+        "mean_ms": round(statistics.fmean(times), 2),
+    }
+
+
+def ours_query(folder: Path):
+    ix = SearchIndex(folder)
+
+    def run(text: str) -> None:
+        try:
+            ix.query(text, limit=10)
+        except QueryError:
+            pass
+
+    return run
+
+
+def build_row(name: str, run: measure.Run, docs: int, folder: Path, lat: dict) -> dict:
+    if run.returncode != 0:
+        raise SystemExit(f"{name} build failed:\n{run.stderr[-2000:]}")
+    return {
+        "system": name,
+        "documents": docs,
+        "build_s": round(run.wall_s, 1),
+        "build_cpu_s": round(run.cpu_s, 1),
+        "docs_per_s": round(docs / run.wall_s),
+        "peak_rss_mb": round(run.peak_rss_mb),
+        "index_mb": round(measure.folder_mb(folder), 1),
+        **lat,
+    }
+
+
+def cold_queries(queries: list[str], ours: Path, whoosh: Path, repeat: int) -> dict:
+    """Median wall time of a fresh process per query, ours vs the minimal script
+    (runs interleaved so that machine load hits both alike)."""
+    minimal = [sys.executable, str(REPO / "benchmarks" / "minimal_whoosh.py")]
+    ours_t, minimal_t = [], []
+    for text in queries:
+        for _ in range(repeat):
+            for cmd, bucket in (
+                (search_command() + ["query", text, "--index", str(ours)], ours_t),
+                (minimal + [str(whoosh), text], minimal_t),
+            ):
+                start = time.perf_counter()
+                done = subprocess.run(cmd, capture_output=True)
+                bucket.append(time.perf_counter() - start)
+                if done.returncode != 0:
+                    raise SystemExit(f"cold query failed: {' '.join(cmd)}\n{done.stderr.decode()[-1000:]}")
+    ours_s, minimal_s = statistics.median(ours_t), statistics.median(minimal_t)
+    return {
+        "runs": len(ours_t),
+        "ours_s": round(ours_s, 3),
+        "minimal_whoosh_s": round(minimal_s, 3),
+        "ratio": round(ours_s / minimal_s, 2),
+    }
+
+
+def add_new(records: list[Record], ours: Path, work: Path) -> dict:
+    path = write_jsonl(records[:100], work / "new-100.jsonl", 100, suffix="-new")
+    run = measure.run(search_command() + ["index", "add", str(path), "--index", str(ours)])
+    if run.returncode != 0:
+        raise SystemExit(f"adding 100 failed:\n{run.stderr[-2000:]}")
+    summary = run.stderr.strip().splitlines()[-1]
+    if not summary.startswith("100 added"):
+        raise SystemExit(f"adding 100 new articles did not add 100: {summary}")
+    return {"documents": 100, "wall_s": round(run.wall_s, 2), "summary": summary}
+
+
+def scale_curve(records: list[Record], queries: list[str], work: Path, sizes: list[int]) -> list[dict]:
+    rows = []
+    for size in sizes:
+        corpus = write_jsonl(records, work / f"scale-{size}.jsonl", size)
+        folder = work / f"scale-{size}"
+        run = measure.run(search_command() + ["index", "add", str(corpus), "--index", str(folder)])
+        rows.append(build_row(f"ours @ {size:,}", run, size, folder, latencies(ours_query(folder), queries[:100])))
+        print(f"  scale {size:,}: {rows[-1]}", file=sys.stderr)
+        shutil.rmtree(folder, ignore_errors=True)
+        corpus.unlink()
+    return rows
+
+
+def check(results: dict) -> list[dict]:
+    ours = results["systems"][0]
+    whoosh = results["systems"][1]
+    measured = {
+        "build_s": ours["build_s"],
+        "query_p95_ms": ours["p95_ms"],
+        "cold_ratio": results["cold_query"]["ratio"],
+        "size_ratio": round(ours["index_mb"] / whoosh["index_mb"], 2),
+        "peak_rss_mb": ours["peak_rss_mb"],
+        "add100_s": results["add_100"]["wall_s"],
+    }
+    return [
+        {"target": name, "limit": TARGETS[name], "measured": value, "holds": value <= TARGETS[name]}
+        for name, value in measured.items()
+    ]
+
+
+def scale_table(rows: list[dict]) -> str:
+    lines = [
+        "| system | documents | build (wall) | build CPU (all processes) | docs/s | peak RSS | index size | query p50 / p95 (top 10 + snippets) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['system']} | {row['documents']:,} | {row['build_s']} s | {row['build_cpu_s']} s | {row['docs_per_s']:,} "
+            f"| {row['peak_rss_mb']:,} MB | {row['index_mb']} MB | {row['p50_ms']} / {row['p95_ms']} ms |"
+        )
+    return "\n".join(lines)
+
+
+def table(results: dict) -> str:
+    lines = [scale_table(results["systems"] + results.get("scale", []))]
+    cold = results["cold_query"]
+    lines += [
+        "",
+        f"Cold process, median of {cold['runs']}: `search query` {cold['ours_s']} s, minimal Whoosh script "
+        f"{cold['minimal_whoosh_s']} s (ratio {cold['ratio']}).",
+        f"Adding 100 new articles to the full index (`search index add`, whole process): {results['add_100']['wall_s']} s.",
+        "",
+        "| target | limit | measured | holds |",
+        "|---|---:|---:|---|",
+    ]
+    for t in results["targets"]:
+        lines.append(f"| {t['target']} | {t['limit']} | {t['measured']} | {'yes' if t['holds'] else 'NO'} |")
+    m = results["machine"]
+    lines += [
+        "",
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}; load average "
+        f"{results['load_before']} before, {results['load_after']} after.",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--limit", type=int, help="use only the first N articles")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--cold-repeat", type=int, default=5)
+    parser.add_argument("--scale", action="store_true", help="also build and query at 10k, 30k and 120k documents")
+    parser.add_argument("--scale-sizes", type=lambda v: [int(x) for x in v.split(",")], default=list(SCALE_SIZES),
+                        help="document counts of the scale curve (default 10000,30000,120000)")
+    parser.add_argument("--scale-only", action="store_true", help="only the scale curve (no peers)")
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one, removed at the end)")
+    parser.add_argument("--out", type=Path, default=OUT / "speed.json")
+    args = parser.parse_args()
+    if not args.corpus.exists():
+        raise SystemExit(f"no corpus at {args.corpus}: pass --corpus PATH (a .jsonl or .jsonl.gz)")
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="speed-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        records = peers.records(args.corpus)
+        if args.limit:
+            records = records[: args.limit]
+        corpus = write_jsonl(records, work / "corpus.jsonl", len(records)) if args.limit else args.corpus
+        queries = make_queries(records, args.queries, args.seed)
+        results: dict = {"machine": machine(), "load_before": os.getloadavg(), "corpus": str(args.corpus),
+                         "queries": queries[:5] + ["…"]}
+        if args.scale_only:
+            results["scale"] = scale_curve(records, queries, work, args.scale_sizes)
+            results["load_after"] = os.getloadavg()
+            print(scale_table(results["scale"]))
+            out = args.out.with_name("scale.json") if args.out == OUT / "speed.json" else args.out
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            return
+        folders = {name: work / name for name in ("ours", "whoosh", "fts5")}
+        for folder in folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
+
+        print("building: ours", file=sys.stderr)
+        ours_run = measure.run(search_command() + ["index", "add", str(corpus), "--index", str(folders["ours"])])
+        print("building: plain Whoosh", file=sys.stderr)
+        whoosh_run = measure.run([sys.executable, peers.__file__, "whoosh", str(corpus), str(folders["whoosh"])])
+        print("building: SQLite FTS5", file=sys.stderr)
+        fts_run = measure.run([sys.executable, peers.__file__, "fts5", str(corpus), str(folders["fts5"])])
+
+        print("querying", file=sys.stderr)
+        n = len(records)
+        results["systems"] = [
+            build_row("ours (Arabic analysis, 2 processes)", ours_run, n, folders["ours"],
+                      latencies(ours_query(folders["ours"]), queries)),
+            build_row("plain Whoosh, StandardAnalyzer", whoosh_run, n, folders["whoosh"],
+                      latencies(peers.WhooshSearcher(folders["whoosh"]).query, queries)),
+            build_row("SQLite FTS5, unicode61", fts_run, n, folders["fts5"],
+                      latencies(peers.Fts5Searcher(folders["fts5"]).query, queries)),
+        ]
+        print("cold queries", file=sys.stderr)
+        results["cold_query"] = cold_queries(queries[:3], folders["ours"], folders["whoosh"], args.cold_repeat)
+        print("adding 100", file=sys.stderr)
+        results["add_100"] = add_new(records, folders["ours"], work)
+        if args.scale:
+            print("scale curve", file=sys.stderr)
+            results["scale"] = scale_curve(records, queries, work, args.scale_sizes)
+        results["load_after"] = os.getloadavg()
+        results["targets"] = check(results)
+        results["command"] = " ".join(["python", "benchmarks/speed.py"] + sys.argv[1:])
+        print(table(results))
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"\nwrote {args.out}", file=sys.stderr)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
