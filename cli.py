@@ -104,6 +104,23 @@ def query(
     term.json(results.to_json()) if json else term.results(results)
 
 
+@app.command("eval")
+def evaluate(
+    queries: Annotated[Path, typer.Option("--queries", help='JSON lines {"id", "text"}.', show_default=False)],
+    qrels: Annotated[Path, typer.Option("--qrels", help="query_id<TAB>doc_id<TAB>relevance, no header.", show_default=False)],
+    run: Annotated[Optional[Path], typer.Option("--run", help="Also write the TREC run (100 per query) here.")] = None,
+    index: IndexOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Run a query set exactly as `search query` would; print RR@10, nDCG@10, R@100 (ir-measures)."""
+    from search.evaluate import evaluate as run_evaluation
+
+    term = _terminal()
+    with _index(index) as ix:
+        result = run_evaluation(ix, queries, qrels, run_path=run, progress=term.progress())
+    term.json(result.to_json()) if json else term.evaluation(result)
+
+
 @app.command("show")
 def show(
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="A document id, as printed by `search query`.")],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from index.documents import Record
@@ -12,7 +14,7 @@ from index.errors import IndexMissing, QueryError
 from index.store import Store, default_location
 from index.writing import AddReport, Progress, add_paths, add_records, rebuild
 from search import ranking
-from search.parsing import parse
+from search.parsing import ParsedQuery, parse
 from search.results import Document, Hit, Results, Stats
 from search.snippets import make_snippet
 
@@ -36,6 +38,8 @@ class SearchIndex:
 
     def __init__(self, location: str | os.PathLike | None = None):
         self.store = Store(Path(location) if location else default_location())
+        self._open: tuple[Path | None, object] | None = None
+        self._lock = threading.RLock()
 
     @property
     def location(self) -> Path:
@@ -67,16 +71,16 @@ class SearchIndex:
 
     # -- reading -------------------------------------------------------------
 
-    def query(
+    def _prepare(
         self,
         text: str,
-        limit: int = 10,
-        source: str | None = None,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        sort: str = "relevance",
-    ) -> Results:
-        """Ranked hits for ``text`` (words, "phrases", -exclusions) with highlighted snippets."""
+        limit: int,
+        source: str | None,
+        since: dt.date | None,
+        until: dt.date | None,
+        sort: str,
+    ) -> tuple[ParsedQuery, ranking.Filters]:
+        """Check the options and parse ``text``: one place for ``query`` and ``ranked``."""
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
         if limit < 1:
@@ -89,10 +93,68 @@ class SearchIndex:
                 "nothing to search for: the query has only common words (stop words) "
                 "or punctuation; add a more specific word"
             )
-        filters = ranking.Filters(source=source, since=since, until=until)
+        return parsed, ranking.Filters(source=source, since=since, until=until)
+
+    @contextlib.contextmanager
+    def _searcher(self) -> Iterator:
+        """A Whoosh searcher kept open between queries, refreshed when the index changes.
+
+        Opening an index reads its table of contents and every segment's metadata; a
+        program that asks many queries (``search eval``, a server) would pay that each
+        time. The searcher is reopened when another generation goes live (rebuild) and
+        refreshed when a commit adds segments (add). A lock makes one ``SearchIndex``
+        safe to share between threads (its queries then run one at a time).
+        """
+        with self._lock:
+            gen = self.store.live_generation()
+            if self._open is None or self._open[0] != gen:
+                self.close()
+                ix = self.store.open_index()
+                self._open = (gen, ix.searcher(weighting=ranking.weighting()))
+            elif not self._open[1].up_to_date():
+                self._open = (gen, self._open[1].refresh())
+            yield self._open[1]
+
+    def close(self) -> None:
+        """Release the open searcher (files and memory maps); the next query reopens it."""
+        if self._open is not None:
+            self._open[1].close()
+            self._open = None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def ranked(
+        self,
+        text: str,
+        limit: int = 10,
+        source: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        sort: str = "relevance",
+    ) -> tuple[int, list[tuple[str, float]]]:
+        """``(total, [(id, score), ...])``: the ranking :meth:`query` shows, without snippets."""
+        parsed, filters = self._prepare(text, limit, source, since, until, sort)
+        with self._searcher() as searcher:
+            total, ranked = ranking.run(searcher, parsed, filters, limit, sort)
+            return total, [(searcher.stored_fields(docnum)["id"], float(score)) for docnum, score in ranked]
+
+    def query(
+        self,
+        text: str,
+        limit: int = 10,
+        source: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        sort: str = "relevance",
+    ) -> Results:
+        """Ranked hits for ``text`` (words, "phrases", -exclusions) with highlighted snippets."""
+        parsed, filters = self._prepare(text, limit, source, since, until, sort)
         terms = parsed.positive_terms
-        ix = self.store.open_index()
-        with ix.searcher(weighting=ranking.weighting()) as searcher:
+        with self._searcher() as searcher:
             total, ranked = ranking.run(searcher, parsed, filters, limit, sort)
             hits = []
             for docnum, score in ranked:

@@ -19,6 +19,7 @@ from rich.text import Text
 from index.documents import ReadProblem
 from index.writing import AddReport
 from index.writing import Progress as ProgressReport
+from search.evaluate import Evaluation
 from search.results import Document, Results, Stats
 
 
@@ -82,6 +83,16 @@ class Terminal:
             self.line("sources:")
             for name, count in stats.sources.items():
                 self.line(f"  {count:>8}  {name}")
+
+    def evaluation(self, evaluation: Evaluation) -> None:
+        from search.evaluate import MEASURES
+
+        rows = [("all", evaluation.overall), *evaluation.by_prefix.items()]
+        self.line(f"{'queries':<10}{'n':>6}" + "".join(f"{m:>10}" for m in MEASURES))
+        for name, scores in rows:
+            self.line(f"{name:<10}{scores.queries:>6}" + "".join(f"{scores.values[m]:>10.4f}" for m in MEASURES))
+        if evaluation.empty_queries:
+            self.warn(f"{len(evaluation.empty_queries)} queries found nothing (counted as 0)")
 
     def report(self, report: AddReport) -> None:
         summary = (
