@@ -133,3 +133,13 @@ class ArabicStemFilter(Filter):
 def ArabicAnalyzer() -> CompositeAnalyzer:
     """Tokenize, normalize, drop stop words and light-stem Arabic text."""
     return ArabicTokenizer() | ArabicNormalizer() | ArabicStopFilter() | ArabicStemFilter()
+
+
+def ArabicExactAnalyzer() -> CompositeAnalyzer:
+    """:func:`ArabicAnalyzer` without stemming: the word as written, normalized.
+
+    Indexed beside the stemmed text so that a query word found in exactly the form
+    typed (a name, ``واشنطن`` rather than anything stemming to ``اشنطن``) scores above
+    a mere stem match. Positions are the same as the stemmed field's.
+    """
+    return ArabicTokenizer() | ArabicNormalizer() | ArabicStopFilter()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.documents import ReadProblem, Record, find_files, read_file, record_from_mapping
+from index.schema import EXACT_FIELDS
 from index.store import Store
 
 #: Whoosh writer memory per process, in MB: large enough to keep segments few.
@@ -71,8 +72,16 @@ def _sha1(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _with_exact(fields: dict) -> dict:
+    """Copy each searched field into its unstemmed twin (see ``index.schema.EXACT_FIELDS``)."""
+    for name, twin in EXACT_FIELDS.items():
+        if fields.get(name):
+            fields[twin] = fields[name]
+    return fields
+
+
 def _to_fields(record: Record) -> dict:
-    fields = {"id": record.id, "title": record.title, "body": record.body}
+    fields = _with_exact({"id": record.id, "title": record.title, "body": record.body})
     if record.source:
         fields["source"] = record.source
     if record.date:
@@ -310,6 +319,6 @@ def _copy_records(store: Store, carried: dict, batch: _Batch) -> None:
             for doc_id in entry["ids"]:
                 stored = searcher.document(id=doc_id)
                 if stored:
-                    batch.writer.add_document(**stored)
+                    batch.writer.add_document(**_with_exact(stored))
                     batch.report.added += 1
             batch.manifest["files"][key] = entry

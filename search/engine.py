@@ -17,6 +17,8 @@ from search import ranking
 from search.parsing import ParsedQuery, parse
 from search.results import Document, Hit, Results, Stats
 from search.snippets import make_snippet
+from search.suggestions import SUGGEST_BELOW, suggest
+from search.synonyms import load as load_synonyms
 
 SORTS = ("relevance", "date")
 
@@ -36,8 +38,16 @@ class SearchIndex:
     ...     print(hit.title, hit.snippet)
     """
 
-    def __init__(self, location: str | os.PathLike | None = None):
+    def __init__(
+        self,
+        location: str | os.PathLike | None = None,
+        synonyms: str | os.PathLike | None = None,
+        default_synonyms: bool = True,
+    ):
+        """``synonyms``: a file of extra name groups (see :mod:`search.synonyms`), added to
+        the list shipped with the project unless ``default_synonyms`` is false."""
         self.store = Store(Path(location) if location else default_location())
+        self.synonyms = load_synonyms(synonyms, use_default=default_synonyms)
         self._open: tuple[Path | None, object] | None = None
         self._lock = threading.RLock()
 
@@ -87,7 +97,7 @@ class SearchIndex:
             raise QueryError("--limit must be at least 1")
         if since and until and since > until:
             raise QueryError("--since is after --until: swap the dates")
-        parsed = parse(text)
+        parsed = parse(text, self.synonyms)
         if parsed.is_empty():
             raise QueryError(
                 "nothing to search for: the query has only common words (stop words) "
@@ -171,7 +181,8 @@ class SearchIndex:
                         url=stored.get("url"),
                     )
                 )
-        return Results(query=text, total=total, hits=hits)
+            suggestions = suggest(searcher, parsed) if total < SUGGEST_BELOW else []
+        return Results(query=text, total=total, hits=hits, expansions=parsed.expansions, suggestions=suggestions)
 
     def get(self, doc_id: str) -> Document | None:
         """The whole stored document with this id, or None."""

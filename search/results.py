@@ -46,9 +46,19 @@ class Results:
     query: str
     total: int
     hits: list[Hit] = field(default_factory=list)
+    #: Words the query was expanded with: ``[{"text": typed, "synonyms": [names]}]``.
+    expansions: list[dict] = field(default_factory=list)
+    #: Indexed words close to query words that found little ("did you mean").
+    suggestions: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits]}
+        return {
+            "query": self.query,
+            "total": self.total,
+            "hits": [h.to_json() for h in self.hits],
+            "expansions": self.expansions,
+            "suggestions": self.suggestions,
+        }
 
 
 @dataclass

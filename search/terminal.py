@@ -49,7 +49,15 @@ class Terminal:
 
     # -- rendering -----------------------------------------------------------
 
-    def results(self, results: Results) -> None:
+    def results(self, results: Results, explain: bool = False) -> None:
+        if explain:
+            for expansion in results.expansions:
+                names = " | ".join(expansion["synonyms"])
+                self.out.print(Text(f"synonyms: {expansion['text']} → {names}", style="cyan"))
+            if not results.expansions:
+                self.out.print(Text("synonyms: none apply to this query", style="cyan"))
+        if results.suggestions:
+            self.out.print(Text("هل تقصد: ", style="bold") + Text("، ".join(results.suggestions)))
         if not results.hits:
             self.out.print(f"No results for {results.query!r}.", markup=False)
             return
