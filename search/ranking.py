@@ -82,12 +82,20 @@ def proximity(parsed: ParsedQuery) -> list[q.Query]:
     ]
 
 
-def _first_tier(searcher, words: list[q.Query], need: int) -> set[int]:
-    """Documents matching at least ``need`` of the word clauses."""
-    if need == len(words):
-        return set(searcher.docs_for_query(q.And(words)))
-    counts = Counter(d for w in words for d in searcher.docs_for_query(w))
-    return {d for d, c in counts.items() if c >= need}
+def _docs(searcher, query: q.Query) -> set[int]:
+    """The documents matching ``query``, reading posting lists directly where possible
+    (Whoosh's ``docs_for_query`` builds a scoring matcher even for a single term)."""
+    if isinstance(query, q.Term):
+        reader = searcher.reader()
+        if (query.fieldname, query.text) not in reader:
+            return set()
+        return set(reader.postings(query.fieldname, query.text).all_ids())
+    if isinstance(query, (q.Or, q.DisjunctionMax)):
+        found: set[int] = set()
+        for sub in query.subqueries:
+            found |= _docs(searcher, sub)
+        return found
+    return set(searcher.docs_for_query(query))
 
 
 def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str = "relevance"):
@@ -106,16 +114,20 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
         hits = searcher.search(any_q, limit=limit, filter=filter_q, sortedby="date", reverse=True)
         return len(hits), [(h.docnum, h.score or 0.0) for h in hits]
 
-    need = required_matches(len(words))
-    if need <= 1:
-        hits = searcher.search(any_q, limit=limit, filter=filter_q)
-        return len(hits), [(h.docnum, h.score) for h in hits]
-    tier = _first_tier(searcher, words, need)
+    # The matching set, and how many words each document has, from the posting lists.
+    per_word = [_docs(searcher, w) for w in words]
+    counts = Counter(d for docs in per_word for d in docs)
+    matching = set(counts) if words else _docs(searcher, phrases[0])
+    for phrase in phrases:
+        matching &= _docs(searcher, phrase)
+    if excluded is not None:
+        matching -= _docs(searcher, excluded)
     if filter_q is not None:
-        tier &= set(searcher.docs_for_query(filter_q))
-    first = searcher.search(any_q, limit=limit, filter=tier)
-    ranked = [(h.docnum, h.score) for h in first]
-    rest = searcher.search(any_q, limit=max(limit - len(ranked), 1), filter=filter_q, mask=tier)
-    if len(ranked) < limit:
-        ranked.extend((h.docnum, h.score) for h in rest[: limit - len(ranked)])
-    return len(first) + len(rest), ranked
+        matching &= set(searcher.docs_for_query(filter_q))
+    need = required_matches(len(words))
+    tier = {d for d in matching if counts[d] >= need} if need > 1 else matching
+    ranked = [(h.docnum, h.score) for h in searcher.search(any_q, limit=limit, filter=tier)] if tier else []
+    rest = matching - tier
+    if rest and len(ranked) < limit:
+        ranked.extend((h.docnum, h.score) for h in searcher.search(any_q, limit=limit - len(ranked), filter=rest))
+    return len(matching), ranked
