@@ -29,35 +29,32 @@ EVAL = ROOT.parent / "shared" / "eval" / "arwikiqa"
 LEVERS: dict[str, dict] = {
     "defaults": {},
     # coordination: the ranking rule of issue 2 and its relaxations
-    "strict": {"search.ranking.ALL_WORDS_UP_TO": 1000},
-    "or-only": {"search.ranking.ALL_WORDS_UP_TO": 1, "search.ranking.LONG_QUERY_SHARE": 0.0},
-    "strict<=3,75%": {"search.ranking.ALL_WORDS_UP_TO": 3, "search.ranking.LONG_QUERY_SHARE": 0.75},
-    "strict<=3,60%": {"search.ranking.ALL_WORDS_UP_TO": 3, "search.ranking.LONG_QUERY_SHARE": 0.6},
-    "strict<=3,50%": {"search.ranking.ALL_WORDS_UP_TO": 3, "search.ranking.LONG_QUERY_SHARE": 0.5},
-    "strict<=2,0%": {"search.ranking.ALL_WORDS_UP_TO": 2, "search.ranking.LONG_QUERY_SHARE": 0.0},
-    "strict<=3,0%": {"search.ranking.ALL_WORDS_UP_TO": 3, "search.ranking.LONG_QUERY_SHARE": 0.0},
-    # exact-form twin fields
+    "all-words-first (strict)": {"search.ranking.ALL_WORDS_UP_TO": 1000},
+    "or-only (no tiers)": {"search.ranking.ALL_WORDS_UP_TO": 1, "search.ranking.LONG_QUERY_SHARE": 0.0},
+    "long queries 50%": {"search.ranking.LONG_QUERY_SHARE": 0.5},
+    "long queries 100%": {"search.ranking.LONG_QUERY_SHARE": 1.0},
+    "coordination=1": {"search.ranking.COORDINATION": 1.0},
+    # exact-form twin fields, root fallback, proclitic variants
     "exact=0": {"search.parsing.EXACT_BOOST": 0.0},
-    "exact=0.5": {"search.parsing.EXACT_BOOST": 0.5},
-    "exact=2": {"search.parsing.EXACT_BOOST": 2.0},
+    "exact=1": {"search.parsing.EXACT_BOOST": 1.0},
+    "root=0": {"search.parsing.ROOT_BOOST": 0.0},
+    "root=0.3": {"search.parsing.ROOT_BOOST": 0.3},
+    "proclitic=0": {"search.parsing.PROCLITIC_BOOST": 0.0},
+    "proclitic=1": {"search.parsing.PROCLITIC_BOOST": 1.0},
     # field weights
     "title=1": {"index.schema.SEARCH_FIELDS[title]": 1.0},
-    "title=3": {"index.schema.SEARCH_FIELDS[title]": 3.0},
+    "title=2": {"index.schema.SEARCH_FIELDS[title]": 2.0},
     # BM25
-    "k1=0.9,b=0.4": {"search.ranking.K1": 0.9, "search.ranking.B": 0.4},
-    "k1=1.2,b=0.5": {"search.ranking.K1": 1.2, "search.ranking.B": 0.5},
+    "k1=0.9,b=0.5": {"search.ranking.K1": 0.9, "search.ranking.B": 0.5},
     "k1=1.5,b=0.75": {"search.ranking.K1": 1.5, "search.ranking.B": 0.75},
-    "k1=2.0,b=0.75": {"search.ranking.K1": 2.0, "search.ranking.B": 0.75},
     # proximity of neighbouring query words
-    "proximity=0": {"search.ranking.PROXIMITY_BOOST": 0.0},
     "proximity=1": {"search.ranking.PROXIMITY_BOOST": 1.0},
     # synonyms
     "no-synonyms": {"synonyms": False},
     # analysis (each gets a fresh index)
-    "min-stem=2": {"index.stemming.MIN_STEM": 2},
+    "no-extra-stop-words": {"index.stopwords.EXTRA_STOP_WORDS": frozenset()},
     "min-stem=4": {"index.stemming.MIN_STEM": 4},
     "no-proclitic-rule": {"index.stemming.PROCLITICS": ""},
-    "no-stemming": {"index.stemming.MIN_STEM": 100},
 }
 
 
@@ -77,9 +74,12 @@ def apply(overrides: dict) -> dict:
         else:
             saved[key] = getattr(module, attr)
             setattr(module, attr, value)
-    from index.stemming import stem
+    from index.stemming import root, stem
+    from index.stopwords import stop_words
 
     stem.cache_clear()
+    root.cache_clear()
+    stop_words.cache_clear()
     return saved
 
 

@@ -71,21 +71,25 @@ def snowball_stem(word: str) -> str:
 # -- Whoosh peers ------------------------------------------------------------------
 
 
+from whoosh.analysis.filters import Filter  # noqa: E402
+
+
+class LuceneNormalize(Filter):
+    """Whoosh filter applying :func:`lucene_normalize` (module level: Whoosh pickles it)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = lucene_normalize(t.text)
+            yield t
+
+
 def _whoosh_analyzer(kind: str):
     from whoosh.analysis import LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemFilter
-    from whoosh.analysis.filters import Filter
 
     if kind == "standard":
         return StandardAnalyzer()
-
-    class Normalize(Filter):
-        def __call__(self, tokens):
-            for t in tokens:
-                t.text = lucene_normalize(t.text)
-                yield t
-
     stemfn = tashaphyne_stem if kind == "tashaphyne" else snowball_stem
-    return RegexTokenizer() | LowercaseFilter() | Normalize() | StemFilter(stemfn=stemfn, cachesize=100_000)
+    return RegexTokenizer() | LowercaseFilter() | LuceneNormalize() | StemFilter(stemfn=stemfn, cachesize=100_000)
 
 
 def whoosh_run(kind: str, corpus: list[dict], queries) -> dict:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.documents import ReadProblem, Record, find_files, read_file, record_from_mapping
-from index.schema import EXACT_FIELDS
+from index.schema import EXACT_FIELDS, ROOT_FIELDS
 from index.store import Store
 
 #: Whoosh writer memory per process, in MB: large enough to keep segments few.
@@ -73,10 +73,11 @@ def _sha1(path: Path) -> str:
 
 
 def _with_exact(fields: dict) -> dict:
-    """Copy each searched field into its unstemmed twin (see ``index.schema.EXACT_FIELDS``)."""
-    for name, twin in EXACT_FIELDS.items():
-        if fields.get(name):
-            fields[twin] = fields[name]
+    """Copy each searched field into its unstemmed and root twins (``index.schema``)."""
+    for twins in (EXACT_FIELDS, ROOT_FIELDS):
+        for name, twin in twins.items():
+            if fields.get(name):
+                fields[twin] = fields[name]
     return fields
 
 

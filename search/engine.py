@@ -17,7 +17,7 @@ from search import ranking
 from search.parsing import ParsedQuery, parse
 from search.results import Document, Hit, Results, Stats
 from search.snippets import make_snippet
-from search.suggestions import SUGGEST_BELOW, suggest
+from search.suggestions import suggest
 from search.synonyms import load as load_synonyms
 
 SORTS = ("relevance", "date")
@@ -181,7 +181,7 @@ class SearchIndex:
                         url=stored.get("url"),
                     )
                 )
-            suggestions = suggest(searcher, parsed) if total < SUGGEST_BELOW else []
+            suggestions = suggest(searcher, parsed)
         return Results(query=text, total=total, hits=hits, expansions=parsed.expansions, suggestions=suggestions)
 
     def get(self, doc_id: str) -> Document | None:

@@ -169,7 +169,8 @@ def measure(qrels: dict[str, dict[str, int]], run: dict[str, list[tuple[str, flo
         for qid, ranked in run.items()
         if qid in qrels and ranked
     }
-    for metric in ir_measures.iter_calc(measures, qrels, scored):
+    judged = {qid: qrels[qid] for qid in per_query}
+    for metric in ir_measures.iter_calc(measures, judged, scored):
         per_query[metric.query_id][str(metric.measure)] = float(metric.value)
 
     def mean(qids: list[str]) -> Scores:

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from whoosh import query as q
 
 from index.analysis import ArabicAnalyzer, ArabicExactAnalyzer
-from index.schema import EXACT_FIELDS, SEARCH_FIELDS
-from index.stemming import stem
+from index.schema import EXACT_FIELDS, ROOT_FIELDS, SEARCH_FIELDS
+from index.stemming import root, stem
 from search.synonyms import Synonyms
 
 _PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -34,7 +34,14 @@ SYNONYM_BOOST = 1.0
 SYNONYM_TIEBREAK = 0.1
 #: Extra weight of a word found in the exact form typed (unstemmed twin fields), as a
 #: share of its field's boost: the word scores its stem match plus this.
-EXACT_BOOST = 1.0
+EXACT_BOOST = 0.5
+#: Weight of a stem met with or without a proclitic (0: off); see proclitic_variants.
+PROCLITIC_BOOST = 0.5
+PROCLITIC_PREFIXES = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل")
+MIN_VARIANT_STEM = 3
+#: Weight of a match by root only (root twin fields; 0: off). Root matches add to the
+#: score and to the documents found, but never count as the word being present.
+ROOT_BOOST = 0.6
 
 #: Refuse to build queries larger than this many terms; the rest is ignored.
 MAX_TERMS = 64
@@ -164,16 +171,39 @@ def phrase_query(terms: list[str]) -> q.Query:
     return _fields_query(terms, SEARCH_FIELDS)
 
 
+def proclitic_variants(term: str) -> list[str]:
+    """Other indexed forms of a stem that differ by a proclitic (و ف ب ل ك and pairs).
+
+    The index strips a one-letter proclitic only before alef (see index.stemming), so
+    ``وبطولة`` is indexed apart from ``بطولة``: the query meets both here instead. The
+    typed term may itself carry one (``ببطولة``): its bare form and that form's
+    variants are added too, if at least :data:`MIN_VARIANT_STEM` letters remain.
+    """
+    if not PROCLITIC_BOOST or not ("\u0621" <= term[0] <= "\u064a"):
+        return []
+    bases = [term]
+    for prefix in PROCLITIC_PREFIXES:
+        if term.startswith(prefix) and len(term) - len(prefix) >= MIN_VARIANT_STEM:
+            bases.append(term[len(prefix):])
+    variants = {prefix + base for base in bases for prefix in PROCLITIC_PREFIXES} | set(bases)
+    variants.discard(term)
+    return sorted(variants)
+
+
 def _name_query(forms: tuple[str, ...], boost: float = 1.0, synonym: bool = False) -> q.Query:
-    """One name of a concept: its stems, plus its exact form scored on top."""
+    """One name of a concept: its stems (and their proclitic variants, weighted less),
+    plus its exact form scored on top."""
     if synonym and len(forms) > 1:
         # A synonym of several words: unstemmed only (stems would make "Islamic State"
         # match "Islamic states"); weighted as a stem match plus an exact match.
         return _fields_query(forms, _exact_fields(1 + EXACT_BOOST), boost)
-    stemmed = _fields_query(tuple(stem(f) for f in forms), SEARCH_FIELDS, boost)
-    if not EXACT_BOOST:
-        return stemmed
-    return q.Or([stemmed, _fields_query(forms, _exact_fields(EXACT_BOOST), boost)])
+    stems = tuple(stem(f) for f in forms)
+    parts = [_fields_query(stems, SEARCH_FIELDS, boost)]
+    if len(stems) == 1:
+        parts += [_fields_query((v,), SEARCH_FIELDS, boost * PROCLITIC_BOOST) for v in proclitic_variants(stems[0])]
+    if EXACT_BOOST:
+        parts.append(_fields_query(forms, _exact_fields(EXACT_BOOST), boost))
+    return parts[0] if len(parts) == 1 else q.Or(parts)
 
 
 def concept_query(concept: Concept) -> q.Query:
@@ -184,6 +214,19 @@ def concept_query(concept: Concept) -> q.Query:
         return typed
     names = [typed] + [_name_query(a, SYNONYM_BOOST, synonym=True) for a in concept.alternatives]
     return q.DisjunctionMax(names, tiebreak=SYNONYM_TIEBREAK)
+
+
+def root_query(concept: Concept) -> q.Query | None:
+    """The recall fallback for a concept typed as one word: its root in the root fields."""
+    if not ROOT_BOOST or len(concept.forms) != 1:
+        return None
+    fields = {ROOT_FIELDS[name]: boost for name, boost in SEARCH_FIELDS.items()}
+    return _fields_query((root(concept.forms[0]),), fields, ROOT_BOOST)
+
+
+def fallbacks(parsed: ParsedQuery) -> list[q.Query]:
+    """Root clauses of every one-word concept (see :data:`ROOT_BOOST`)."""
+    return [r for r in map(root_query, parsed.concepts) if r is not None]
 
 
 def clauses(parsed: ParsedQuery) -> tuple[list[q.Query], list[q.Query]]:

@@ -21,17 +21,21 @@ from dataclasses import dataclass
 from whoosh import query as q
 from whoosh.scoring import BM25F
 
-from search.parsing import ParsedQuery, clauses, exclusion
+from search.parsing import ParsedQuery, clauses, exclusion, fallbacks
 
 #: BM25 parameters (Whoosh's defaults; see benchmarks/quality.md for measurements).
 K1 = 1.2
 B = 0.75
 #: Queries of up to this many words rank documents with every word first.
-ALL_WORDS_UP_TO = 1000
+ALL_WORDS_UP_TO = 3
 #: Longer queries rank first the documents with this share of their words (rounded up).
-LONG_QUERY_SHARE = 1.0
+LONG_QUERY_SHARE = 0.75
 #: Weight of a pair of neighbouring query words found within PROXIMITY_SLOP words (0: off).
 PROXIMITY_BOOST = 0.0
+#: Within each tier, scores are multiplied by (share of words matched) ** COORDINATION
+#: over the RESCORE_DEPTH best by BM25F (0: off).
+COORDINATION = 0.0
+RESCORE_DEPTH = 100
 PROXIMITY_SLOP = 3
 
 
@@ -68,7 +72,7 @@ def required_matches(words: int) -> int:
     """How many of ``words`` query words a document needs to be in the first tier."""
     if words <= ALL_WORDS_UP_TO:
         return words
-    return max(ALL_WORDS_UP_TO, math.ceil(words * LONG_QUERY_SHARE))
+    return math.ceil(words * LONG_QUERY_SHARE)
 
 
 def proximity(parsed: ParsedQuery) -> list[q.Query]:
@@ -107,8 +111,9 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
     def restrict(query: q.Query) -> q.Query:
         return q.AndNot(query, excluded) if excluded is not None else query
 
-    # Any document with at least one word, and every phrase; scored by all clauses.
-    any_q = _and(phrases + [q.Or(words + proximity(parsed))]) if words else _and(phrases)
+    # Any document with at least one word (or its root), and every phrase; scored by all clauses.
+    roots = fallbacks(parsed)
+    any_q = _and(phrases + [q.Or(words + roots + proximity(parsed))]) if words else _and(phrases)
     any_q = restrict(any_q)
     if sort == "date":
         hits = searcher.search(any_q, limit=limit, filter=filter_q, sortedby="date", reverse=True)
@@ -118,6 +123,8 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
     per_word = [_docs(searcher, w) for w in words]
     counts = Counter(d for docs in per_word for d in docs)
     matching = set(counts) if words else _docs(searcher, phrases[0])
+    for fallback in roots:
+        matching |= _docs(searcher, fallback)
     for phrase in phrases:
         matching &= _docs(searcher, phrase)
     if excluded is not None:
@@ -126,8 +133,17 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
         matching &= set(searcher.docs_for_query(filter_q))
     need = required_matches(len(words))
     tier = {d for d in matching if counts[d] >= need} if need > 1 else matching
-    ranked = [(h.docnum, h.score) for h in searcher.search(any_q, limit=limit, filter=tier)] if tier else []
-    rest = matching - tier
-    if rest and len(ranked) < limit:
-        ranked.extend((h.docnum, h.score) for h in searcher.search(any_q, limit=limit - len(ranked), filter=rest))
+
+    def best(docs: set[int], wanted: int) -> list[tuple[int, float]]:
+        """The ``wanted`` best of ``docs``: BM25F, times the share of words matched."""
+        if not docs or wanted < 1:
+            return []
+        if not COORDINATION or not words:
+            return [(h.docnum, h.score) for h in searcher.search(any_q, limit=wanted, filter=docs)]
+        hits = searcher.search(any_q, limit=max(wanted, RESCORE_DEPTH), filter=docs)
+        scored = [(h.docnum, h.score * (counts[h.docnum] / len(words)) ** COORDINATION) for h in hits]
+        return sorted(scored, key=lambda pair: -pair[1])[:wanted]
+
+    ranked = best(tier, limit)
+    ranked += best(matching - tier, limit - len(ranked))
     return len(matching), ranked

@@ -2,18 +2,19 @@
 
 Suggestions come from the unstemmed fields (``index.schema.EXACT_FIELDS``), so they
 are words as written in the documents (normalized: ``ه`` for ``ة``, bare alef), not
-stems. A word is corrected when it occurs in fewer than :data:`RARE` documents; the
+stems. A query word is corrected when its stem occurs in fewer than :data:`RARE`
+documents, whatever else the query found: the root fallback (index.stemming.root) may
+find passages for a misspelled word, and those are rarely what the user meant. The
 candidates are Whoosh's corrections (nearest edit distance first, then most frequent).
 """
 
 from __future__ import annotations
 
-from index.schema import EXACT_FIELDS
+from index.schema import EXACT_FIELDS, SEARCH_FIELDS
+from index.stemming import stem
 from search.parsing import ParsedQuery
 
-#: Suggest when a query finds fewer documents than this.
-SUGGEST_BELOW = 3
-#: A query word found in fewer documents than this is worth correcting.
+#: A query word whose stem is in fewer documents than this is worth correcting.
 RARE = 2
 #: At most this many suggestions in all, and per word.
 LIMIT = 5
@@ -21,7 +22,7 @@ PER_WORD = 3
 
 
 def _frequency(reader, word: str) -> int:
-    return sum(reader.doc_frequency(field, word) for field in EXACT_FIELDS.values())
+    return sum(reader.doc_frequency(field, stem(word)) for field in SEARCH_FIELDS)
 
 
 def suggest(searcher, parsed: ParsedQuery) -> list[str]:
@@ -32,7 +33,7 @@ def suggest(searcher, parsed: ParsedQuery) -> list[str]:
     found: list[str] = []
     for concept in parsed.concepts:
         for word in concept.forms:
-            if _frequency(reader, word) >= RARE:
+            if concept.alternatives or _frequency(reader, word) >= RARE:
                 continue
             candidates: list[str] = []
             for field in reversed(list(EXACT_FIELDS.values())):  # body first: more words

@@ -25,7 +25,6 @@ def location(tmp_path_factory):
 
 def test_misspelled_word_gets_the_indexed_word(location):
     results = SearchIndex(location).query("البوكمل")
-    assert results.total == 0
     assert results.suggestions and results.suggestions[0] == "البوكمال"
 
 
