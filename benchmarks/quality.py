@@ -89,7 +89,9 @@ def _whoosh_analyzer(kind: str):
     if kind == "standard":
         return StandardAnalyzer()
     stemfn = tashaphyne_stem if kind == "tashaphyne" else snowball_stem
-    return RegexTokenizer() | LowercaseFilter() | LuceneNormalize() | StemFilter(stemfn=stemfn, cachesize=100_000)
+    # Words keep their harakat and tatweel, as Lucene's StandardTokenizer keeps them
+    # (Whoosh's default \w+ would cut a vowelled word into pieces).
+    return RegexTokenizer(r"(?:[^\W_]|[\u0640\u064B-\u065F\u0670])+") | LowercaseFilter() | LuceneNormalize() | StemFilter(stemfn=stemfn, cachesize=100_000)
 
 
 def whoosh_run(kind: str, corpus: list[dict], queries) -> dict:
