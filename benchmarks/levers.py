@@ -122,7 +122,7 @@ def main() -> None:
     queries = read_queries(EVAL / "queries-dev.jsonl")
     qrels = read_qrels(EVAL / "qrels-dev.tsv")
     names = args.levers or list(LEVERS)
-    results = json.loads(args.out.read_text()) if args.out.exists() else {}
+    results: dict = {}
     with tempfile.TemporaryDirectory(prefix="levers-") as tmp:
         shared = Path(tmp) / "defaults"
         print(f"{'lever':<20}{'nDCG@10':>9}{'RR@10':>8}{'R@100':>8}  per source nDCG@10", flush=True)
