@@ -28,6 +28,13 @@ IndexOption = Annotated[
     typer.Option("--index", help="Index folder (default: $SEARCH_INDEX, else a per-user data folder).", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+SynonymsOption = Annotated[
+    Optional[Path],
+    typer.Option("--synonyms", help="A file of extra synonym groups (one per line, names separated by |).", show_default=False),
+]
+DefaultSynonymsOption = Annotated[
+    bool, typer.Option("--default-synonyms/--no-default-synonyms", help="Use the news synonyms shipped with the project.")
+]
 
 
 def _terminal():
@@ -36,10 +43,10 @@ def _terminal():
     return Terminal()
 
 
-def _index(location: Path | None):
+def _index(location: Path | None, synonyms: Path | None = None, default_synonyms: bool = True):
     from search import SearchIndex
 
-    return SearchIndex(location)
+    return SearchIndex(location, synonyms=synonyms, default_synonyms=default_synonyms)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -104,18 +111,40 @@ def query(
     until: Annotated[Optional[str], typer.Option(help="Only documents dated on or before YYYY-MM-DD.")] = None,
     sort: Annotated[str, typer.Option(help="relevance or date (newest first).")] = "relevance",
     facets: Annotated[bool, typer.Option("--facets", help="Also count matches by source and month (bar charts).")] = False,
+    synonyms: SynonymsOption = None,
+    default_synonyms: DefaultSynonymsOption = True,
+    explain: Annotated[bool, typer.Option("--explain", help="Show how the query was understood (synonyms added).")] = False,
     index: IndexOption = None,
     json: JsonOption = False,
 ) -> None:
     """Search the index and show ranked hits with highlighted snippets."""
     term = _terminal()
-    results = _index(index).query(
+    results = _index(index, synonyms, default_synonyms).query(
         text, limit=limit, source=source, since=_date(since, "--since"), until=_date(until, "--until"), sort=sort,
         facets=facets,
     )
-    term.json(results.to_json()) if json else term.results(results)
+    term.json(results.to_json()) if json else term.results(results, explain=explain)
     if results.facets is not None and not json:
         term.facets(results.facets)
+
+
+@app.command("eval")
+def evaluate(
+    queries: Annotated[Path, typer.Option("--queries", help='JSON lines {"id", "text"}.', show_default=False)],
+    qrels: Annotated[Path, typer.Option("--qrels", help="query_id<TAB>doc_id<TAB>relevance, no header.", show_default=False)],
+    run: Annotated[Optional[Path], typer.Option("--run", help="Also write the TREC run (100 per query) here.")] = None,
+    synonyms: SynonymsOption = None,
+    default_synonyms: DefaultSynonymsOption = True,
+    index: IndexOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Run a query set exactly as `search query` would; print RR@10, nDCG@10, R@100 (ir-measures)."""
+    from search.evaluate import evaluate as run_evaluation
+
+    term = _terminal()
+    with _index(index, synonyms, default_synonyms) as ix:
+        result = run_evaluation(ix, queries, qrels, run_path=run, progress=term.progress())
+    term.json(result.to_json()) if json else term.evaluation(result)
 
 
 @app.command("show")

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
 from index.normalize import normalize
-from index.stemming import stem
+from index.stemming import root, stem
 from index.stopwords import stop_words
 
 #: A word is a run of letters or digits (any script, not "_"), harakat (U+064B–U+065F,
@@ -130,6 +130,38 @@ class ArabicStemFilter(Filter):
             yield t
 
 
+class ArabicRootFilter(Filter):
+    """Replace each token by its root (:func:`index.stemming.root`, memoized)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if not t.stopped:
+                t.text = root(t.text)
+            yield t
+
+
 def ArabicAnalyzer() -> CompositeAnalyzer:
     """Tokenize, normalize, drop stop words and light-stem Arabic text."""
     return ArabicTokenizer() | ArabicNormalizer() | ArabicStopFilter() | ArabicStemFilter()
+
+
+def ArabicExactAnalyzer() -> CompositeAnalyzer:
+    """:func:`ArabicAnalyzer` without stemming: the word as written, normalized.
+
+    Indexed beside the stemmed text so that a query word found in exactly the form
+    typed (a name, ``واشنطن`` rather than anything stemming to ``اشنطن``) scores above
+    a mere stem match. Positions are the same as the stemmed field's.
+    """
+    return ArabicTokenizer() | ArabicNormalizer() | ArabicStopFilter()
+
+
+def ArabicRootAnalyzer() -> CompositeAnalyzer:
+    """Tokenize, normalize, drop stop words and reduce each word to its root: the
+    recall fallback field (see :func:`index.stemming.root`)."""
+    return ArabicTokenizer() | ArabicNormalizer() | ArabicStopFilter() | ArabicRootFilter()

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from index.analysis import ArabicAnalyzer
+from index.analysis import ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 #: Fields a query searches, with the boost each one gets in BM25F.
-SEARCH_FIELDS = {"title": 2.0, "body": 1.0}
+SEARCH_FIELDS = {"title": 0.5, "body": 1.0}
+
+#: Unstemmed twin of each searched field (same text, :func:`ArabicExactAnalyzer`), so a
+#: word found in the form typed can score above a mere stem match (search.parsing).
+EXACT_FIELDS = {"title": "title_exact", "body": "body_exact"}
+#: Root twin of each searched field: a low-weight fallback for recall (search.parsing).
+ROOT_FIELDS = {"title": "title_root", "body": "body_root"}
 
 
 def build_schema() -> Schema:
@@ -26,6 +32,10 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=analyzer, stored=True),
         body=TEXT(analyzer=analyzer, stored=True),
+        title_exact=TEXT(analyzer=ArabicExactAnalyzer()),
+        body_exact=TEXT(analyzer=ArabicExactAnalyzer()),
+        title_root=TEXT(analyzer=ArabicRootAnalyzer()),
+        body_root=TEXT(analyzer=ArabicRootAnalyzer()),
         source=ID(stored=True, sortable=True),
         date=DATETIME(stored=True, sortable=True),
         path=STORED(),

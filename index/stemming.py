@@ -76,3 +76,21 @@ def stem(word: str) -> str:
         if right - left >= MIN_STEM and (left, -right) > (best_left, -best_right):
             best_left, best_right = left, right
     return word[best_left:best_right]
+
+
+_ROOTS = ArabicLightStemmer()
+
+
+@lru_cache(maxsize=500_000)
+def root(word: str) -> str:
+    """tashaphyne's guess at the root of a normalized word (memoized).
+
+    Roots are coarse and often wrong (كتاب → توب), which is why they are only a
+    low-weight fallback field: they let a question find a passage that shares no stem
+    with it but derives its words from the same root (مولود / ولد, استخدام / يستخدم).
+    Words that do not start with an Arabic letter are returned unchanged.
+    """
+    if len(word) <= MIN_STEM or not ("\u0621" <= word[0] <= "\u064a"):
+        return word
+    _ROOTS.light_stem(word)
+    return _ROOTS.get_root() or word

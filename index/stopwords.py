@@ -25,6 +25,17 @@ KEPT_CONTENT_WORDS = frozenset(
 )
 
 
+# Function words tashaphyne's list lacks: question words as typed in questions (ماهي is
+# often written as one word), the auxiliaries كانت/يكون, the passive helper تم/يتم.
+EXTRA_STOP_WORDS = frozenset(
+    normalize(w)
+    for w in (
+        "لماذا ماهي ماهو ماهى ماهيه كيفية عندما بينما أيضا ايضا "
+        "كانت كانوا يكون تكون يكونوا تم يتم تمت"
+    ).split()
+)
+
+
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """The normalized stop-word forms (loaded on first use: the table is large)."""
@@ -35,4 +46,4 @@ def stop_words() -> frozenset[str]:
         if normalize(entry["original"]) in KEPT_CONTENT_WORDS:
             continue
         words.add(normalize(form))
-    return frozenset(words)
+    return frozenset(words | EXTRA_STOP_WORDS)

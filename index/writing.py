@@ -26,6 +26,7 @@ from pathlib import Path
 from index.documents import ReadProblem, Record, find_files, read_file, record_from_mapping
 from index.duplicates import body_key
 from index.errors import SearchError
+from index.schema import EXACT_FIELDS, ROOT_FIELDS
 from index.store import Store
 
 #: Whoosh writer memory per process, in MB: large enough to keep segments few.
@@ -119,8 +120,17 @@ def _record_problems(record: Record, path: Path) -> tuple[ReadProblem | None, Re
     return None, None
 
 
+def _with_exact(fields: dict) -> dict:
+    """Copy each searched field into its unstemmed and root twins (``index.schema``)."""
+    for twins in (EXACT_FIELDS, ROOT_FIELDS):
+        for name, twin in twins.items():
+            if fields.get(name):
+                fields[twin] = fields[name]
+    return fields
+
+
 def _to_fields(record: Record) -> dict:
-    fields = {"id": record.id, "title": record.title, "body": record.body}
+    fields = _with_exact({"id": record.id, "title": record.title, "body": record.body})
     if record.source:
         fields["source"] = record.source
     if record.date:
@@ -256,7 +266,7 @@ class _Batch:
             stored["path"] = files[0]
         else:
             stored.pop("path", None)
-        self.writer.update_document(**stored)
+        self.writer.update_document(**_with_exact(stored))
 
     def add_file(self, path: Path, source: str | None, progress: Progress, fields: dict | None = None) -> None:
         key = str(path.resolve()) if path.exists() else str(path)
@@ -484,7 +494,7 @@ def _copy_records(store: Store, carried: dict, batch: _Batch) -> None:
             for doc_id in entry["ids"]:
                 stored = searcher.document(id=doc_id)
                 if stored and doc_id not in batch.written:  # not already re-read from a file
-                    batch.writer.add_document(**stored)
+                    batch.writer.add_document(**_with_exact(stored))
                     batch.written.add(doc_id)
                     batch.report.added += 1
             batch.manifest["files"][key] = entry

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -14,9 +15,11 @@ from index.store import Store, default_location
 from index.writing import AddReport, Progress, add_paths, add_records, rebuild
 from search import facets as facet_counts
 from search import ranking
-from search.parsing import parse
+from search.parsing import ParsedQuery, parse
 from search.results import Document, Hit, Results, Stats
 from search.snippets import make_snippet
+from search.suggestions import suggest
+from search.synonyms import load as load_synonyms
 
 SORTS = ("relevance", "date")
 
@@ -41,39 +44,19 @@ class SearchIndex:
     :meth:`close` it (or use ``with``) to release its open files early.
     """
 
-    def __init__(self, location: str | os.PathLike | None = None):
+    def __init__(
+        self,
+        location: str | os.PathLike | None = None,
+        synonyms: str | os.PathLike | None = None,
+        default_synonyms: bool = True,
+    ):
+        """``synonyms``: a file of extra name groups (see :mod:`search.synonyms`), added to
+        the list shipped with the project unless ``default_synonyms`` is false."""
         self.store = Store(Path(location) if location else default_location())
-        self._searcher = None
+        self.synonyms = load_synonyms(synonyms, use_default=default_synonyms)
+        self._searcher_open = None
         self._generation: Path | None = None
-
-    def __enter__(self) -> "SearchIndex":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Release the open searcher; the next query opens the index again."""
-        if self._searcher is not None:
-            self._searcher.close()
-        self._searcher, self._generation = None, None
-
-    @contextlib.contextmanager
-    def _reading(self) -> Iterator:
-        """The open searcher on the live index, reopened if the index changed since.
-
-        A change is a new Whoosh commit (``index add``, here or in another process)
-        or a rebuild (another generation). Whoosh's own ``Searcher.refresh`` is not
-        used: when reusing segment readers it keeps readers of segments a merge has
-        replaced, and serves replaced documents.
-        """
-        generation = self.store.live_generation()
-        searcher = self._searcher
-        if searcher is None or generation != self._generation or not searcher.up_to_date():
-            self.close()
-            self._searcher = self.store.open_searcher(weighting=ranking.weighting())
-            self._generation = generation
-        yield self._searcher
+        self._lock = threading.RLock()
 
     @property
     def location(self) -> Path:
@@ -109,6 +92,83 @@ class SearchIndex:
 
     # -- reading -------------------------------------------------------------
 
+    def _prepare(
+        self,
+        text: str,
+        limit: int,
+        source: str | None,
+        since: dt.date | None,
+        until: dt.date | None,
+        sort: str,
+        offset: int = 0,
+    ) -> tuple[ParsedQuery, ranking.Filters]:
+        """Check the options and parse ``text``: one place for ``query`` and ``ranked``."""
+        if sort not in SORTS:
+            raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+        if limit < 1:
+            raise QueryError("--limit must be at least 1")
+        if offset < 0:
+            raise QueryError("the offset (page) cannot be negative")
+        if since and until and since > until:
+            raise QueryError("--since is after --until: swap the dates")
+        parsed = parse(text, self.synonyms)
+        if parsed.is_empty() and parsed.excluded:
+            raise QueryError("the query only excludes (-word): add a word to look for")
+        if parsed.is_empty():
+            raise QueryError(
+                "nothing to search for: the query has only common words (stop words) "
+                "or punctuation; add a more specific word"
+            )
+        return parsed, ranking.Filters(source=source, since=since, until=until)
+
+    @contextlib.contextmanager
+    def _searcher(self) -> Iterator:
+        """A Whoosh searcher kept open between queries, reopened when the index changes.
+
+        Opening an index reads its table of contents and every segment's metadata; a
+        program that asks many queries (``search eval``, a server) would pay that each
+        time. A change is a new Whoosh commit (``index add``, here or in another
+        process) or a rebuild (another generation). Whoosh's own ``Searcher.refresh`` is
+        not used: when reusing segment readers it keeps readers of segments a merge has
+        replaced, and serves replaced documents. A lock makes one ``SearchIndex`` safe
+        to share between threads (its queries then run one at a time).
+        """
+        with self._lock:
+            generation = self.store.live_generation()
+            searcher = self._searcher_open
+            if searcher is None or generation != self._generation or not searcher.up_to_date():
+                self.close()
+                self._searcher_open = self.store.open_searcher(weighting=ranking.weighting())
+                self._generation = generation
+            yield self._searcher_open
+
+    def close(self) -> None:
+        """Release the open searcher (files and memory maps); the next query reopens it."""
+        if self._searcher_open is not None:
+            self._searcher_open.close()
+        self._searcher_open, self._generation = None, None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def ranked(
+        self,
+        text: str,
+        limit: int = 10,
+        source: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        sort: str = "relevance",
+    ) -> tuple[int, list[tuple[str, float]]]:
+        """``(total, [(id, score), ...])``: the ranking :meth:`query` shows, without snippets."""
+        parsed, filters = self._prepare(text, limit, source, since, until, sort)
+        with self._searcher() as searcher:
+            total, ranked = ranking.run(searcher, parsed, filters, limit, sort)
+            return total, [(searcher.stored_fields(docnum)["id"], float(score)) for docnum, score in ranked]
+
     def query(
         self,
         text: str,
@@ -125,25 +185,9 @@ class SearchIndex:
         ``offset`` skips that many hits (pagination); ``facets=True`` also counts every
         matching document by source and month into ``Results.facets``.
         """
-        if sort not in SORTS:
-            raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-        if limit < 1:
-            raise QueryError("--limit must be at least 1")
-        if offset < 0:
-            raise QueryError("the offset (page) cannot be negative")
-        if since and until and since > until:
-            raise QueryError("--since is after --until: swap the dates")
-        parsed = parse(text)
-        if parsed.is_empty() and parsed.excluded:
-            raise QueryError("the query only excludes (-word): add a word to look for")
-        if parsed.is_empty():
-            raise QueryError(
-                "nothing to search for: the query has only common words (stop words) "
-                "or punctuation; add a more specific word"
-            )
-        filters = ranking.Filters(source=source, since=since, until=until)
+        parsed, filters = self._prepare(text, limit, source, since, until, sort, offset)
         terms = parsed.positive_terms
-        with self._reading() as searcher:
+        with self._searcher() as searcher:
             total, ranked = ranking.run(searcher, parsed, filters, offset + limit, sort)
             hits = []
             for docnum, score in ranked[offset:]:
@@ -161,11 +205,15 @@ class SearchIndex:
                     )
                 )
             counted = facet_counts.count(searcher, ranking.matching(parsed), source, since, until) if facets else None
-        return Results(query=text, total=total, hits=hits, facets=counted)
+            suggestions = suggest(searcher, parsed)
+        return Results(
+            query=text, total=total, hits=hits, facets=counted,
+            expansions=parsed.expansions, suggestions=suggestions,
+        )
 
     def get(self, doc_id: str) -> Document | None:
         """The whole stored document with this id, or None."""
-        with self._reading() as searcher:
+        with self._searcher() as searcher:
             stored = searcher.document(id=doc_id)
         if not stored:
             return None

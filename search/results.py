@@ -50,9 +50,19 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     #: Counts by source and month of every matching document, when asked for (``facets=True``).
     facets: Facets | None = None
+    #: Words the query was expanded with: ``[{"text": typed, "synonyms": [names]}]``.
+    expansions: list[dict] = field(default_factory=list)
+    #: Indexed words close to query words that found little ("did you mean").
+    suggestions: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        data = {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits]}
+        data = {
+            "query": self.query,
+            "total": self.total,
+            "hits": [h.to_json() for h in self.hits],
+            "expansions": self.expansions,
+            "suggestions": self.suggestions,
+        }
         if self.facets is not None:
             data["facets"] = self.facets.to_json()
         return data

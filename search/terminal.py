@@ -18,6 +18,7 @@ from index.documents import ReadProblem
 from index.writing import AddReport
 from index.writing import Progress as ProgressReport
 from search.facets import Facets
+from search.evaluate import Evaluation
 from search.results import Document, Results, Stats
 
 #: Width of the longest bar in ``search query --facets``, in character cells.
@@ -50,7 +51,15 @@ class Terminal:
 
     # -- rendering -----------------------------------------------------------
 
-    def results(self, results: Results) -> None:
+    def results(self, results: Results, explain: bool = False) -> None:
+        if explain:
+            for expansion in results.expansions:
+                names = " | ".join(expansion["synonyms"])
+                self.out.print(Text(f"synonyms: {expansion['text']} → {names}", style="cyan"))
+            if not results.expansions:
+                self.out.print(Text("synonyms: none apply to this query", style="cyan"))
+        if results.suggestions:
+            self.out.print(Text("هل تقصد: ", style="bold") + Text("، ".join(results.suggestions)))
         if not results.hits:
             self.out.print(f"No results for {results.query!r}.", markup=False)
             return
@@ -109,6 +118,16 @@ class Terminal:
             self.line("sources:")
             for name, count in stats.sources.items():
                 self.line(f"  {count:>8}  {name}")
+
+    def evaluation(self, evaluation: Evaluation) -> None:
+        from search.evaluate import MEASURES
+
+        rows = [("all", evaluation.overall), *evaluation.by_prefix.items()]
+        self.line(f"{'queries':<10}{'n':>6}" + "".join(f"{m:>10}" for m in MEASURES))
+        for name, scores in rows:
+            self.line(f"{name:<10}{scores.queries:>6}" + "".join(f"{scores.values[m]:>10.4f}" for m in MEASURES))
+        if evaluation.empty_queries:
+            self.warn(f"{len(evaluation.empty_queries)} queries found nothing (counted as 0)")
 
     def report(self, report: AddReport) -> None:
         summary = (

@@ -134,9 +134,9 @@ def test_reused_searcher_sees_documents_added_by_another_index_object(tmp_path):
     writer = SearchIndex(tmp_path / "ix")
     writer.add_records(records(10))
     assert reader.query("الزلزال").total == 0
-    opened = reader._searcher
+    opened = reader._searcher_open
     reader.query("النفط")
-    assert reader._searcher is opened  # unchanged index: the searcher is reused
+    assert reader._searcher_open is opened  # unchanged index: the searcher is reused
 
     writer.add_records([{"id": "quake", "title": "زلزال", "body": "ضرب زلزال قوي الساحل الغربي."}], origin="more")
     assert [h.id for h in reader.query("الزلزال").hits] == ["quake"]
@@ -168,7 +168,7 @@ def test_closed_index_reopens_on_next_query(tmp_path):
     with SearchIndex(tmp_path / "ix") as ix:
         ix.add_records(records(5))
         assert ix.query("النفط").total
-    assert ix._searcher is None
+    assert ix._searcher_open is None
     assert ix.query("النفط").total
 
 

@@ -46,7 +46,7 @@ def matching(word_part: str) -> list[dict]:
 def test_api_search_is_the_cli_json_plus_facets(client, index):
     data = client.get("/api/search", params={"q": WITHDRAWAL}).json()
     library = index.query(WITHDRAWAL, limit=PAGE_SIZE).to_json()
-    assert {k: data[k] for k in ("query", "total", "hits")} == library
+    assert {k: data[k] for k in library} == library
     assert data["total"] == len(matching("نسحاب"))
     facets = data["facets"]
     expected_sources: dict[str, int] = {}

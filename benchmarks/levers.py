@@ -1,0 +1,152 @@
+"""Measure each ranking lever on arwikiqa dev: one setting changed at a time.
+
+    .venv/bin/python benchmarks/levers.py                 # every lever below
+    .venv/bin/python benchmarks/levers.py strict or-only  # only these
+    .venv/bin/python benchmarks/levers.py --list
+
+A lever is a set of overrides of module-level settings (``index.stemming.MIN_STEM``,
+``search.ranking.K1`` …) applied on top of the shipped defaults. Query-time levers
+reuse one index; a lever that touches ``index.*`` (analysis) gets its own fresh index.
+Every query goes through ``SearchIndex.ranked``, the path ``search query`` uses.
+Results: a table on stdout and benchmarks/out/levers.json. Numbers land in quality.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+EVAL = ROOT.parent / "shared" / "eval" / "arwikiqa"
+
+#: name → overrides ("module.ATTR" → value; "module.DICT[key]" sets one dict entry).
+LEVERS: dict[str, dict] = {
+    "defaults": {},
+    # coordination: the ranking rule of issue 2 and its relaxations
+    "all-words-first (strict)": {"search.ranking.ALL_WORDS_UP_TO": 1000},
+    "or-only (no tiers)": {"search.ranking.ALL_WORDS_UP_TO": 1, "search.ranking.LONG_QUERY_SHARE": 0.0},
+    "long queries 50%": {"search.ranking.LONG_QUERY_SHARE": 0.5},
+    "long queries 100%": {"search.ranking.LONG_QUERY_SHARE": 1.0},
+    "coordination=1": {"search.ranking.COORDINATION": 1.0},
+    # exact-form twin fields, root fallback, proclitic variants
+    "exact=0": {"search.parsing.EXACT_BOOST": 0.0},
+    "exact=1": {"search.parsing.EXACT_BOOST": 1.0},
+    "root=0": {"search.parsing.ROOT_BOOST": 0.0},
+    "root=0.3": {"search.parsing.ROOT_BOOST": 0.3},
+    "proclitic=0": {"search.parsing.PROCLITIC_BOOST": 0.0},
+    "proclitic=1": {"search.parsing.PROCLITIC_BOOST": 1.0},
+    # field weights
+    "title=1": {"index.schema.SEARCH_FIELDS[title]": 1.0},
+    "title=2": {"index.schema.SEARCH_FIELDS[title]": 2.0},
+    # BM25
+    "k1=0.9,b=0.5": {"search.ranking.K1": 0.9, "search.ranking.B": 0.5},
+    "k1=1.5,b=0.75": {"search.ranking.K1": 1.5, "search.ranking.B": 0.75},
+    # proximity of neighbouring query words
+    "proximity=1": {"search.ranking.PROXIMITY_BOOST": 1.0},
+    # synonyms
+    "no-synonyms": {"synonyms": False},
+    # analysis (each gets a fresh index)
+    "no-extra-stop-words": {"index.stopwords.EXTRA_STOP_WORDS": frozenset()},
+    "min-stem=4": {"index.stemming.MIN_STEM": 4},
+    "no-proclitic-rule": {"index.stemming.PROCLITICS": ""},
+}
+
+
+def apply(overrides: dict) -> dict:
+    """Set each override, returning what to restore."""
+    saved = {}
+    for key, value in overrides.items():
+        if key == "synonyms":
+            continue
+        target, _, attr = key.rpartition(".")
+        module = importlib.import_module(target)
+        if "[" in attr:
+            name, entry = attr[:-1].split("[")
+            table = getattr(module, name)
+            saved[key] = table[entry]
+            table[entry] = value
+        else:
+            saved[key] = getattr(module, attr)
+            setattr(module, attr, value)
+    from index.stemming import root, stem
+    from index.stopwords import stop_words
+
+    stem.cache_clear()
+    root.cache_clear()
+    stop_words.cache_clear()
+    return saved
+
+
+def needs_own_index(overrides: dict) -> bool:
+    return any(k.startswith("index.") and "SEARCH_FIELDS" not in k for k in overrides)
+
+
+def build(folder: Path) -> None:
+    from search import SearchIndex
+
+    SearchIndex(folder).add([EVAL / "corpus.jsonl"])
+
+
+def measure_lever(folder: Path, overrides: dict, queries, qrels) -> dict:
+    from search import SearchIndex
+    from search.evaluate import measure, run_queries
+
+    start = time.perf_counter()
+    with SearchIndex(folder, default_synonyms=overrides.get("synonyms", True)) as ix:
+        run, _ = run_queries(ix, queries)
+    result = measure(qrels, run).to_json()
+    result["seconds"] = round(time.perf_counter() - start, 1)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("levers", nargs="*", help="lever names (default: all)")
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "levers.json")
+    args = parser.parse_args()
+    if args.list:
+        for name, overrides in LEVERS.items():
+            print(f"{name:<20} {overrides}")
+        return
+    if not EVAL.exists():
+        sys.exit(f"{EVAL} not found: the arwikiqa evaluation set lives in ../shared")
+    from search.evaluate import read_qrels, read_queries
+
+    queries = read_queries(EVAL / "queries-dev.jsonl")
+    qrels = read_qrels(EVAL / "qrels-dev.tsv")
+    names = args.levers or list(LEVERS)
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="levers-") as tmp:
+        shared = Path(tmp) / "defaults"
+        print(f"{'lever':<20}{'nDCG@10':>9}{'RR@10':>8}{'R@100':>8}  per source nDCG@10", flush=True)
+        for name in names:
+            overrides = LEVERS[name]
+            saved = apply(overrides)
+            try:
+                if needs_own_index(overrides):
+                    folder = Path(tmp) / name
+                    build(folder)
+                else:
+                    folder = shared
+                    if not folder.exists():
+                        build(folder)  # query-time overrides do not change the index
+                result = measure_lever(folder, overrides, queries, qrels)
+            finally:
+                apply(saved)
+            results[name] = {"overrides": {k: v for k, v in overrides.items()}, **result}
+            o = result["overall"]
+            per = " ".join(f"{p}={v['nDCG@10']:.3f}" for p, v in result["by_prefix"].items())
+            print(f"{name:<20}{o['nDCG@10']:>9.4f}{o['RR@10']:>8.4f}{o['R@100']:>8.4f}  {per}", flush=True)
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
