@@ -27,19 +27,23 @@ from index.stopwords import stop_words
 WORD = re.compile(r"(?:[^\W_]|[\u0640\u064B-\u065F\u0670])+")
 
 
-class ArabicTokenizer(Tokenizer):
-    """Split on everything that is not part of a word: spaces, Arabic and Latin punctuation.
-
-    Unlike Whoosh's tokenizers it also splits when called with ``tokenize=False``:
-    Whoosh's QueryParser hands each whitespace-separated query word over that way, and
-    a word typed with glued punctuation (``البوكمال؟``, ``«قسد»``) must still match.
-    """
+class _Stateless:
+    """Pieces with no settings: equal when of the same class (Whoosh compares analyzers)."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+
+class ArabicTokenizer(_Stateless, Tokenizer):
+    """Split on everything that is not part of a word: spaces, Arabic and Latin punctuation.
+
+    Unlike Whoosh's tokenizers it also splits when called with ``tokenize=False``:
+    Whoosh's QueryParser hands each whitespace-separated query word over that way, and
+    a word typed with glued punctuation (``البوكمال؟``, ``«قسد»``) must still match.
+    """
 
     def __call__(
         self,
@@ -69,14 +73,8 @@ class ArabicTokenizer(Tokenizer):
             yield t
 
 
-class ArabicNormalizer(Filter):
+class ArabicNormalizer(_Stateless, Filter):
     """Fold each token with :func:`index.normalize.normalize` (harakat, tatweel, alef, ة, digits)."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
@@ -85,18 +83,12 @@ class ArabicNormalizer(Filter):
                 yield t
 
 
-class ArabicStopFilter(Filter):
+class ArabicStopFilter(_Stateless, Filter):
     """Drop stop words (:mod:`index.stopwords`), renumbering positions like Whoosh's StopFilter.
 
     Renumbering keeps phrase queries consistent: the query side drops the same words.
     With ``removestops=False`` (Whoosh's highlighter) stop words are kept, marked stopped.
     """
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         stops = stop_words()
@@ -114,14 +106,8 @@ class ArabicStopFilter(Filter):
             yield t
 
 
-class ArabicStemFilter(Filter):
+class ArabicStemFilter(_Stateless, Filter):
     """Replace each token by its light stem (:func:`index.stemming.stem`, memoized)."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
@@ -130,14 +116,8 @@ class ArabicStemFilter(Filter):
             yield t
 
 
-class ArabicRootFilter(Filter):
+class ArabicRootFilter(_Stateless, Filter):
     """Replace each token by its root (:func:`index.stemming.root`, memoized)."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
