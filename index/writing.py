@@ -332,6 +332,14 @@ class _Batch:
 
     def commit(self) -> None:
         self.settle()
+        if getattr(self.writer, "tasks", None) and not self.writer._added_sub:
+            # No document reached the multiprocess writer (every file failed or was
+            # empty): Whoosh then commits without telling the sub-processes we forked
+            # to stop, and they would wait for work forever (the parent for them, at exit).
+            for _ in self.writer.tasks:
+                self.writer.jobqueue.put(None)
+            for task in self.writer.tasks:
+                task.join()
         self.writer.commit()
         self.store.save_manifest(self.gen, self.manifest)
 

@@ -268,3 +268,15 @@ def test_failed_parallel_build_stops_its_sub_processes(tmp_path, corpus_file, mo
     assert not ix.exists()  # the fresh generation was never published
     monkeypatch.setattr(writing, "_to_fields", real)
     assert ix.add([corpus_file]).added == 240
+
+
+def test_parallel_build_with_no_document_leaves_no_sub_process(tmp_path, monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(writing, "PARALLEL_MIN_BYTES", 0)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    before = set(multiprocessing.active_children())
+    report = SearchIndex(tmp_path / "ix").add([empty])
+    assert report.added == 0 and report.failed == 1
+    assert set(multiprocessing.active_children()) - before == set()
