@@ -202,8 +202,9 @@ INTERRUPTED = 130
 def main() -> None:
     """Console-script entry: known errors become one line on stderr and an exit code.
 
-    typer handles usage errors itself (exit 2); our SearchError subclasses carry their
-    own exit code; anything unexpected is still one line (exit 3), never a traceback.
+    Usage errors (click's, exit 2) become one line naming the ``--help`` to read; our
+    SearchError subclasses carry their own exit code; anything unexpected is still one
+    line (exit 3), never a traceback.
     """
     warnings.simplefilter("ignore")
     from index.errors import SearchError
@@ -229,8 +230,10 @@ def main() -> None:
     except Exception as exc:  # usage errors and the unexpected
         # Usage errors are click's ClickException, vendored by recent typer versions
         # (typer._click) and imported from click by older ones: recognise them by shape.
-        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
-            exc.show()
+        if callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int):
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None else "search"
+            _terminal().error(f"{exc.format_message().rstrip('.')}; see '{where} --help'")
             sys.exit(exc.exit_code)
         _terminal().error(f"unexpected {type(exc).__name__}: {exc} (please report this)")
         sys.exit(3)

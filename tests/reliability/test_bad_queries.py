@@ -114,7 +114,8 @@ def test_bad_query_in_a_real_subprocess(index, text, expected):
 def test_usage_error_is_exit_2_without_traceback(index):
     code, _, err = run_main("query", "انسحاب", "--limit", "many", "--index", str(index))
     assert code == 2
-    assert "Traceback" not in err and "Error:" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "--limit" in err and "search query --help" in err
 
 
 def test_missing_index_is_one_line_exit_1(tmp_path):
