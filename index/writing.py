@@ -62,6 +62,9 @@ class Progress:
     def problem(self, problem: ReadProblem) -> None:
         """A file or line could not be read; the run goes on."""
 
+    def waiting(self) -> None:
+        """Another process holds the index's write lock; this run waits for it."""
+
     def finish(self) -> None:
         """The work is over (also called after an error)."""
 
@@ -383,7 +386,7 @@ def add_paths(
     progress = progress or Progress()
     missing = [p for p in paths if not p.exists()]
     present = [p for p in paths if p.exists()]
-    with store.write_lock():
+    with store.write_lock(on_wait=progress.waiting):
         gen = store.live_generation()
         fresh = gen is None
         if fresh:
@@ -455,7 +458,7 @@ def rebuild(store: Store, progress: Progress | None = None) -> AddReport:
     copied over from the old index.
     """
     progress = progress or Progress()
-    with store.write_lock():
+    with store.write_lock(on_wait=progress.waiting):
         old_gen = store.live_generation()
         old_manifest = store.read_manifest(old_gen, strict=True)
         store.remove_stale_generations()

@@ -195,6 +195,9 @@ class _BarProgress(ProgressReport):
     def problem(self, problem: ReadProblem) -> None:
         self.terminal.warn(str(problem))
 
+    def waiting(self) -> None:
+        self.terminal.warn("another process is writing this index; waiting for it to finish (up to 10 minutes)")
+
     def finish(self) -> None:
         if self.bar is not None:
             self.bar.stop()

@@ -215,3 +215,31 @@ def test_two_writers_never_run_at_once(tmp_path):
     finally:
         child.kill()
         child.wait(timeout=10)
+
+
+def test_a_waiting_writer_says_so_then_proceeds(tmp_path):
+    """A second `index add` tells the user it waits instead of hanging silently."""
+    import threading
+
+    from index.writing import Progress, add_paths
+
+    index = tmp_path / "ix"
+    article = tmp_path / "a.txt"
+    article.write_text("انسحاب القوات من المدينة\n\nنص الخبر عن الانسحاب.", encoding="utf-8")
+    told = threading.Event()
+
+    class Recorder(Progress):
+        def waiting(self) -> None:
+            told.set()
+
+    child = _lock_holder(index)
+    killer = threading.Thread(target=lambda: told.wait(10) and child.kill())
+    killer.start()
+    try:
+        report = add_paths(Store(index), [article], progress=Recorder())
+    finally:
+        killer.join()
+        child.kill()
+        child.wait(timeout=10)
+    assert told.is_set()
+    assert report.added == 1
