@@ -79,7 +79,10 @@ class AddReport:
     removed: int = 0
     duplicates: int = 0
     files: int = 0
+    #: What could not be indexed (a file, a line): these make ``failed``.
     problems: list[ReadProblem] = field(default_factory=list)
+    #: Documents indexed with a caveat (a date not understood): reported, not failures.
+    warnings: list[ReadProblem] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -303,10 +306,12 @@ class _Batch:
                 self._problem(item, progress)
                 continue
             refused, warning = _record_problems(item, path)
-            if refused or warning:
-                self._problem(refused or warning, progress)
             if refused:
+                self._problem(refused, progress)
                 continue
+            if warning:
+                self.report.warnings.append(warning)
+                progress.problem(warning)
             item.path = key
             if source:
                 item.source = source

@@ -134,6 +134,8 @@ class Terminal:
             f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
             f"{report.removed} removed, {report.failed} failed"
         )
+        if report.warnings:
+            summary += f", {len(report.warnings)} warning{'s' if len(report.warnings) > 1 else ''}"
         if report.duplicates:
             summary += f" ({report.duplicates} duplicate{'s' if report.duplicates > 1 else ''} of articles already indexed)"
         self.err.print(Text(summary, style="bold" if not report.failed else "bold yellow"))

@@ -139,3 +139,27 @@ def test_every_format_in_one_folder(tmp_path):
     report = SearchIndex(tmp_path / "ix").add([folder])
     assert (report.added, report.failed) == (4, 0)
     assert isinstance(list(read_file(folder / "a.txt"))[0], Record)
+
+
+def test_a_date_not_understood_is_a_warning_not_a_failure(tmp_path):
+    """The document is indexed without a date; the file still counts as fully read, so a
+    changed file drops the documents it no longer holds (only refusals keep old ones)."""
+    path = tmp_path / "feed.jsonl"
+    rows = [
+        {"id": "d-1", "title": "عنوان أول", "body": PARAGRAPHS[0], "date": "2019-03-14"},
+        {"id": "d-2", "title": "عنوان ثان", "body": PARAGRAPHS[1], "date": "في يوم ما"},
+        {"id": "d-3", "title": "عنوان ثالث", "body": PARAGRAPHS[2], "date": "2019-03-16"},
+    ]
+    write(path, "\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    ix = SearchIndex(tmp_path / "ix")
+    report = ix.add([path])
+    assert (report.added, report.failed, len(report.warnings)) == (3, 0, 1)
+    assert ix.get("d-2").date is None
+    write(path, "\n".join(json.dumps(r, ensure_ascii=False) for r in rows[1:]))
+    report = ix.add([path])
+    assert (report.removed, report.failed) == (1, 0)
+    assert ix.get("d-1") is None
+
+    result = CliRunner().invoke(app, ["index", "add", str(path), "--index", str(tmp_path / "ix2")])
+    assert result.exit_code == 0, result.output
+    assert "1 warning" in result.output
