@@ -159,22 +159,21 @@ def _input_bytes(files: Iterable[Path]) -> int:
 
 
 def _open_writer(ix, parallel: bool):
-    """Whoosh's writer; for a large fresh generation, its multiprocess writer.
+    """Our bulk writer (:mod:`index.bulk`); for a large fresh generation, its parallel form.
 
-    The multiprocess writer hands batches of documents to :data:`WRITER_PROCS`
-    sub-processes, each writing its own segment (``multisegment``: no final merge).
-    It is used only on a fresh generation, where every document is an
-    ``add_document``: ``update_document`` would delete through the parent while the
-    sub-writers add, which is right only because no document of the batch exists yet.
+    The parallel writer hands batches of documents to :data:`WRITER_PROCS` forked
+    workers, each writing its own segments. It is used only on a fresh generation,
+    where every document is an ``add_document``: deletions go through the parent while
+    the workers add, which is right only because no document of the batch exists yet.
+    A schema the bulk writer cannot write exactly (term vectors, spelling) gets Whoosh's.
     """
+    from index.bulk import BulkSegmentWriter, ParallelWriter, supports
+
+    if not supports(ix.schema):
+        return ix.writer(limitmb=WRITER_LIMIT_MB)
     if parallel and WRITER_PROCS > 1:
-        writer = ix.writer(procs=WRITER_PROCS, multisegment=True, limitmb=WRITER_LIMIT_MB)
-        # Fork the sub-writers now, before a progress bar starts its drawing thread:
-        # a fork taken while another thread holds a lock (stderr's) can hang the child.
-        for _ in range(WRITER_PROCS):
-            writer._new_task()
-        return writer
-    return ix.writer(limitmb=WRITER_LIMIT_MB)
+        return ParallelWriter(ix, WRITER_PROCS)
+    return BulkSegmentWriter(ix, limitmb=WRITER_LIMIT_MB)
 
 
 class _Batch:
@@ -332,24 +331,11 @@ class _Batch:
 
     def commit(self) -> None:
         self.settle()
-        if getattr(self.writer, "tasks", None) and not self.writer._added_sub:
-            # No document reached the multiprocess writer (every file failed or was
-            # empty): Whoosh then commits without telling the sub-processes we forked
-            # to stop, and they would wait for work forever (the parent for them, at exit).
-            for _ in self.writer.tasks:
-                self.writer.jobqueue.put(None)
-            for task in self.writer.tasks:
-                task.join()
         self.writer.commit()
         self.store.save_manifest(self.gen, self.manifest)
 
     def cancel(self) -> None:
         self.writer.cancel()
-        # The multiprocess writer's cancel does not reach its sub-processes, which would
-        # wait for work forever (and the parent for them, at exit): stop them here.
-        for task in getattr(self.writer, "tasks", ()):
-            task.terminate()
-            task.join()
 
 
 def _remember_roots(manifest: dict, paths: Iterable[Path], source: str | None, fields: dict | None) -> None:
