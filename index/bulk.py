@@ -33,6 +33,7 @@ import queue
 from array import array
 
 from whoosh.analysis import CompositeAnalyzer
+from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from index.analysis import (
@@ -165,7 +166,7 @@ class BulkSegmentWriter(SegmentWriter):
             else:
                 found.append(pos)
         table = self._postings.setdefault(name, {})
-        encode = fmt.encode
+        encode = fmt.encode if kind == "positions" else None
         for term, poslist in positions.items():
             entry = table.get(term)
             if entry is None:
@@ -175,7 +176,7 @@ class BulkSegmentWriter(SegmentWriter):
             if kind == "positions":
                 entry[2].append(encode(poslist))
             elif kind == "frequency":
-                entry[2].append(encode(len(poslist)))
+                entry[2].append(pack_uint(len(poslist)))  # what Frequency.word_values writes
         self.postings_count += len(positions)
         return kept if self.schema[name].scorable else 0
 
@@ -195,27 +196,52 @@ class BulkSegmentWriter(SegmentWriter):
             self.postings_count += 1
         return length if field.scorable else 0
 
-    def _items(self, lengths):
+    def _items(self):
         """Our postings as Whoosh's ``(field, term bytes, docnum, weight, value)``, sorted."""
         for name in sorted(self._postings):
-            table = self._postings[name]
             boost = self.schema[name].format.field_boost
-            for tbytes in sorted(table):
-                entry = table[tbytes]
-                docs, freqs, values = entry[0], entry[1], entry[2]
-                weights = entry[3] if len(entry) > 3 else None
+            for tbytes, docs, weights, values in self._terms(name, boost):
                 for k, docnum in enumerate(docs):
-                    weight = weights[k] if weights else float(freqs[k]) * boost
-                    yield name, tbytes, docnum, weight, values[k] if values else b""
+                    yield name, tbytes, docnum, weights[k], values[k] if values else b""
+
+    def _terms(self, name: str, boost: float):
+        """(term bytes, docnums, weights, encoded values) of one field, in term order."""
+        table = self._postings[name]
+        for tbytes in sorted(table):
+            entry = table[tbytes]
+            weights = entry[3] if len(entry) > 3 else [float(f) * boost for f in entry[1]]
+            yield tbytes, entry[0], weights, entry[2]
+
+    def _write_postings(self, lengths) -> None:
+        """What ``FieldWriter.add_postings`` does, without a tuple and a length lookup per posting."""
+        writer = self.fieldwriter
+        schema = self.schema
+        for name in sorted(self._postings):
+            if not self._postings[name]:
+                continue
+            field = schema[name]
+            if lengths:
+                doc_length = [lengths.doc_field_length(d, name) for d in range(self.docnum)]
+            else:
+                doc_length = [0] * self.docnum
+            writer.start_field(name, field)
+            for tbytes, docs, weights, values in self._terms(name, field.format.field_boost):
+                writer.start_term(tbytes)
+                add = writer.add
+                for k, docnum in enumerate(docs):
+                    add(docnum, weights[k], values[k] if values else b"", doc_length[docnum])
+                writer.finish_term()
+            writer.finish_field()
 
     def _flush_segment(self):
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
-        items = self._items(lengths)
-        if self.pool.current or self.pool.runs:  # segments merged in by Whoosh's policy
-            items = heapq.merge(items, self.pool.iter_postings())
         try:
-            self.fieldwriter.add_postings(self.schema, lengths, items)
+            if self.pool.current or self.pool.runs:  # segments merged in by Whoosh's policy
+                items = heapq.merge(self._items(), self.pool.iter_postings())
+                self.fieldwriter.add_postings(self.schema, lengths, items)
+            else:
+                self._write_postings(lengths)
         finally:
             self.fieldwriter.close()
             if lengths:
@@ -238,9 +264,9 @@ def _work(storage, indexname: str, jobs, results, limit: int) -> None:
         while (batch := jobs.get()) is not None:
             for fields in batch:
                 writer.add_document(**fields)
-            if writer.postings_count >= limit:
-                segments.append(writer._finalize_segment())
-                writer = BulkSegmentWriter(ix, _lk=False)
+                if writer.postings_count >= limit:
+                    segments.append(writer._finalize_segment())
+                    writer = BulkSegmentWriter(ix, _lk=False)
         if writer._added:
             segments.append(writer._finalize_segment())
         else:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.analysis import ArabicAnalyzer
 from index.normalize import normalize
@@ -150,3 +152,11 @@ def test_whoosh_query_parser_uses_the_analyzer():
 
     parsed = QueryParser("body", build_schema()).parse("البوكمال؟ وانسحابه")
     assert {text for _, text in parsed.iter_all_terms()} == {single_term("البوكمال"), single_term("انسحاب")}
+
+
+@given(st.text(alphabet=st.sampled_from("أإآٱىةکی٠١٩۰۵ـًٌٍَُِّْٰ ابتجح،. AZaz_09\u0652\u0670")))
+def test_whole_text_normalization_folds_like_word_normalization(text):
+    """normalize_text (fast, for keys) and the per-word table must never disagree."""
+    from index.normalize import _TABLE, normalize_text
+
+    assert normalize_text(text) == text.translate(_TABLE).lower()
