@@ -87,16 +87,18 @@ def supports(schema) -> bool:
 class BulkSegmentWriter(SegmentWriter):
     """A ``SegmentWriter`` that inverts Arabic-analyzed fields itself (see module doc)."""
 
-    def __init__(self, ix, **kwargs):
+    def __init__(self, ix, memos: dict | None = None, **kwargs):
         super().__init__(ix, **kwargs)
-        #: field name → (analyzer memo, renumbers, kind, field boost) for fields we invert.
+        #: analyzer key → surface form → term bytes (None: dropped); shared with the
+        #: caller, who may have loaded it from the index (:func:`load_memos`).
+        self.memos = {} if memos is None else memos
+        #: field name → (analyzer, its memo, renumbers, kind, format) for fields we invert.
         self._fast: dict[str, tuple] = {}
-        memos: dict = {}
         for name, field in self.schema.items():
             spec = _fast_field(field)
             if spec:
                 analyzer, renumbers, kind = spec
-                memo = memos.setdefault(tuple(analyzer.items), {})
+                memo = self.memos.setdefault(_analyzer_key(analyzer), {})
                 self._fast[name] = (analyzer, memo, renumbers, kind, field.format)
         #: field name → term bytes → [docnums, frequencies, encoded values(, weights)]
         self._postings: dict[str, dict[bytes, list]] = {}
@@ -255,23 +257,28 @@ def _analyze(analyzer, surface: str) -> bytes | None:
     return terms[0].encode("utf-8") if terms else None
 
 
-def _work(storage, indexname: str, jobs, results, limit: int) -> None:
+def _analyzer_key(analyzer) -> str:
+    """A name for an analyzer that survives pickling to a file: its pieces' classes."""
+    return "|".join(f"{type(item).__module__}.{type(item).__qualname__}" for item in analyzer.items)
+
+
+def _work(storage, indexname: str, jobs, results, limit: int, memos: dict) -> None:
     """A worker: add the documents of every batch, a new segment each ``limit`` postings."""
     segments = []
     try:
         ix = storage.open_index(indexname)
-        writer = BulkSegmentWriter(ix, _lk=False)
+        writer = BulkSegmentWriter(ix, memos, _lk=False)
         while (batch := jobs.get()) is not None:
             for fields in batch:
                 writer.add_document(**fields)
                 if writer.postings_count >= limit:
                     segments.append(writer._finalize_segment())
-                    writer = BulkSegmentWriter(ix, _lk=False)
+                    writer = BulkSegmentWriter(ix, memos, _lk=False)
         if writer._added:
             segments.append(writer._finalize_segment())
         else:
             writer._close_segment()
-        results.put(("ok", segments))
+        results.put(("ok", (segments, memos)))
     except BaseException as exc:  # reported by the parent as one line
         results.put(("error", f"{type(exc).__name__}: {exc}"))
 
@@ -284,13 +291,14 @@ class ParallelWriter:
     parent keeps a Whoosh writer for the lock, deletions and the table of contents.
     """
 
-    def __init__(self, ix, procs: int, limit: int = FLUSH_POSTINGS):
-        self.parent = BulkSegmentWriter(ix)
+    def __init__(self, ix, procs: int, limit: int = FLUSH_POSTINGS, memos: dict | None = None):
+        self.parent = BulkSegmentWriter(ix, memos)
+        self.memos = self.parent.memos
         context = multiprocessing.get_context("fork")
         self.jobs = context.Queue(procs * 2)
         self.results = context.Queue()
         self.tasks = [
-            context.Process(target=_work, args=(ix.storage, ix.indexname, self.jobs, self.results, limit), daemon=True)
+            context.Process(target=_work, args=(ix.storage, ix.indexname, self.jobs, self.results, limit, self.memos), daemon=True)
             for _ in range(procs)
         ]
         for task in self.tasks:
@@ -324,7 +332,10 @@ class ParallelWriter:
             if status != "ok":
                 self.cancel()
                 raise BuildFailed(f"an indexing process failed ({value}): nothing was changed; try again")
-            segments += value
+            found, memos = value
+            segments += found
+            for key, memo in memos.items():
+                self.memos.setdefault(key, {}).update(memo)
         for task in self.tasks:
             task.join()
         parent = self.parent

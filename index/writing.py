@@ -26,6 +26,7 @@ from pathlib import Path
 from index.documents import ReadProblem, Record, find_files, read_file, record_from_mapping
 from index.duplicates import body_key
 from index.errors import SearchError
+from index.memos import load_memos, save_memos
 from index.schema import EXACT_FIELDS, ROOT_FIELDS
 from index.store import Store
 
@@ -36,6 +37,9 @@ WRITER_PROCS = min(2, os.cpu_count() or 1)
 #: Input size from which a fresh generation is written by :data:`WRITER_PROCS` processes;
 #: below it, starting processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4 << 20
+
+#: File in a generation keeping the analysis of every word form indexed (``index.bulk``).
+ANALYSIS_CACHE = "analysis.cache"
 
 #: The largest single document indexed, in bytes: a whole file for one-document
 #: formats (checked with ``stat``, before reading), one record for multi-document ones.
@@ -158,7 +162,7 @@ def _input_bytes(files: Iterable[Path]) -> int:
     return total
 
 
-def _open_writer(ix, parallel: bool):
+def _open_writer(ix, parallel: bool, memos: dict):
     """Our bulk writer (:mod:`index.bulk`); for a large fresh generation, its parallel form.
 
     The parallel writer hands batches of documents to :data:`WRITER_PROCS` forked
@@ -166,14 +170,15 @@ def _open_writer(ix, parallel: bool):
     where every document is an ``add_document``: deletions go through the parent while
     the workers add, which is right only because no document of the batch exists yet.
     A schema the bulk writer cannot write exactly (term vectors, spelling) gets Whoosh's.
+    ``memos`` is the analysis of word forms already seen (:func:`index.bulk.load_memos`).
     """
-    from index.bulk import BulkSegmentWriter, ParallelWriter, supports
+    from index.bulk import BulkSegmentWriter, ParallelWriter, supports  # Whoosh's writer: not on the query path
 
     if not supports(ix.schema):
         return ix.writer(limitmb=WRITER_LIMIT_MB)
     if parallel and WRITER_PROCS > 1:
-        return ParallelWriter(ix, WRITER_PROCS)
-    return BulkSegmentWriter(ix, limitmb=WRITER_LIMIT_MB)
+        return ParallelWriter(ix, WRITER_PROCS, memos=memos)
+    return BulkSegmentWriter(ix, memos, limitmb=WRITER_LIMIT_MB)
 
 
 class _Batch:
@@ -181,7 +186,7 @@ class _Batch:
 
     def __init__(self, store: Store, gen: Path, ix, manifest: dict, fresh: bool, parallel: bool = False):
         self.store, self.gen, self.ix, self.manifest, self.fresh = store, gen, ix, manifest, fresh
-        self.writer = _open_writer(ix, parallel and fresh)
+        self.writer = _open_writer(ix, parallel and fresh, {} if fresh else load_memos(gen / ANALYSIS_CACHE))
         #: doc id → the manifest keys (files) that hold it; more than one for duplicates.
         self.refs: dict[str, set[str]] = {}
         for p, entry in manifest["files"].items():
@@ -332,6 +337,8 @@ class _Batch:
     def commit(self) -> None:
         self.settle()
         self.writer.commit()
+        if getattr(self.writer, "memos", None):
+            save_memos(self.gen / ANALYSIS_CACHE, self.writer.memos)
         self.store.save_manifest(self.gen, self.manifest)
 
     def cancel(self) -> None:

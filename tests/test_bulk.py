@@ -151,3 +151,24 @@ def test_parallel_writer_with_small_flushes_keeps_every_document(tmp_path, whoos
             assert reader.doc_frequency(name, term) == len(found), (name, term)
             assert reader.frequency(name, term) == sum(w for _, w, _ in found), (name, term)
     assert [sorted(r) for r in results(ix)] == [sorted(r) for r in results(whoosh_ix)]
+
+
+def test_an_add_reuses_the_analysis_kept_beside_the_index_and_survives_a_damaged_one(tmp_path):
+    from index.memos import load_memos
+    from index.writing import ANALYSIS_CACHE
+    from search import SearchIndex
+
+    index = SearchIndex(tmp_path / "ix")
+    index.add_records([{"id": "r1", "title": "الكتاب", "body": "افتتح الأمير معرض الكتاب في الرياض"}])
+    cache = index.store.live_generation() / ANALYSIS_CACHE
+    memos = load_memos(cache)
+    assert any(memo.get("الرياض") for memo in memos.values())  # "الرياض" was analyzed once, kept
+
+    index.add_records([{"id": "r2", "title": "الهلال", "body": "فاز الهلال في الرياض"}])
+    memos = load_memos(cache)
+    assert any(memo.get("الرياض") for memo in memos.values()) and any(memo.get("الهلال") for memo in memos.values())
+
+    cache.write_bytes(b"not a cache")
+    index.add_records([{"id": "r3", "title": "النصر", "body": "خسر النصر في جدة"}])
+    assert [hit.id for hit in index.query("جدة").hits] == ["r3"]
+    assert [hit.id for hit in index.query("الرياض").hits] in (["r1", "r2"], ["r2", "r1"])
