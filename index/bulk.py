@@ -100,6 +100,8 @@ class BulkSegmentWriter(SegmentWriter):
                 analyzer, renumbers, kind = spec
                 memo = self.memos.setdefault(_analyzer_key(analyzer), {})
                 self._fast[name] = (analyzer, memo, renumbers, kind, field.format)
+        #: field name → position → that one position encoded by the field's format.
+        self._single: dict[str, dict[int, bytes]] = {}
         #: field name → term bytes → [docnums, frequencies, encoded values(, weights)]
         self._postings: dict[str, dict[bytes, list]] = {}
         #: Postings held in memory (see :data:`FLUSH_POSTINGS`).
@@ -169,6 +171,7 @@ class BulkSegmentWriter(SegmentWriter):
                 found.append(pos)
         table = self._postings.setdefault(name, {})
         encode = fmt.encode if kind == "positions" else None
+        once = self._single.setdefault(name, {})
         for term, poslist in positions.items():
             entry = table.get(term)
             if entry is None:
@@ -176,7 +179,13 @@ class BulkSegmentWriter(SegmentWriter):
             entry[0].append(docnum)
             entry[1].append(len(poslist))
             if kind == "positions":
-                entry[2].append(encode(poslist))
+                if len(poslist) == 1:  # most postings: one encoding per position, reused
+                    value = once.get(poslist[0])
+                    if value is None:
+                        value = once[poslist[0]] = encode(poslist)
+                    entry[2].append(value)
+                else:
+                    entry[2].append(encode(poslist))
             elif kind == "frequency":
                 entry[2].append(pack_uint(len(poslist)))  # what Frequency.word_values writes
         self.postings_count += len(positions)
