@@ -170,7 +170,7 @@ def _open_writer(ix, parallel: bool, memos: dict):
     where every document is an ``add_document``: deletions go through the parent while
     the workers add, which is right only because no document of the batch exists yet.
     A schema the bulk writer cannot write exactly (term vectors, spelling) gets Whoosh's.
-    ``memos`` is the analysis of word forms already seen (:func:`index.bulk.load_memos`).
+    ``memos`` is the analysis of word forms already seen (:func:`index.memos.load_memos`).
     """
     from index.bulk import BulkSegmentWriter, ParallelWriter, supports  # Whoosh's writer: not on the query path
 
