@@ -90,7 +90,7 @@ class BulkSegmentWriter(SegmentWriter):
     def __init__(self, ix, memos: dict | None = None, **kwargs):
         super().__init__(ix, **kwargs)
         #: analyzer key → surface form → term bytes (None: dropped); shared with the
-        #: caller, who may have loaded it from the index (:func:`load_memos`).
+        #: caller, who may have loaded it from the index (:func:`index.memos.load_memos`).
         self.memos = {} if memos is None else memos
         #: field name → (analyzer, its memo, renumbers, kind, format) for fields we invert.
         self._fast: dict[str, tuple] = {}
