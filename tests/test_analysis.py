@@ -160,3 +160,21 @@ def test_whole_text_normalization_folds_like_word_normalization(text):
     from index.normalize import _TABLE, normalize_text
 
     assert normalize_text(text) == text.translate(_TABLE).lower()
+
+
+def test_roots_are_the_same_in_every_process():
+    """A root computed by the indexing process must be the one a later query computes:
+    Python's hash seed differs per process and must not change any root."""
+    import subprocess
+    import sys
+
+    words = ["اتبع", "اباه", "ابدت", "ابقاء", "اتاوات", "اتبعتها", "ابكي", "كتاب", "استخدام"]
+    script = "import sys\nfrom index.stemming import root\nprint(' '.join(root(w) for w in sys.argv[1:]))"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script, *words], capture_output=True, text=True, check=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(1, 6)
+    }
+    assert len(outputs) == 1, outputs
