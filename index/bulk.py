@@ -52,7 +52,9 @@ from index.errors import SearchError
 ONE_TO_ONE_FILTERS = (ArabicNormalizer, ArabicStopFilter, ArabicStemFilter, ArabicRootFilter)
 
 #: Postings a worker holds in memory before it writes them out as a segment:
-#: about 80 bytes each, so this bounds a worker near 0.6 GB.
+#: about 80 bytes each, so this bounds a worker near 0.6 GB. Measured on the full corpus
+#: (summed RSS of the three processes / index size): 8 M → 1,504 MB / 346 MB (one
+#: segment per worker); 5 M → 1,231 MB / 396 MB (each extra segment repeats the terms).
 FLUSH_POSTINGS = 8_000_000
 #: Documents sent to a worker at a time.
 BATCH_DOCUMENTS = 200
