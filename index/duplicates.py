@@ -16,12 +16,12 @@ from index.normalize import normalize_text
 #: Bodies shorter than this (in words) are too generic to call two files the same article.
 MIN_WORDS = 8
 
-_NON_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def body_key(body: str) -> str | None:
     """A short stable key for the normalized body, or None for a body too short to compare."""
-    words = _NON_WORD.sub(" ", normalize_text(body)).split()
+    words = _WORD.findall(normalize_text(body))
     if len(words) < MIN_WORDS:
         return None
     return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:20]

@@ -11,7 +11,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis import ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Fields a query searches, with the boost each one gets in BM25F.
 SEARCH_FIELDS = {"title": 0.5, "body": 1.0}
@@ -20,6 +20,8 @@ SEARCH_FIELDS = {"title": 0.5, "body": 1.0}
 #: word found in the form typed can score above a mere stem match (search.parsing).
 EXACT_FIELDS = {"title": "title_exact", "body": "body_exact"}
 #: Root twin of each searched field: a low-weight fallback for recall (search.parsing).
+#: Searched one term at a time, never as a phrase, so they keep no positions: positions
+#: of two more whole-text fields would cost a third of the index size and build time.
 ROOT_FIELDS = {"title": "title_root", "body": "body_root"}
 
 
@@ -34,8 +36,8 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=analyzer, stored=True),
         title_exact=TEXT(analyzer=ArabicExactAnalyzer()),
         body_exact=TEXT(analyzer=ArabicExactAnalyzer()),
-        title_root=TEXT(analyzer=ArabicRootAnalyzer()),
-        body_root=TEXT(analyzer=ArabicRootAnalyzer()),
+        title_root=TEXT(analyzer=ArabicRootAnalyzer(), phrase=False),
+        body_root=TEXT(analyzer=ArabicRootAnalyzer(), phrase=False),
         source=ID(stored=True, sortable=True),
         date=DATETIME(stored=True, sortable=True),
         path=STORED(),

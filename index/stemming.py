@@ -78,7 +78,25 @@ def stem(word: str) -> str:
     return word[best_left:best_right]
 
 
-_ROOTS = ArabicLightStemmer()
+class _DeterministicRootStemmer(ArabicLightStemmer):
+    """tashaphyne's root chooser, with ties broken the same way in every process.
+
+    tashaphyne picks the most frequent root candidate with ``max(set(...))``: between
+    equally frequent candidates the winner depends on the order of a set of strings,
+    which changes with each process's hash seed. The same word then got another root in
+    another process for about one form in ten (``اتبع``: ``تبع`` or ``وبع``), so a query
+    missed the root its index holds. Here ties go to the alphabetically first candidate.
+    """
+
+    @staticmethod
+    def most_common(lst):
+        triroots = [x for x in lst if len(x) == 3]
+        if triroots:
+            lst = triroots
+        return max(sorted(set(lst)), key=lst.count)
+
+
+_ROOTS = _DeterministicRootStemmer()
 
 
 @lru_cache(maxsize=500_000)

@@ -26,6 +26,7 @@ from pathlib import Path
 from index.documents import ReadProblem, Record, find_files, read_file, record_from_mapping
 from index.duplicates import body_key
 from index.errors import SearchError
+from index.memos import load_memos, save_memos
 from index.schema import EXACT_FIELDS, ROOT_FIELDS
 from index.store import Store
 
@@ -36,6 +37,9 @@ WRITER_PROCS = min(2, os.cpu_count() or 1)
 #: Input size from which a fresh generation is written by :data:`WRITER_PROCS` processes;
 #: below it, starting processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4 << 20
+
+#: File in a generation keeping the analysis of every word form indexed (``index.bulk``).
+ANALYSIS_CACHE = "analysis.cache"
 
 #: The largest single document indexed, in bytes: a whole file for one-document
 #: formats (checked with ``stat``, before reading), one record for multi-document ones.
@@ -164,23 +168,23 @@ def _input_bytes(files: Iterable[Path]) -> int:
     return total
 
 
-def _open_writer(ix, parallel: bool):
-    """Whoosh's writer; for a large fresh generation, its multiprocess writer.
+def _open_writer(ix, parallel: bool, memos: dict):
+    """Our bulk writer (:mod:`index.bulk`); for a large fresh generation, its parallel form.
 
-    The multiprocess writer hands batches of documents to :data:`WRITER_PROCS`
-    sub-processes, each writing its own segment (``multisegment``: no final merge).
-    It is used only on a fresh generation, where every document is an
-    ``add_document``: ``update_document`` would delete through the parent while the
-    sub-writers add, which is right only because no document of the batch exists yet.
+    The parallel writer hands batches of documents to :data:`WRITER_PROCS` forked
+    workers, each writing its own segments. It is used only on a fresh generation,
+    where every document is an ``add_document``: deletions go through the parent while
+    the workers add, which is right only because no document of the batch exists yet.
+    A schema the bulk writer cannot write exactly (term vectors, spelling) gets Whoosh's.
+    ``memos`` is the analysis of word forms already seen (:func:`index.memos.load_memos`).
     """
+    from index.bulk import BulkSegmentWriter, ParallelWriter, supports  # Whoosh's writer: not on the query path
+
+    if not supports(ix.schema):
+        return ix.writer(limitmb=WRITER_LIMIT_MB)
     if parallel and WRITER_PROCS > 1:
-        writer = ix.writer(procs=WRITER_PROCS, multisegment=True, limitmb=WRITER_LIMIT_MB)
-        # Fork the sub-writers now, before a progress bar starts its drawing thread:
-        # a fork taken while another thread holds a lock (stderr's) can hang the child.
-        for _ in range(WRITER_PROCS):
-            writer._new_task()
-        return writer
-    return ix.writer(limitmb=WRITER_LIMIT_MB)
+        return ParallelWriter(ix, WRITER_PROCS, memos=memos)
+    return BulkSegmentWriter(ix, memos, limitmb=WRITER_LIMIT_MB)
 
 
 class _Batch:
@@ -188,7 +192,7 @@ class _Batch:
 
     def __init__(self, store: Store, gen: Path, ix, manifest: dict, fresh: bool, parallel: bool = False):
         self.store, self.gen, self.ix, self.manifest, self.fresh = store, gen, ix, manifest, fresh
-        self.writer = _open_writer(ix, parallel and fresh)
+        self.writer = _open_writer(ix, parallel and fresh, {} if fresh else load_memos(gen / ANALYSIS_CACHE))
         #: doc id → the manifest keys (files) that hold it; more than one for duplicates.
         self.refs: dict[str, set[str]] = {}
         for p, entry in manifest["files"].items():
@@ -340,24 +344,13 @@ class _Batch:
 
     def commit(self) -> None:
         self.settle()
-        if getattr(self.writer, "tasks", None) and not self.writer._added_sub:
-            # No document reached the multiprocess writer (every file failed or was
-            # empty): Whoosh then commits without telling the sub-processes we forked
-            # to stop, and they would wait for work forever (the parent for them, at exit).
-            for _ in self.writer.tasks:
-                self.writer.jobqueue.put(None)
-            for task in self.writer.tasks:
-                task.join()
         self.writer.commit()
+        if getattr(self.writer, "memos", None):
+            save_memos(self.gen / ANALYSIS_CACHE, self.writer.memos)
         self.store.save_manifest(self.gen, self.manifest)
 
     def cancel(self) -> None:
         self.writer.cancel()
-        # The multiprocess writer's cancel does not reach its sub-processes, which would
-        # wait for work forever (and the parent for them, at exit): stop them here.
-        for task in getattr(self.writer, "tasks", ()):
-            task.terminate()
-            task.join()
 
 
 def _remember_roots(manifest: dict, paths: Iterable[Path], source: str | None, fields: dict | None) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.analysis import ArabicAnalyzer
 from index.normalize import normalize
@@ -150,3 +152,29 @@ def test_whoosh_query_parser_uses_the_analyzer():
 
     parsed = QueryParser("body", build_schema()).parse("البوكمال؟ وانسحابه")
     assert {text for _, text in parsed.iter_all_terms()} == {single_term("البوكمال"), single_term("انسحاب")}
+
+
+@given(st.text(alphabet=st.sampled_from("أإآٱىةکی٠١٩۰۵ـًٌٍَُِّْٰ ابتجح،. AZaz_09\u0652\u0670")))
+def test_whole_text_normalization_folds_like_word_normalization(text):
+    """normalize_text (fast, for keys) and the per-word table must never disagree."""
+    from index.normalize import _TABLE, normalize_text
+
+    assert normalize_text(text) == text.translate(_TABLE).lower()
+
+
+def test_roots_are_the_same_in_every_process():
+    """A root computed by the indexing process must be the one a later query computes:
+    Python's hash seed differs per process and must not change any root."""
+    import subprocess
+    import sys
+
+    words = ["اتبع", "اباه", "ابدت", "ابقاء", "اتاوات", "اتبعتها", "ابكي", "كتاب", "استخدام"]
+    script = "import sys\nfrom index.stemming import root\nprint(' '.join(root(w) for w in sys.argv[1:]))"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script, *words], capture_output=True, text=True, check=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(1, 6)
+    }
+    assert len(outputs) == 1, outputs

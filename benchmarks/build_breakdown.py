@@ -1,0 +1,108 @@
+"""Where a build's CPU time goes: reading, analysis, inversion, writing.
+
+One process (no workers, so every phase is measured in this process) builds an index
+of the first ``--limit`` articles with the real writer (``index.writing.add_paths``);
+the phases are timed by wrapping the functions that do them with ``time.process_time``:
+
+* **reading**: ``read_file`` (decompress, parse, records) and ``body_key`` (duplicates);
+* **analysis**: ``index.bulk._analyze``, a word form's first analysis (the memo's misses);
+* **inversion**: ``BulkSegmentWriter._invert`` without the analysis inside it;
+* **per-document writing**: the rest of ``add_document`` (stored fields, lengths,
+  columns, the fields Whoosh indexes itself: id, source, date);
+* **postings writing**: ``_flush_segment`` (Whoosh's codec writing terms and postings).
+
+The parallel build splits the same work over two processes (plus the parent's reading).
+
+    .venv/bin/python benchmarks/build_breakdown.py --limit 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from index import bulk, writing  # noqa: E402
+from index.store import Store  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared/corpus/saudinewsnet/articles.jsonl.gz"
+
+
+def timed(owner, name: str, totals: dict, label: str) -> None:
+    """Replace ``owner.name`` by a wrapper adding its CPU time to ``totals[label]``."""
+    original = getattr(owner, name)
+
+    def wrapper(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            totals[label] = totals.get(label, 0.0) + time.process_time() - start
+
+    setattr(owner, name, wrapper)
+
+
+def timed_iterator(owner, name: str, totals: dict, label: str) -> None:
+    """Like :func:`timed` for a generator function: times each step of the iteration."""
+    original = getattr(owner, name)
+
+    def wrapper(*args, **kwargs):
+        iterator = iter(original(*args, **kwargs))
+        while True:
+            start = time.process_time()
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
+            finally:
+                totals[label] = totals.get(label, 0.0) + time.process_time() - start
+            yield item
+
+    setattr(owner, name, wrapper)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--limit", type=int, default=5000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work:
+        sample = Path(work) / "sample.jsonl"
+        with gzip.open(args.corpus, "rt", encoding="utf-8") as source, open(sample, "w", encoding="utf-8") as out:
+            out.writelines(itertools.islice(source, args.limit))
+        totals: dict[str, float] = {}
+        writing.PARALLEL_MIN_BYTES = 1 << 62  # one process: every phase is measured here
+        timed_iterator(writing, "read_file", totals, "reading")
+        timed(writing, "body_key", totals, "duplicate keys")
+        timed(bulk, "_analyze", totals, "analysis")
+        timed(bulk.BulkSegmentWriter, "_invert", totals, "inversion+analysis")
+        timed(bulk.BulkSegmentWriter, "add_document", totals, "add_document")
+        timed(bulk.BulkSegmentWriter, "_flush_segment", totals, "postings writing")
+        start = time.process_time()
+        report = writing.add_paths(Store(Path(work) / "ix"), [sample])
+        total = time.process_time() - start
+    phases = {
+        "reading": totals.get("reading", 0.0),
+        "duplicate keys": totals.get("duplicate keys", 0.0),
+        "analysis": totals.get("analysis", 0.0),
+        "inversion": totals.get("inversion+analysis", 0.0) - totals.get("analysis", 0.0),
+        "per-document writing": totals.get("add_document", 0.0) - totals.get("inversion+analysis", 0.0),
+        "postings writing": totals.get("postings writing", 0.0),
+    }
+    phases["other"] = total - sum(phases.values())
+    print(f"{report.added} documents, {total:.1f} s CPU in one process")
+    print("| phase | CPU s | share |\n|---|---:|---:|")
+    for name, seconds in phases.items():
+        print(f"| {name} | {seconds:.1f} | {seconds / total:.0%} |")
+    print(json.dumps({k: round(v, 2) for k, v in phases.items()}))
+
+
+if __name__ == "__main__":
+    main()
