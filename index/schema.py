@@ -11,7 +11,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis import ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Fields a query searches, with the boost each one gets in BM25F.
 SEARCH_FIELDS = {"title": 0.5, "body": 1.0}
@@ -34,8 +34,10 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=analyzer, stored=True),
         title_exact=TEXT(analyzer=ArabicExactAnalyzer()),
         body_exact=TEXT(analyzer=ArabicExactAnalyzer()),
-        title_root=TEXT(analyzer=ArabicRootAnalyzer()),
-        body_root=TEXT(analyzer=ArabicRootAnalyzer()),
+        # No positions: roots are never searched as phrases, and a query reads the
+        # (long) root posting lists of every word; positions would triple that work.
+        title_root=TEXT(analyzer=ArabicRootAnalyzer(), phrase=False),
+        body_root=TEXT(analyzer=ArabicRootAnalyzer(), phrase=False),
         source=ID(stored=True, sortable=True),
         date=DATETIME(stored=True, sortable=True),
         path=STORED(),

@@ -79,38 +79,29 @@ class ArrayScorer:
                 self.live[np.fromiter(leaf.deleted_docs_set, dtype=np.int64) + base] = False
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        #: (field, text) -> (documents, unboosted scores), least recently used first.
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
     # -- what is read from the index, once ------------------------------------
 
-    def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of a term over every segment, live documents only."""
-        key = (fieldname, text)
-        found = self._postings.get(key)
-        if found is not None:
-            self._postings.move_to_end(key)
-            return found
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         for leaf, base in self.leaves:
-            if (fieldname, text) not in leaf:
+            if (fieldname, btext) not in leaf:
                 continue
-            matcher = leaf.postings(fieldname, text)
+            matcher = leaf.postings(fieldname, btext)
             if isinstance(matcher, FilterMatcher):  # deleted documents: masked below instead
                 matcher = matcher.child
             leaf_ids, leaf_weights = _read_postings(matcher)
             ids.append(leaf_ids + base)
             weights.append(leaf_weights)
-        if ids:
-            docs, tf = np.concatenate(ids), np.concatenate(weights)
-            keep = self.live[docs]
-            found = (docs, tf) if keep.all() else (docs[keep], tf[keep])
-        else:
-            found = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
-        self._postings[key] = found
-        if len(self._postings) > POSTINGS_CACHE:
-            self._postings.popitem(last=False)
-        return found
+        if not ids:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        docs, tf = np.concatenate(ids), np.concatenate(weights)
+        keep = self.live[docs]
+        return (docs, tf) if keep.all() else (docs[keep], tf[keep])
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Per document, the field length Whoosh's scorer sees (quantized to one byte)."""
@@ -146,12 +137,14 @@ class ArrayScorer:
 
     def evaluate(self, query: q.Query) -> Scored:
         """Scores of every document for ``query`` (0 and unmatched where it does not match)."""
-        if isinstance(query, q.Term):
-            return self._term(query)
+        if isinstance(query, q.Term) or _plain(query, q.Or):
+            found = self._empty()
+            self._accumulate(query, 1.0, found)
+            return found
         if isinstance(query, q.DisjunctionMax):
             return self._dismax(query)
-        if isinstance(query, (q.Or, q.And)) and not getattr(query, "scale", None) and not getattr(query, "minmatch", 0):
-            return self._compound(query, union=isinstance(query, q.Or))
+        if _plain(query, q.And):
+            return self._and(query)
         if isinstance(query, q.AndNot):
             found = self.evaluate(query.a)  # Whoosh's AndNot passes its boost on to ``a``
             mask = found.mask & ~self.evaluate(query.b).mask
@@ -164,39 +157,66 @@ class ArrayScorer:
     def _empty(self) -> Scored:
         return Scored(np.zeros(self.size, dtype=bool), np.zeros(self.size))
 
-    def _term(self, term: q.Term) -> Scored:
-        field = self.schema[term.fieldname] if term.fieldname in self.schema else None
-        if field is None:
-            return self._empty()
-        try:
-            text = field.to_bytes(term.text)
-        except ValueError:
-            return self._empty()
-        docs, tf = self.postings(term.fieldname, text)
-        found = self._empty()
-        found.mask[docs] = True
-        if not field.scorable:  # Whoosh scores these by weight alone
-            found.scores[docs] = tf * term.boost
+    def _accumulate(self, query: q.Query, factor: float, into: Scored) -> None:
+        """Add ``factor`` × the scores of ``query`` into ``into``: an Or of terms is a
+        weighted sum of term scores, so a whole word (dozens of terms) needs one vector."""
+        if isinstance(query, q.Term):
+            docs, scores = self.term_scores(query.fieldname, query.text)
+            into.mask[docs] = True
+            into.scores[docs] += scores * (factor * query.boost)
+        elif _plain(query, q.Or):
+            # Whoosh applies a compound's boost only when it has several parts.
+            inner = factor * query.boost if len(query.subqueries) > 1 else factor
+            for sub in query.subqueries:
+                self._accumulate(sub, inner, into)
+        else:
+            found = self.evaluate(query)
+            into.mask |= found.mask
+            into.scores += found.scores * factor
+
+    def term_scores(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, unboosted scores) of one term: BM25F exactly as Whoosh's scorer
+        (the searcher's idf and average field length, the quantized field length)."""
+        key = (fieldname, text)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
             return found
-        searcher = self.searcher
-        idf = searcher.idf(term.fieldname, text)
-        avgfl = searcher.avg_field_length(term.fieldname) or 1
-        B = self._field_B.get(term.fieldname, self._B)
-        fl = self.lengths(term.fieldname)[docs]
-        K1 = self.K1
-        found.scores[docs] = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) * term.boost
+        field = self.schema[fieldname] if fieldname in self.schema else None
+        try:
+            btext = field.to_bytes(text) if field is not None else None
+        except ValueError:
+            btext = None
+        if btext is None:
+            found = (np.empty(0, dtype=np.int64), np.empty(0))
+        else:
+            docs, tf = self.postings(fieldname, btext)
+            if field.scorable:
+                idf = self.searcher.idf(fieldname, btext)
+                avgfl = self.searcher.avg_field_length(fieldname) or 1
+                B, K1 = self._field_B.get(fieldname, self._B), self.K1
+                fl = self.lengths(fieldname)[docs]
+                found = (docs, idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))))
+            else:  # Whoosh scores these by weight alone
+                found = (docs, tf)
+        self._postings[key] = found
+        if len(self._postings) > POSTINGS_CACHE:
+            self._postings.popitem(last=False)
         return found
 
-    def _compound(self, query: q.Or | q.And, union: bool) -> Scored:
+    def _and(self, query: q.And) -> Scored:
         parts = [self.evaluate(sub) for sub in query.subqueries]
         if not parts:
             return self._empty()
-        mask = np.logical_or.reduce([p.mask for p in parts]) if union else np.logical_and.reduce([p.mask for p in parts])
-        scores = np.add.reduce([p.scores for p in parts]) if len(parts) > 1 else parts[0].scores.copy()
-        if not union:
-            scores[~mask] = 0.0
-        # Whoosh applies a compound's boost only when it has several parts.
-        return Scored(mask, scores * query.boost if len(parts) > 1 else scores)
+        if len(parts) == 1:
+            return parts[0]
+        mask = parts[0].mask.copy()
+        scores = parts[0].scores.copy()
+        for part in parts[1:]:
+            mask &= part.mask
+            scores += part.scores
+        scores[~mask] = 0.0
+        return Scored(mask, scores * query.boost)
 
     def _dismax(self, query: q.DisjunctionMax) -> Scored:
         parts = [self.evaluate(sub) for sub in query.subqueries]
@@ -249,6 +269,11 @@ def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> np.ndarray:
     return candidates[order[:limit]]
 
 
+def _plain(query: q.Query, kind: type) -> bool:
+    """An Or/And that just sums its parts (no coordination scale, no minimum match)."""
+    return isinstance(query, kind) and not getattr(query, "scale", None) and not getattr(query, "minmatch", 0)
+
+
 _SCORERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -263,15 +288,23 @@ def for_searcher(searcher) -> ArrayScorer:
 def _read_postings(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     """All (ids, weights) of one segment's posting list, a block at a time.
 
-    Whoosh's public API yields one posting per call; its block arrays are read here
-    directly (whoosh-reloaded is pinned; tests/test_scorer.py fails if this changes).
+    Whoosh's public API yields one posting per call and decodes each block's ids in
+    Python; here each block's pickled (id deltas, weights, ...) tuple is decoded with
+    numpy, following W3LeafMatcher._read_ids/_read_weights (whoosh-reloaded is pinned;
+    tests/test_scorer.py fails if this changes).
     """
     ids, weights = [], []
     while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, dtype=np.int64))
-        weights.append(np.asarray(matcher._weights, dtype=np.float64))
+        matcher._read_data()
+        deltas, block_weights = matcher._data[0], matcher._data[1]
+        count = matcher._blocklength
+        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+        if block_weights is None:
+            weights.append(np.ones(count))
+        elif isinstance(block_weights, float):
+            weights.append(np.full(count, block_weights))
+        else:
+            weights.append(np.asarray(block_weights, dtype=np.float64))
         matcher._next_block()
     if not ids:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
