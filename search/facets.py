@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 
 from whoosh import query as q
 
+from search import scorer as array_scorer
+
 
 @dataclass
 class Facets:
@@ -99,7 +101,7 @@ def count(searcher, matching: q.Query, source: str | None = None, since: dt.date
     query's filters: exact source, days inclusive), not through Whoosh's filter
     sets, which cost more than the whole count.
     """
-    docs = searcher.search(matching, limit=None, scored=False).docs()
+    docs = array_scorer.for_searcher(searcher).evaluate(matching).docs().tolist()
     sources, dates = _columns(searcher)
     if source:
         docs = [d for d in docs if sources[d] == source]

@@ -41,6 +41,8 @@ from whoosh.util.numeric import byte_to_length
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 #: Posting arrays kept per open index (a query word uses about forty terms).
 POSTINGS_CACHE = 4096
+#: Results of queries evaluated by Whoosh itself (phrases), kept per open index.
+FALLBACK_CACHE = 64
 
 
 @dataclass
@@ -78,6 +80,7 @@ class ArrayScorer:
             if leaf.has_deletions():
                 self.live[np.fromiter(leaf.deleted_docs_set, dtype=np.int64) + base] = False
         self._lengths: dict[str, np.ndarray] = {}
+        self._fallbacks: OrderedDict[q.Query, Scored] = OrderedDict()
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         #: (field, text) -> (documents, unboosted scores), least recently used first.
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
@@ -243,7 +246,14 @@ class ArrayScorer:
         return Scored(mask, np.where(mask, query.boost, 0.0))
 
     def _whoosh(self, query: q.Query) -> Scored:
-        """Any other query, through Whoosh's own matchers (all matches, scored)."""
+        """Any other query, through Whoosh's own matchers (all matches, scored).
+
+        Kept for the next queries: a phrase of common words (a multi-word synonym)
+        costs Whoosh up to a second, and facets and the next page ask for it again.
+        """
+        if query in self._fallbacks:
+            self._fallbacks.move_to_end(query)
+            return self._fallbacks[query]
         found = self._empty()
         results = self.searcher.search(query, limit=None)
         if results.top_n:
@@ -251,6 +261,11 @@ class ArrayScorer:
             docs = np.fromiter(docs, dtype=np.int64, count=len(docs))
             found.mask[docs] = True
             found.scores[docs] = np.fromiter((s or 0.0 for s in scores), dtype=np.float64, count=len(docs))
+        found.mask.setflags(write=False)  # shared by later queries
+        found.scores.setflags(write=False)
+        self._fallbacks[query] = found
+        if len(self._fallbacks) > FALLBACK_CACHE:
+            self._fallbacks.popitem(last=False)
         return found
 
 
