@@ -12,6 +12,8 @@ Usage (from the repository root, in the project's virtualenv)::
     python benchmarks/speed.py                 # ~10 minutes on 2 cores
     python benchmarks/speed.py --scale         # + scale curve (much longer)
     python benchmarks/speed.py --limit 2000    # a quick smoke run
+    python benchmarks/speed.py --reuse DIR     # queries only, on DIR/ours, DIR/whoosh, DIR/fts5
+                                               # built before (e.g. by --work DIR)
 
 Prints a Markdown table and writes ``benchmarks/out/speed.json``. Timings on a
 shared machine are noisy: the JSON records the load average before and after.
@@ -114,16 +116,20 @@ def make_queries(records: list[Record], count: int, seed: int) -> list[str]:
 def latencies(run_query, queries: list[str]) -> dict:
     for text in queries[:10]:  # warm caches and the open searcher
         run_query(text)
-    times = []
+    times, cpu = [], []
     for text in queries:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         run_query(text)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     return {
         "queries": len(times),
         "p50_ms": round(measure.percentile(times, 50), 2),
         "p95_ms": round(measure.percentile(times, 95), 2),
         "mean_ms": round(statistics.fmean(times), 2),
+        # CPU time of this process: steadier than wall time on a shared machine.
+        "cpu_p50_ms": round(measure.percentile(cpu, 50), 2),
+        "cpu_p95_ms": round(measure.percentile(cpu, 95), 2),
     }
 
 
@@ -256,6 +262,35 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def query_part(results: dict, queries: list[str], folder: Path, cold_repeat: int) -> None:
+    """Warm latency of the three systems and the cold process ratio, on indexes built before."""
+    for name in ("ours", "whoosh", "fts5"):
+        if not (folder / name).exists():
+            raise SystemExit(f"--reuse: no {folder / name}: build once with --work {folder}")
+    rows = [
+        ("ours", latencies(ours_query(folder / "ours"), queries)),
+        ("plain Whoosh, StandardAnalyzer", latencies(peers.WhooshSearcher(folder / "whoosh").query, queries)),
+        ("SQLite FTS5, unicode61", latencies(peers.Fts5Searcher(folder / "fts5").query, queries)),
+    ]
+    results["latency"] = [{"system": name, **lat} for name, lat in rows]
+    results["cold_query"] = cold_queries(queries[:3], folder / "ours", folder / "whoosh", cold_repeat)
+    results["load_after"] = os.getloadavg()
+    lines = [
+        "| system | query p50 / p95 wall (top 10 + snippets) | CPU p50 / p95 |",
+        "|---|---:|---:|",
+    ]
+    for row in results["latency"]:
+        lines.append(f"| {row['system']} | {row['p50_ms']} / {row['p95_ms']} ms | {row['cpu_p50_ms']} / {row['cpu_p95_ms']} ms |")
+    cold = results["cold_query"]
+    lines += [
+        "",
+        f"Cold process, median of {cold['runs']}: `search query` {cold['ours_s']} s, minimal Whoosh script "
+        f"{cold['minimal_whoosh_s']} s (ratio {cold['ratio']}).",
+        f"Load average {results['load_before']} before, {results['load_after']} after.",
+    ]
+    print("\n".join(lines))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -268,6 +303,7 @@ def main() -> None:
                         help="document counts of the scale curve (default 10000,30000,120000)")
     parser.add_argument("--scale-only", action="store_true", help="only the scale curve (no peers)")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one, removed at the end)")
+    parser.add_argument("--reuse", type=Path, help="only the query part (warm and cold) on DIR/ours, DIR/whoosh and DIR/fts5 built before")
     parser.add_argument("--out", type=Path, default=OUT / "speed.json")
     args = parser.parse_args()
     if not args.corpus.exists():
@@ -283,6 +319,12 @@ def main() -> None:
         queries = make_queries(records, args.queries, args.seed)
         results: dict = {"machine": machine(), "load_before": os.getloadavg(), "corpus": str(args.corpus),
                          "queries": queries[:5] + ["…"]}
+        if args.reuse:
+            query_part(results, queries, args.reuse, args.cold_repeat)
+            results["command"] = " ".join(["python", "benchmarks/speed.py"] + sys.argv[1:])
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            return
         if args.scale_only:
             results["scale"] = scale_curve(records, queries, work, args.scale_sizes)
             results["load_after"] = os.getloadavg()

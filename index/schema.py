@@ -36,6 +36,8 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=analyzer, stored=True),
         title_exact=TEXT(analyzer=ArabicExactAnalyzer()),
         body_exact=TEXT(analyzer=ArabicExactAnalyzer()),
+        # No positions: roots are never searched as phrases, and every query reads the
+        # long root posting lists (with positions: 8.9 ms instead of 2.6 per query).
         title_root=TEXT(analyzer=ArabicRootAnalyzer(), phrase=False),
         body_root=TEXT(analyzer=ArabicRootAnalyzer(), phrase=False),
         source=ID(stored=True, sortable=True),

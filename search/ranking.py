@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh import query as q
 from whoosh.scoring import BM25F
 
+from search import scorer as array_scorer
 from search.parsing import ParsedQuery, clauses, exclusion, fallbacks
 
 #: BM25 parameters (Whoosh's defaults; see benchmarks/quality.md for measurements).
@@ -86,22 +87,6 @@ def proximity(parsed: ParsedQuery) -> list[q.Query]:
     ]
 
 
-def _docs(searcher, query: q.Query) -> set[int]:
-    """The documents matching ``query``, reading posting lists directly where possible
-    (Whoosh's ``docs_for_query`` builds a scoring matcher even for a single term)."""
-    if isinstance(query, q.Term):
-        reader = searcher.reader()
-        if (query.fieldname, query.text) not in reader:
-            return set()
-        return set(reader.postings(query.fieldname, query.text).all_ids())
-    if isinstance(query, (q.Or, q.DisjunctionMax)):
-        found: set[int] = set()
-        for sub in query.subqueries:
-            found |= _docs(searcher, sub)
-        return found
-    return set(searcher.docs_for_query(query))
-
-
 def matching(parsed: ParsedQuery) -> q.Query:
     """Every document the query finds at all: a word (or its root), every phrase, no exclusion.
 
@@ -114,47 +99,55 @@ def matching(parsed: ParsedQuery) -> q.Query:
 
 
 def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str = "relevance"):
-    """Return ``(total, [(docnum, score), ...])`` for the first ``limit`` hits."""
+    """Return ``(total, [(docnum, score), ...])`` for the first ``limit`` hits.
+
+    Scores are Whoosh's BM25F, computed over posting arrays (:mod:`search.scorer`).
+    Sorted by date, the newest come first and undated documents last; documents of
+    the same day keep their relevance order.
+    """
+    scorer = array_scorer.for_searcher(searcher)
     words, phrases = clauses(parsed)
     excluded = exclusion(parsed)
     filter_q = filters.query()
 
-    def restrict(query: q.Query) -> q.Query:
-        return q.AndNot(query, excluded) if excluded is not None else query
-
     # Any document with at least one word (or its root), and every phrase; scored by all clauses.
-    roots = fallbacks(parsed)
-    any_q = _and(phrases + [q.Or(words + roots + proximity(parsed))]) if words else _and(phrases)
-    any_q = restrict(any_q)
-    if sort == "date":
-        hits = searcher.search(any_q, limit=limit, filter=filter_q, sortedby="date", reverse=True)
-        return len(hits), [(h.docnum, h.score or 0.0) for h in hits]
-
-    # The matching set, and how many words each document has, from the posting lists.
-    per_word = [_docs(searcher, w) for w in words]
-    counts = Counter(d for docs in per_word for d in docs)
-    matching = set(counts) if words else _docs(searcher, phrases[0])
-    for fallback in roots:
-        matching |= _docs(searcher, fallback)
-    for phrase in phrases:
-        matching &= _docs(searcher, phrase)
+    per_word = [scorer.evaluate(w) for w in words]
+    extra = [scorer.evaluate(c) for c in fallbacks(parsed) + proximity(parsed)]
+    if per_word:
+        found = per_word + extra
+        matching = np.logical_or.reduce([f.mask for f in found])
+        scores = np.add.reduce([f.scores for f in found])
+    else:
+        matching, scores = scorer.live.copy(), np.zeros(scorer.size)
+    for phrase in map(scorer.evaluate, phrases):
+        matching &= phrase.mask
+        scores = scores + phrase.scores
     if excluded is not None:
-        matching -= _docs(searcher, excluded)
+        matching &= ~scorer.evaluate(excluded).mask
     if filter_q is not None:
-        matching &= set(searcher.docs_for_query(filter_q))
-    need = required_matches(len(words))
-    tier = {d for d in matching if counts[d] >= need} if need > 1 else matching
+        matching &= scorer.evaluate(filter_q).mask
+    docs = np.flatnonzero(matching)
+    if sort == "date":
+        dates, dated = scorer.dates("date")
+        order = np.lexsort((docs, -scores[docs], -dates[docs], ~dated[docs]))
+        chosen = docs[order[:limit]]
+        return len(docs), [(int(d), float(scores[d])) for d in chosen]
 
-    def best(docs: set[int], wanted: int) -> list[tuple[int, float]]:
-        """The ``wanted`` best of ``docs``: BM25F, times the share of words matched."""
-        if not docs or wanted < 1:
+    # How many words each document has: the first tier needs required_matches of them.
+    counts = np.add.reduce([w.mask.astype(np.int32) for w in per_word]) if per_word else np.zeros(scorer.size, np.int32)
+    need = required_matches(len(words))
+    in_tier = counts[docs] >= need if need > 1 else np.ones(len(docs), dtype=bool)
+
+    def best(candidates: np.ndarray, wanted: int) -> list[tuple[int, float]]:
+        """The ``wanted`` best of ``candidates``: BM25F, times the share of words matched."""
+        if not len(candidates) or wanted < 1:
             return []
         if not COORDINATION or not words:
-            return [(h.docnum, h.score) for h in searcher.search(any_q, limit=wanted, filter=docs)]
-        hits = searcher.search(any_q, limit=max(wanted, RESCORE_DEPTH), filter=docs)
-        scored = [(h.docnum, h.score * (counts[h.docnum] / len(words)) ** COORDINATION) for h in hits]
+            return [(int(d), float(scores[d])) for d in array_scorer.top(scores, candidates, wanted)]
+        chosen = array_scorer.top(scores, candidates, max(wanted, RESCORE_DEPTH))
+        scored = [(int(d), float(scores[d]) * (counts[d] / len(words)) ** COORDINATION) for d in chosen]
         return sorted(scored, key=lambda pair: -pair[1])[:wanted]
 
-    ranked = best(tier, limit)
-    ranked += best(matching - tier, limit - len(ranked))
-    return len(matching), ranked
+    ranked = best(docs[in_tier], limit)
+    ranked += best(docs[~in_tier], limit - len(ranked))
+    return len(docs), ranked
