@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from whoosh import query as q
 from whoosh.scoring import BM25F
 
+from search import proximity as proximity_rerank
 from search.parsing import ParsedQuery, clauses, exclusion, fallbacks
 
 #: BM25 parameters (Whoosh's defaults; see benchmarks/quality.md for measurements).
@@ -146,14 +147,18 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
     tier = {d for d in matching if counts[d] >= need} if need > 1 else matching
 
     def best(docs: set[int], wanted: int) -> list[tuple[int, float]]:
-        """The ``wanted`` best of ``docs``: BM25F, times the share of words matched."""
+        """The ``wanted`` best of ``docs``: BM25F, times the share of words matched, with
+        the best few reordered by how close the query words stand (search.proximity)."""
         if not docs or wanted < 1:
             return []
+        depth = max(wanted, proximity_rerank.DEPTH) if proximity_rerank.WEIGHT else wanted
         if not COORDINATION or not words:
-            return [(h.docnum, h.score) for h in searcher.search(any_q, limit=wanted, filter=docs)]
-        hits = searcher.search(any_q, limit=max(wanted, RESCORE_DEPTH), filter=docs)
-        scored = [(h.docnum, h.score * (counts[h.docnum] / len(words)) ** COORDINATION) for h in hits]
-        return sorted(scored, key=lambda pair: -pair[1])[:wanted]
+            scored = [(h.docnum, h.score) for h in searcher.search(any_q, limit=depth, filter=docs)]
+        else:
+            hits = searcher.search(any_q, limit=max(depth, RESCORE_DEPTH), filter=docs)
+            scored = [(h.docnum, h.score * (counts[h.docnum] / len(words)) ** COORDINATION) for h in hits]
+            scored.sort(key=lambda pair: -pair[1])
+        return proximity_rerank.rerank(searcher, parsed, scored, K1, B)[:wanted]
 
     ranked = best(tier, limit)
     ranked += best(matching - tier, limit - len(ranked))
