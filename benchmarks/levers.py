@@ -45,8 +45,6 @@ LEVERS: dict[str, dict] = {
     "exact=1": {"search.parsing.EXACT_BOOST": 1.0},
     "root=0": {"search.parsing.ROOT_BOOST": 0.0},
     "root=0.3": {"search.parsing.ROOT_BOOST": 0.3},
-    "snowball=0": {"search.parsing.SNOWBALL_BOOST": 0.0},
-    "snowball=0.6": {"search.parsing.SNOWBALL_BOOST": 0.6},
     "proclitic=0": {"search.parsing.PROCLITIC_BOOST": 0.0},
     "proclitic=1": {"search.parsing.PROCLITIC_BOOST": 1.0},
     # field weights
@@ -86,12 +84,11 @@ def apply(overrides: dict) -> dict:
         else:
             saved[key] = getattr(module, attr)
             setattr(module, attr, value)
-    from index.stemming import root, snowball, stem
+    from index.stemming import root, stem
     from index.stopwords import stop_words
 
     stem.cache_clear()
     root.cache_clear()
-    snowball.cache_clear()
     stop_words.cache_clear()
     return saved
 

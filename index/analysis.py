@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
 from index.normalize import normalize
-from index.stemming import root, snowball, stem
+from index.stemming import root, stem
 from index.stopwords import stop_words
 
 #: A word is a run of letters or digits (any script, not "_"), harakat (U+064B–U+065F,
@@ -126,16 +126,6 @@ class ArabicRootFilter(_Stateless, Filter):
             yield t
 
 
-class ArabicSnowballFilter(_Stateless, Filter):
-    """Replace each token by its Snowball Arabic stem (:func:`index.stemming.snowball`)."""
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            if not t.stopped:
-                t.text = snowball(t.text)
-            yield t
-
-
 def ArabicAnalyzer() -> CompositeAnalyzer:
     """Tokenize, normalize, drop stop words and light-stem Arabic text."""
     return ArabicTokenizer() | ArabicNormalizer() | ArabicStopFilter() | ArabicStemFilter()
@@ -155,9 +145,3 @@ def ArabicRootAnalyzer() -> CompositeAnalyzer:
     """Tokenize, normalize, drop stop words and reduce each word to its root: the
     recall fallback field (see :func:`index.stemming.root`)."""
     return ArabicTokenizer() | ArabicNormalizer() | ArabicStopFilter() | ArabicRootFilter()
-
-
-def ArabicSnowballAnalyzer() -> CompositeAnalyzer:
-    """Tokenize, normalize, drop stop words and Snowball-stem: the second recall field
-    (see :func:`index.stemming.snowball`)."""
-    return ArabicTokenizer() | ArabicNormalizer() | ArabicStopFilter() | ArabicSnowballFilter()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from index.analysis import ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer, ArabicSnowballAnalyzer
+from index.analysis import ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 4
 
 #: Fields a query searches, with the boost each one gets in BM25F.
 SEARCH_FIELDS = {"title": 0.5, "body": 1.0}
@@ -21,8 +21,6 @@ SEARCH_FIELDS = {"title": 0.5, "body": 1.0}
 EXACT_FIELDS = {"title": "title_exact", "body": "body_exact"}
 #: Root twin of each searched field: a low-weight fallback for recall (search.parsing).
 ROOT_FIELDS = {"title": "title_root", "body": "body_root"}
-#: Snowball twin of each searched field: a second low-weight recall field (search.parsing).
-SNOWBALL_FIELDS = {"title": "title_snowball", "body": "body_snowball"}
 
 
 def build_schema() -> Schema:
@@ -38,8 +36,6 @@ def build_schema() -> Schema:
         body_exact=TEXT(analyzer=ArabicExactAnalyzer()),
         title_root=TEXT(analyzer=ArabicRootAnalyzer()),
         body_root=TEXT(analyzer=ArabicRootAnalyzer()),
-        title_snowball=TEXT(analyzer=ArabicSnowballAnalyzer()),
-        body_snowball=TEXT(analyzer=ArabicSnowballAnalyzer()),
         source=ID(stored=True, sortable=True),
         date=DATETIME(stored=True, sortable=True),
         path=STORED(),

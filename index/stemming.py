@@ -78,25 +78,6 @@ def stem(word: str) -> str:
     return word[best_left:best_right]
 
 
-_SNOWBALL = None
-
-
-@lru_cache(maxsize=500_000)
-def snowball(word: str) -> str:
-    """The Snowball Arabic stem of a normalized word (memoized), as Lucene-based engines index.
-
-    Snowball strips more than :func:`stem` (وقالت → قال, but also وزارة → زار), so it
-    only feeds a low-weight recall field: a second opinion that lets a question meet a
-    passage whose words the light stemmer leaves apart.
-    """
-    global _SNOWBALL
-    if _SNOWBALL is None:
-        import snowballstemmer
-
-        _SNOWBALL = snowballstemmer.stemmer("arabic")
-    return _SNOWBALL.stemWord(word) or word
-
-
 _ROOTS = ArabicLightStemmer()
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from index.documents import ReadProblem, Record, find_files, read_file, record_from_mapping
 from index.duplicates import body_key
 from index.errors import SearchError
-from index.schema import EXACT_FIELDS, ROOT_FIELDS, SNOWBALL_FIELDS
+from index.schema import EXACT_FIELDS, ROOT_FIELDS
 from index.store import Store
 
 #: Whoosh writer memory per process, in MB: large enough to keep segments few.
@@ -121,8 +121,8 @@ def _record_problems(record: Record, path: Path) -> tuple[ReadProblem | None, Re
 
 
 def _with_exact(fields: dict) -> dict:
-    """Copy each searched field into its unstemmed, root and Snowball twins (``index.schema``)."""
-    for twins in (EXACT_FIELDS, ROOT_FIELDS, SNOWBALL_FIELDS):
+    """Copy each searched field into its unstemmed and root twins (``index.schema``)."""
+    for twins in (EXACT_FIELDS, ROOT_FIELDS):
         for name, twin in twins.items():
             if fields.get(name):
                 fields[twin] = fields[name]

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from whoosh import query as q
 
 from index.analysis import ArabicAnalyzer, ArabicExactAnalyzer
-from index.schema import EXACT_FIELDS, ROOT_FIELDS, SEARCH_FIELDS, SNOWBALL_FIELDS
-from index.stemming import root, snowball, stem
+from index.schema import EXACT_FIELDS, ROOT_FIELDS, SEARCH_FIELDS
+from index.stemming import root, stem
 from search.synonyms import Synonyms
 
 _PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -42,9 +42,6 @@ MIN_VARIANT_STEM = 3
 #: Weight of a match by root only (root twin fields; 0: off). Root matches add to the
 #: score and to the documents found, but never count as the word being present.
 ROOT_BOOST = 0.6
-#: Weight of a match by Snowball stem only (Snowball twin fields; 0: off), a recall
-#: fallback like the root one.
-SNOWBALL_BOOST = 0.3
 
 #: Refuse to build queries larger than this many terms; the rest is ignored.
 MAX_TERMS = 64
@@ -227,18 +224,9 @@ def root_query(concept: Concept) -> q.Query | None:
     return _fields_query((root(concept.forms[0]),), fields, ROOT_BOOST)
 
 
-def snowball_query(concept: Concept) -> q.Query | None:
-    """The second recall fallback for a concept typed as one word: its Snowball stem."""
-    if not SNOWBALL_BOOST or len(concept.forms) != 1:
-        return None
-    fields = {SNOWBALL_FIELDS[name]: boost for name, boost in SEARCH_FIELDS.items()}
-    return _fields_query((snowball(concept.forms[0]),), fields, SNOWBALL_BOOST)
-
-
 def fallbacks(parsed: ParsedQuery) -> list[q.Query]:
-    """Root and Snowball clauses of every one-word concept (:data:`ROOT_BOOST`, :data:`SNOWBALL_BOOST`)."""
-    found = [r for r in map(root_query, parsed.concepts) if r is not None]
-    return found + [s for s in map(snowball_query, parsed.concepts) if s is not None]
+    """Root clauses of every one-word concept (see :data:`ROOT_BOOST`)."""
+    return [r for r in map(root_query, parsed.concepts) if r is not None]
 
 
 def clauses(parsed: ParsedQuery) -> tuple[list[q.Query], list[q.Query]]:
