@@ -82,7 +82,12 @@ def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]], k1: f
     groups = _groups(parsed)
     if not WEIGHT or len(groups) < 2 or len(ranked) < 2:
         return ranked
-    head, tail = ranked[:DEPTH], ranked[DEPTH:]
+    # Documents tied with the last one rescored are rescored too: which of several equal
+    # scores falls inside DEPTH depends on document numbers, i.e. on how the index was built.
+    cut = min(DEPTH, len(ranked))
+    while cut < len(ranked) and ranked[cut][1] == ranked[cut - 1][1]:
+        cut += 1
+    head, tail = ranked[:cut], ranked[cut:]
     docnums = sorted(d for d, _ in head)
     reader = searcher.reader()
     positions = [_positions(reader, terms, docnums) for terms in groups]
