@@ -3,6 +3,11 @@
     .venv/bin/python benchmarks/levers.py                 # every lever below
     .venv/bin/python benchmarks/levers.py strict or-only  # only these
     .venv/bin/python benchmarks/levers.py --list
+    .venv/bin/python benchmarks/levers.py --index /tmp/ix proximity=1   # reuse a built index
+
+Every lever is also scored on two halves of dev, split by a hash of the query id
+(``half``): settings are chosen on one half and checked on the other, so a lever that
+helps only one half shows up as the noise it is. Per-query ranking is not tuned here.
 
 A lever is a set of overrides of module-level settings (``index.stemming.MIN_STEM``,
 ``search.ranking.K1`` …) applied on top of the shipped defaults. Query-time levers
@@ -14,6 +19,7 @@ Results: a table on stdout and benchmarks/out/levers.json. Numbers land in quali
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib
 import json
 import sys
@@ -44,11 +50,15 @@ LEVERS: dict[str, dict] = {
     # field weights
     "title=1": {"index.schema.SEARCH_FIELDS[title]": 1.0},
     "title=2": {"index.schema.SEARCH_FIELDS[title]": 2.0},
+    "title=0.25": {"index.schema.SEARCH_FIELDS[title]": 0.25},
     # BM25
     "k1=0.9,b=0.5": {"search.ranking.K1": 0.9, "search.ranking.B": 0.5},
     "k1=1.5,b=0.75": {"search.ranking.K1": 1.5, "search.ranking.B": 0.75},
     # proximity of neighbouring query words
     "proximity=1": {"search.ranking.PROXIMITY_BOOST": 1.0},
+    "proximity-rerank=0": {"search.proximity.WEIGHT": 0.0},
+    "proximity-rerank=1": {"search.proximity.WEIGHT": 1.0},
+    "proximity-rerank window=10": {"search.proximity.WINDOW": 10},
     # synonyms
     "no-synonyms": {"synonyms": False},
     # analysis (each gets a fresh index)
@@ -93,15 +103,26 @@ def build(folder: Path) -> None:
     SearchIndex(folder).add([EVAL / "corpus.jsonl"])
 
 
+def half(qid: str) -> str:
+    """"A" or "B": a stable split of the queries that no setting can be fitted to."""
+    return "AB"[hashlib.md5(qid.encode()).digest()[0] & 1]
+
+
 def measure_lever(folder: Path, overrides: dict, queries, qrels) -> dict:
     from search import SearchIndex
     from search.evaluate import measure, run_queries
 
     start = time.perf_counter()
+    cpu = time.process_time()
     with SearchIndex(folder, default_synonyms=overrides.get("synonyms", True)) as ix:
         run, _ = run_queries(ix, queries)
+    cpu = time.process_time() - cpu
     result = measure(qrels, run).to_json()
+    for name in "AB":
+        part = {qid: ranked for qid, ranked in run.items() if half(qid) == name}
+        result[f"half {name}"] = measure(qrels, part).to_json()["overall"]
     result["seconds"] = round(time.perf_counter() - start, 1)
+    result["cpu ms per query"] = round(1000 * cpu / len(queries), 2)
     return result
 
 
@@ -109,6 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("levers", nargs="*", help="lever names (default: all)")
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("--index", type=Path, help="an index of the corpus built with the defaults (reused)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "levers.json")
     args = parser.parse_args()
     if args.list:
@@ -124,8 +146,8 @@ def main() -> None:
     names = args.levers or list(LEVERS)
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="levers-") as tmp:
-        shared = Path(tmp) / "defaults"
-        print(f"{'lever':<20}{'nDCG@10':>9}{'RR@10':>8}{'R@100':>8}  per source nDCG@10", flush=True)
+        shared = args.index or Path(tmp) / "defaults"
+        print(f"{'lever':<20}{'nDCG@10':>9}{'RR@10':>8}{'R@100':>8}{'A nDCG':>8}{'B nDCG':>8}{'A R100':>8}{'B R100':>8}{'cpu ms/q':>9}  per source nDCG@10", flush=True)
         for name in names:
             overrides = LEVERS[name]
             saved = apply(overrides)
@@ -143,7 +165,13 @@ def main() -> None:
             results[name] = {"overrides": {k: v for k, v in overrides.items()}, **result}
             o = result["overall"]
             per = " ".join(f"{p}={v['nDCG@10']:.3f}" for p, v in result["by_prefix"].items())
-            print(f"{name:<20}{o['nDCG@10']:>9.4f}{o['RR@10']:>8.4f}{o['R@100']:>8.4f}  {per}", flush=True)
+            a, b = result["half A"], result["half B"]
+            print(
+                f"{name:<20}{o['nDCG@10']:>9.4f}{o['RR@10']:>8.4f}{o['R@100']:>8.4f}"
+                f"{a['nDCG@10']:>8.4f}{b['nDCG@10']:>8.4f}{a['R@100']:>8.4f}{b['R@100']:>8.4f}"
+                f"{result['cpu ms per query']:>9.2f}  {per}",
+                flush=True,
+            )
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
 

@@ -21,6 +21,7 @@ import numpy as np
 from whoosh import query as q
 from whoosh.scoring import BM25F
 
+from search import proximity as proximity_rerank
 from search import scorer as array_scorer
 from search.parsing import ParsedQuery, clauses, exclusion, fallbacks
 
@@ -139,14 +140,20 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
     in_tier = counts[docs] >= need if need > 1 else np.ones(len(docs), dtype=bool)
 
     def best(candidates: np.ndarray, wanted: int) -> list[tuple[int, float]]:
-        """The ``wanted`` best of ``candidates``: BM25F, times the share of words matched."""
+        """The ``wanted`` best of ``candidates``: BM25F, times the share of words matched, with
+        the best few reordered by how close the query words stand (search.proximity)."""
         if not len(candidates) or wanted < 1:
             return []
+        depth = max(wanted, proximity_rerank.DEPTH) if proximity_rerank.WEIGHT else wanted
         if not COORDINATION or not words:
-            return [(int(d), float(scores[d])) for d in array_scorer.top(scores, candidates, wanted)]
-        chosen = array_scorer.top(scores, candidates, max(wanted, RESCORE_DEPTH))
-        scored = [(int(d), float(scores[d]) * (counts[d] / len(words)) ** COORDINATION) for d in chosen]
-        return sorted(scored, key=lambda pair: -pair[1])[:wanted]
+            # Ties with the last one kept come along: proximity.rerank decides among them.
+            chosen = array_scorer.top(scores, candidates, depth, ties=True)
+            scored = [(int(d), float(scores[d])) for d in chosen]
+        else:
+            chosen = array_scorer.top(scores, candidates, max(depth, RESCORE_DEPTH))
+            scored = [(int(d), float(scores[d]) * (counts[d] / len(words)) ** COORDINATION) for d in chosen]
+            scored.sort(key=lambda pair: -pair[1])
+        return proximity_rerank.rerank(searcher, parsed, scored, K1, B)[:wanted]
 
     ranked = best(docs[in_tier], limit)
     ranked += best(docs[~in_tier], limit - len(ranked))

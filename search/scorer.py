@@ -269,9 +269,10 @@ class ArrayScorer:
         return found
 
 
-def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> np.ndarray:
+def top(scores: np.ndarray, candidates: np.ndarray, limit: int, ties: bool = False) -> np.ndarray:
     """The ``limit`` best of ``candidates`` (document numbers) in Whoosh's order:
-    score descending, then document number ascending."""
+    score descending, then document number ascending; with ``ties``, also every
+    candidate scoring the same as the last of them."""
     if limit < 1 or not len(candidates):
         return candidates[:0]
     values = scores[candidates]
@@ -281,7 +282,7 @@ def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> np.ndarray:
         keep = values >= threshold
         candidates, values = candidates[keep], values[keep]
     order = np.lexsort((candidates, -values))
-    return candidates[order[:limit]]
+    return candidates[order] if ties else candidates[order[:limit]]
 
 
 def _plain(query: q.Query, kind: type) -> bool:
