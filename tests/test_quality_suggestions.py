@@ -38,3 +38,16 @@ def test_suggestions_in_terminal_and_json(location):
     assert data["suggestions"][0] == "البوكمال"
     out = runner.invoke(app, ["query", "البوكمل", "--index", str(location)]).stdout
     assert "هل تقصد" in out and "البوكمال" in out
+
+
+def test_corrections_fewest_edits_first_then_most_frequent(tmp_path):
+    from search.suggestions import corrections
+
+    ix = SearchIndex(tmp_path / "ix")
+    bodies = ["زيارة مكتبه الجامعة"] * 3 + ["افتتاح مكتب جديد", "مكاتب الشركة", "مكتبات المدينة", "مكتبتنا العامة"]
+    ix.add_records([{"id": f"m{i}", "title": "خبر", "body": b} for i, b in enumerate(bodies)])
+    with ix._searcher() as searcher:
+        found = corrections(searcher.reader(), "body_exact", "مكتبي", 5)
+    # مكتبه and مكتب are one edit away (مكتبه in more documents), مكاتب and مكتبات two
+    # (equal frequency: alphabetical), مكتبتنا three: too far.
+    assert found == ["مكتبه", "مكتب", "مكاتب", "مكتبات"]
