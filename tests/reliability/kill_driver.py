@@ -26,6 +26,11 @@ def arm(spec: str) -> None:
     """Install the kill described by ``spec`` (see the module docstring)."""
     module_name, qualname, when, nth, *name = spec.split(":")
     signum = getattr(signal, "SIG" + (name[0] if name else "KILL"))
+    if signum == signal.SIGINT:
+        # A process started in the background by a non-interactive shell (as some CI
+        # runners do) inherits SIGINT ignored, and Python then installs no Ctrl-C handler;
+        # a foreground process in a terminal has it: restore what the user's Ctrl-C meets.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     owner = importlib.import_module(module_name)
     *parents, attr = qualname.split(".")
     for name in parents:
