@@ -145,6 +145,19 @@ def ours_query(folder: Path):
     return run
 
 
+#: The systems of every run: (label, folder name, how to query an index built there).
+SYSTEMS = [
+    ("ours (Arabic analysis, 2 processes)", "ours", ours_query),
+    ("plain Whoosh, StandardAnalyzer", "whoosh", lambda folder: peers.WhooshSearcher(folder).query),
+    ("SQLite FTS5, unicode61", "fts5", lambda folder: peers.Fts5Searcher(folder).query),
+]
+
+
+def warm_latencies(folders: dict[str, Path], queries: list[str]) -> dict[str, dict]:
+    """Warm latency of each system over the same queries, one system after the other."""
+    return {name: latencies(query(folders[name]), queries) for _, name, query in SYSTEMS}
+
+
 def build_row(name: str, run: measure.Run, docs: int, folder: Path, lat: dict) -> dict:
     if run.returncode != 0:
         raise SystemExit(f"{name} build failed:\n{run.stderr[-2000:]}")
@@ -239,13 +252,20 @@ def scale_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def cold_line(cold: dict) -> str:
+    """The cold-process sentence of both reports (full run and ``--reuse``)."""
+    return (
+        f"Cold process, median of {cold['runs']}: `search query` {cold['ours_s']} s, minimal Whoosh script "
+        f"{cold['minimal_whoosh_s']} s (ratio {cold['ratio']})."
+    )
+
+
 def table(results: dict) -> str:
     lines = [scale_table(results["systems"] + results.get("scale", []))]
     cold = results["cold_query"]
     lines += [
         "",
-        f"Cold process, median of {cold['runs']}: `search query` {cold['ours_s']} s, minimal Whoosh script "
-        f"{cold['minimal_whoosh_s']} s (ratio {cold['ratio']}).",
+        cold_line(cold),
         f"Adding 100 new articles to the full index (`search index add`, whole process): {results['add_100']['wall_s']} s.",
         "",
         "| target | limit | measured | holds |",
@@ -264,15 +284,12 @@ def table(results: dict) -> str:
 
 def query_part(results: dict, queries: list[str], folder: Path, cold_repeat: int) -> None:
     """Warm latency of the three systems and the cold process ratio, on indexes built before."""
-    for name in ("ours", "whoosh", "fts5"):
-        if not (folder / name).exists():
-            raise SystemExit(f"--reuse: no {folder / name}: build once with --work {folder}")
-    rows = [
-        ("ours", latencies(ours_query(folder / "ours"), queries)),
-        ("plain Whoosh, StandardAnalyzer", latencies(peers.WhooshSearcher(folder / "whoosh").query, queries)),
-        ("SQLite FTS5, unicode61", latencies(peers.Fts5Searcher(folder / "fts5").query, queries)),
-    ]
-    results["latency"] = [{"system": name, **lat} for name, lat in rows]
+    folders = {name: folder / name for _, name, _ in SYSTEMS}
+    for path in folders.values():
+        if not path.exists():
+            raise SystemExit(f"--reuse: no {path}: build once with --work {folder}")
+    warm = warm_latencies(folders, queries)
+    results["latency"] = [{"system": label, **warm[name]} for label, name, _ in SYSTEMS]
     results["cold_query"] = cold_queries(queries[:3], folder / "ours", folder / "whoosh", cold_repeat)
     results["load_after"] = os.getloadavg()
     lines = [
@@ -284,8 +301,7 @@ def query_part(results: dict, queries: list[str], folder: Path, cold_repeat: int
     cold = results["cold_query"]
     lines += [
         "",
-        f"Cold process, median of {cold['runs']}: `search query` {cold['ours_s']} s, minimal Whoosh script "
-        f"{cold['minimal_whoosh_s']} s (ratio {cold['ratio']}).",
+        cold_line(cold),
         f"Load average {results['load_before']} before, {results['load_after']} after.",
     ]
     print("\n".join(lines))
@@ -333,7 +349,7 @@ def main() -> None:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             return
-        folders = {name: work / name for name in ("ours", "whoosh", "fts5")}
+        folders = {name: work / name for _, name, _ in SYSTEMS}
         for folder in folders.values():
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -346,13 +362,10 @@ def main() -> None:
 
         print("querying", file=sys.stderr)
         n = len(records)
+        runs = {"ours": ours_run, "whoosh": whoosh_run, "fts5": fts_run}
+        warm = warm_latencies(folders, queries)
         results["systems"] = [
-            build_row("ours (Arabic analysis, 2 processes)", ours_run, n, folders["ours"],
-                      latencies(ours_query(folders["ours"]), queries)),
-            build_row("plain Whoosh, StandardAnalyzer", whoosh_run, n, folders["whoosh"],
-                      latencies(peers.WhooshSearcher(folders["whoosh"]).query, queries)),
-            build_row("SQLite FTS5, unicode61", fts_run, n, folders["fts5"],
-                      latencies(peers.Fts5Searcher(folders["fts5"]).query, queries)),
+            build_row(label, runs[name], n, folders[name], warm[name]) for label, name, _ in SYSTEMS
         ]
         print("cold queries", file=sys.stderr)
         results["cold_query"] = cold_queries(queries[:3], folders["ours"], folders["whoosh"], args.cold_repeat)
