@@ -41,7 +41,7 @@ def _words(reader, field: str) -> list[str]:
     per_field = _WORDS.setdefault(reader, {})
     if field not in per_field:
         decode = reader.schema[field].from_bytes
-        per_field[field] = [decode(term) for term in reader.lexicon(field)] if field in reader.schema else []
+        per_field[field] = [decode(term) for term in reader.lexicon(field)]
     return per_field[field]
 
 
