@@ -20,11 +20,15 @@ so the affix lists are written in normalized letters.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
+from pyarabic import araby
 
 from index.deferred import defer
 
 defer("tashaphyne.verb_stamp_const", "tashaphyne.arabicstopwords")  # never read by light stemming
+from tashaphyne import arabicstopwords  # noqa: E402  (a stand-in until root() reads it)
 from tashaphyne.stemming import ArabicLightStemmer  # noqa: E402
 
 MIN_STEM = 3
@@ -54,6 +58,9 @@ def _configured_stemmer() -> ArabicLightStemmer:
 
 
 _STEMMER = _configured_stemmer()
+
+#: Characters that make tashaphyne segment another string than the one it slices.
+_UNSLICEABLE = re.compile("[" + araby.ALEF_MADDA + "".join(araby.TASHKEEL) + "]")
 
 
 def _strip_proclitic(word: str) -> str:
@@ -97,6 +104,29 @@ class _DeterministicRootStemmer(ArabicLightStemmer):
 
 
 _ROOTS = _DeterministicRootStemmer()
+#: A second stemmer whose state holds one candidate stem at a time (:func:`_stem_root`).
+_SCRATCH = _DeterministicRootStemmer()
+
+
+@lru_cache(maxsize=1_000_000)
+def _stem_root(stem: str) -> str:
+    """tashaphyne's root of one candidate stem (its ``extract_root`` for one segmentation).
+
+    ``extract_root(left, right)`` reads only the letters between ``left`` and
+    ``right``, so the candidate root of a segmentation depends on that slice alone:
+    ``الكتاب``, ``والكتاب``, ``كتابه`` and ``بكتابهم`` all ask for the root of ``كتاب``.
+    Memoizing per slice computes each one once for the whole corpus.
+    """
+    _SCRATCH.word = _SCRATCH.unvocalized = stem
+    return _SCRATCH.extract_root(0, len(stem))
+
+
+def _tashaphyne_root(word: str) -> str:
+    """tashaphyne's own path (``light_stem`` then ``get_root``), for words :func:`root`
+    cannot take apart by slices: with harakat or alef madda tashaphyne segments another
+    string than the one it slices. Also the reference the fast path is checked against."""
+    _ROOTS.light_stem(word)
+    return _ROOTS.get_root() or word
 
 
 @lru_cache(maxsize=500_000)
@@ -107,8 +137,22 @@ def root(word: str) -> str:
     low-weight fallback field: they let a question find a passage that shares no stem
     with it but derives its words from the same root (مولود / ولد, استخدام / يستخدم).
     Words that do not start with an Arabic letter are returned unchanged.
+
+    The result is exactly tashaphyne's (``light_stem`` then ``get_root``, checked on
+    every form of the news corpus by ``benchmarks/root_equivalence.py``), computed
+    without the work ``get_root`` never reads: ``light_stem``'s own stem choice (verb
+    pattern checks for every segmentation) and its star form, and the candidate root of
+    each segmentation is memoized by its letters (:func:`_stem_root`).
     """
     if len(word) <= MIN_STEM or not ("\u0621" <= word[0] <= "\u064a"):
         return word
-    _ROOTS.light_stem(word)
-    return _ROOTS.get_root() or word
+    if arabicstopwords.is_stop(word):
+        return arabicstopwords.stop_root(word) or word
+    if _UNSLICEABLE.search(word):
+        return _tashaphyne_root(word)
+    roots = [_stem_root(word[left:right]) for left, right in _ROOTS.segment(word)]
+    # What tashaphyne's _choose_root does with the candidates: prefer 2-4 letters,
+    # then known roots, then the most frequent (ties: see _DeterministicRootStemmer).
+    roots = [r for r in roots if 2 <= len(r) <= 4] or roots
+    roots = [r for r in roots if r in _ROOTS.root_list] or roots
+    return _ROOTS.most_common(roots) or word
