@@ -36,6 +36,7 @@ from whoosh.analysis import CompositeAnalyzer
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
+from index import blocks
 from index.analysis import (
     WORD,
     ArabicNormalizer,
@@ -222,13 +223,19 @@ class BulkSegmentWriter(SegmentWriter):
         table = self._postings[name]
         for tbytes in sorted(table):
             entry = table[tbytes]
-            weights = entry[3] if len(entry) > 3 else [float(f) * boost for f in entry[1]]
+            if len(entry) > 3:
+                weights = entry[3]
+            elif boost == 1.0:
+                weights = list(map(float, entry[1]))
+            else:
+                weights = [float(f) * boost for f in entry[1]]
             yield tbytes, entry[0], weights, entry[2]
 
     def _write_postings(self, lengths) -> None:
         """What ``FieldWriter.add_postings`` does, without a tuple and a length lookup per posting."""
         writer = self.fieldwriter
         schema = self.schema
+        whole = blocks.applies(writer)  # Whoosh's W3 codec: whole posting lists at once
         for name in sorted(self._postings):
             if not self._postings[name]:
                 continue
@@ -239,6 +246,9 @@ class BulkSegmentWriter(SegmentWriter):
                 doc_length = [0] * self.docnum
             writer.start_field(name, field)
             for tbytes, docs, weights, values in self._terms(name, field.format.field_boost):
+                if whole:
+                    blocks.write_term(writer, tbytes, docs, weights, values, doc_length)
+                    continue
                 writer.start_term(tbytes)
                 add = writer.add
                 for k, docnum in enumerate(docs):
