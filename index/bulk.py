@@ -37,20 +37,9 @@ from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from index import blocks
-from index.analysis import (
-    WORD,
-    ArabicNormalizer,
-    ArabicRootFilter,
-    ArabicStemFilter,
-    ArabicStopFilter,
-    ArabicTokenizer,
-)
+from index.analysis import WORD, ArabicStopFilter
 from index.errors import SearchError
-
-#: Filters that turn one token into at most one token and keep positions (or, for the
-#: stop filter, renumber them in a way :meth:`BulkSegmentWriter._invert` reproduces).
-#: A field whose analyzer has any other filter is analyzed by Whoosh, token by token.
-ONE_TO_ONE_FILTERS = (ArabicNormalizer, ArabicStopFilter, ArabicStemFilter, ArabicRootFilter)
+from index.oneword import word_analysis
 
 #: Postings a worker holds in memory before it writes them out as a segment:
 #: about 80 bytes each, so this bounds a worker near 0.6 GB. Measured on the full corpus
@@ -68,18 +57,22 @@ class BuildFailed(SearchError):
 
 
 def _fast_field(field) -> tuple | None:
-    """(analyzer, renumbers positions, what the format encodes) when we can invert ``field``."""
+    """(analyzer, word analysis, renumbers positions, what the format encodes) when we can invert ``field``.
+
+    Its analyzer must be our tokenizer and filters that turn one token into at most one
+    (:data:`index.oneword.STEPS`); positions are kept, or renumbered by the stop filter
+    in the way :meth:`BulkSegmentWriter._invert` reproduces. Any other field is analyzed
+    by Whoosh, token by token.
+    """
     analyzer = getattr(field, "analyzer", None)
     fmt = field.format
-    if not isinstance(analyzer, CompositeAnalyzer) or not fmt:
+    if not isinstance(analyzer, CompositeAnalyzer) or not fmt or fmt.supports("characters"):
         return None
-    first, *rest = analyzer.items
-    if type(first) is not ArabicTokenizer or any(type(f) not in ONE_TO_ONE_FILTERS for f in rest):
-        return None
-    if fmt.supports("characters"):
+    analyze = word_analysis(analyzer)
+    if analyze is None:
         return None
     kind = "positions" if fmt.supports("positions") else "frequency" if fmt.supports("frequency") else "existence"
-    return analyzer, any(type(f) is ArabicStopFilter for f in rest), kind
+    return analyzer, analyze, any(type(f) is ArabicStopFilter for f in analyzer.items), kind
 
 
 def supports(schema) -> bool:
@@ -95,14 +88,14 @@ class BulkSegmentWriter(SegmentWriter):
         #: analyzer key → surface form → term bytes (None: dropped); shared with the
         #: caller, who may have loaded it from the index (:func:`index.memos.load_memos`).
         self.memos = {} if memos is None else memos
-        #: field name → (analyzer, its memo, renumbers, kind, format) for fields we invert.
+        #: field name → (word analysis, its memo, renumbers, kind, format) for fields we invert.
         self._fast: dict[str, tuple] = {}
         for name, field in self.schema.items():
             spec = _fast_field(field)
             if spec:
-                analyzer, renumbers, kind = spec
+                analyzer, analyze, renumbers, kind = spec
                 memo = self.memos.setdefault(_analyzer_key(analyzer), {})
-                self._fast[name] = (analyzer, memo, renumbers, kind, field.format)
+                self._fast[name] = (analyze, memo, renumbers, kind, field.format)
         #: field name → position → that one position encoded by the field's format.
         self._single: dict[str, dict[int, bytes]] = {}
         #: field name → term bytes → [docnums, frequencies, encoded values(, weights)]
@@ -154,7 +147,7 @@ class BulkSegmentWriter(SegmentWriter):
         Positions are those Whoosh's chain gives: the tokenizer numbers every word; a
         stop filter gives the first kept word its own number and counts up from there.
         """
-        analyzer, memo, renumbers, kind, fmt = fast
+        analyze, memo, renumbers, kind, fmt = fast
         get = memo.get
         positions: dict[bytes, list[int]] = {}
         pos = -1
@@ -162,7 +155,7 @@ class BulkSegmentWriter(SegmentWriter):
         for i, surface in enumerate(surfaces):
             term = get(surface, _MISSING)
             if term is _MISSING:
-                term = memo[surface] = _analyze(analyzer, surface)
+                term = memo[surface] = _analyze(analyze, surface)
             if term is None:
                 continue
             pos = (i if kept == 0 else pos + 1) if renumbers else i
@@ -272,10 +265,10 @@ class BulkSegmentWriter(SegmentWriter):
         self._postings = {}
 
 
-def _analyze(analyzer, surface: str) -> bytes | None:
-    """The one term ``analyzer`` makes of one word (as index bytes), or None when it drops the word."""
-    terms = [t.text for t in analyzer(surface, mode="index")]
-    return terms[0].encode("utf-8") if terms else None
+def _analyze(analyze, surface: str) -> bytes | None:
+    """A word form's first analysis (:func:`index.oneword.word_analysis`); a function of
+    its own so that ``benchmarks/build_breakdown.py`` can time it."""
+    return analyze(surface)
 
 
 def _analyzer_key(analyzer) -> str:

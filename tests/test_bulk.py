@@ -206,3 +206,16 @@ def test_whole_posting_lists_are_written_byte_for_byte_as_the_codec_writes_them(
     ours, our_files = build_files(tmp_path / "ours", True, ours_protocols)
     assert len(our_files[".pst"]) < len(codec_files[".pst"])
     assert contents(ours) == contents(by_codec)
+
+
+def test_one_word_analysis_is_what_each_analyzer_makes_of_the_word():
+    from index.analysis import WORD, ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
+    from index.oneword import word_analysis
+
+    words = set(WORD.findall(" ".join(f"{title} {body}" for _, title, body, _, _ in ARTICLES if body != LONG)))
+    words |= {"ـــ", "ًٌ", "في", "وفي", "Saudi", "٢٠١٥", "الرّقّة", "شمال"}
+    for analyzer in (ArabicAnalyzer(), ArabicExactAnalyzer(), ArabicRootAnalyzer()):
+        analyze = word_analysis(analyzer)
+        for word in words:
+            chain = [t.text.encode("utf-8") for t in analyzer(word, mode="index")]
+            assert [analyze(word)] == (chain or [None]), word
