@@ -90,11 +90,14 @@ class BulkSegmentWriter(SegmentWriter):
         self.memos = {} if memos is None else memos
         #: field name → (word analysis, its memo, renumbers, kind, format) for fields we invert.
         self._fast: dict[str, tuple] = {}
+        #: field name → the key of its analyzer's memo in :attr:`memos`.
+        self._keys: dict[str, str] = {}
         for name, field in self.schema.items():
             spec = _fast_field(field)
             if spec:
                 analyzer, analyze, renumbers, kind = spec
-                memo = self.memos.setdefault(_analyzer_key(analyzer), {})
+                key = self._keys[name] = _analyzer_key(analyzer)
+                memo = self.memos.setdefault(key, {})
                 self._fast[name] = (analyze, memo, renumbers, kind, field.format)
         #: field name → position → that one position encoded by the field's format.
         self._single: dict[str, dict[int, bytes]] = {}
@@ -276,13 +279,28 @@ def _analyzer_key(analyzer) -> str:
     return "|".join(f"{type(item).__module__}.{type(item).__qualname__}" for item in analyzer.items)
 
 
-def _work(storage, indexname: str, jobs, results, limit: int, memos: dict) -> None:
-    """A worker: add the documents of every batch, a new segment each ``limit`` postings."""
+def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: dict) -> None:
+    """A worker: add the documents of every batch, a new segment each ``limit`` postings.
+
+    Before a batch it takes from ``analyses`` every analysis the parent made up to that
+    batch (:meth:`ParallelWriter._send`), so its own memo lookups never miss.
+    """
     segments = []
+    applied = -1
+
+    def catch_up(number: int) -> None:
+        nonlocal applied
+        while applied < number:
+            applied, found = analyses.get()
+            for key, memo in found.items():
+                memos.setdefault(key, {}).update(memo)
+
     try:
         ix = storage.open_index(indexname)
         writer = BulkSegmentWriter(ix, memos, _lk=False)
-        while (batch := jobs.get()) is not None:
+        while (job := jobs.get()) is not None:
+            number, batch = job
+            catch_up(number)
             for fields in batch:
                 writer.add_document(**fields)
                 if writer.postings_count >= limit:
@@ -292,7 +310,9 @@ def _work(storage, indexname: str, jobs, results, limit: int, memos: dict) -> No
             segments.append(writer._finalize_segment())
         else:
             writer._close_segment()
-        results.put(("ok", (segments, memos)))
+        while analyses.get() is not None:  # empty the pipe, or the parent cannot exit
+            pass
+        results.put(("ok", segments))
     except BaseException as exc:  # reported by the parent as one line
         results.put(("error", f"{type(exc).__name__}: {exc}"))
 
@@ -303,6 +323,11 @@ class ParallelWriter:
     Workers are forked when the writer is made, before the caller starts a progress
     thread (a fork taken while another thread holds a lock can hang the child). The
     parent keeps a Whoosh writer for the lock, deletions and the table of contents.
+
+    The parent analyzes each new word form once and sends every worker the analyses
+    made for each batch: left to themselves, both workers would analyze every common
+    form (stemming and root extraction are most of the analysis). The parent's memo
+    thus holds the analysis of every form indexed, kept in ``analysis.cache``.
     """
 
     def __init__(self, ix, procs: int, limit: int = FLUSH_POSTINGS, memos: dict | None = None):
@@ -310,14 +335,20 @@ class ParallelWriter:
         self.memos = self.parent.memos
         context = multiprocessing.get_context("fork")
         self.jobs = context.Queue(procs * 2)
+        self.analyses = [context.Queue() for _ in range(procs)]
         self.results = context.Queue()
         self.tasks = [
-            context.Process(target=_work, args=(ix.storage, ix.indexname, self.jobs, self.results, limit, self.memos), daemon=True)
-            for _ in range(procs)
+            context.Process(
+                target=_work,
+                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.memos),
+                daemon=True,
+            )
+            for analyses in self.analyses
         ]
         for task in self.tasks:
             task.start()
         self.buffer: list[dict] = []
+        self.batches = 0
 
     def add_document(self, **fields) -> None:
         self.buffer.append(fields)
@@ -326,8 +357,32 @@ class ParallelWriter:
 
     def _send(self) -> None:
         if self.buffer:
-            self.jobs.put(self.buffer)
+            found = self._analyze(self.buffer)
+            for analyses in self.analyses:
+                analyses.put((self.batches, found))
+            self.jobs.put((self.batches, self.buffer))
+            self.batches += 1
             self.buffer = []
+
+    def _analyze(self, batch: list[dict]) -> dict[str, dict[str, bytes | None]]:
+        """Analyze the word forms of ``batch`` not seen before (into the parent's memo);
+        returns them by analyzer key, for the workers."""
+        found: dict[str, dict[str, bytes | None]] = {}
+        for fields in batch:
+            words: dict[str, set[str]] = {}
+            for name, (analyze, memo, *_) in self.parent._fast.items():
+                value = fields.get(name)
+                if not isinstance(value, str):
+                    continue
+                surfaces = words.get(value)
+                if surfaces is None:
+                    surfaces = words[value] = set(WORD.findall(value))
+                new = surfaces.difference(memo)
+                if new:
+                    out = found.setdefault(self.parent._keys[name], {})
+                    for surface in new:
+                        out[surface] = memo[surface] = _analyze(analyze, surface)
+        return found
 
     def delete_by_term(self, fieldname: str, text: str) -> int:
         return self.parent.delete_by_term(fieldname, text)
@@ -338,6 +393,8 @@ class ParallelWriter:
 
     def commit(self) -> None:
         self._send()
+        for analyses in self.analyses:
+            analyses.put(None)
         for _ in self.tasks:
             self.jobs.put(None)
         segments = []
@@ -346,10 +403,7 @@ class ParallelWriter:
             if status != "ok":
                 self.cancel()
                 raise BuildFailed(f"an indexing process failed ({value}): nothing was changed; try again")
-            found, memos = value
-            segments += found
-            for key, memo in memos.items():
-                self.memos.setdefault(key, {}).update(memo)
+            segments += value
         for task in self.tasks:
             task.join()
         parent = self.parent
@@ -370,6 +424,8 @@ class ParallelWriter:
                     return "error", "a worker process died"
 
     def cancel(self) -> None:
+        for analyses in self.analyses:
+            analyses.cancel_join_thread()  # what a dead worker did not read is not needed
         for task in self.tasks:
             if task.is_alive():
                 task.terminate()

@@ -219,3 +219,25 @@ def test_one_word_analysis_is_what_each_analyzer_makes_of_the_word():
         for word in words:
             chain = [t.text.encode("utf-8") for t in analyzer(word, mode="index")]
             assert [analyze(word)] == (chain or [None]), word
+
+
+def test_the_parallel_writer_analyzes_each_form_once_and_keeps_every_analysis(tmp_path):
+    """The parent analyzes a batch's new forms for the workers: a batch of known forms
+    costs nothing, and its memo (the next add's analysis.cache) holds every form."""
+    from index.analysis import WORD
+
+    folder = tmp_path / "parallel"
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    writer = ParallelWriter(ix, 2, limit=40)
+    batch = [fields_of(*article) for article in ARTICLES]
+    try:
+        found = writer._analyze(batch)
+        assert writer._analyze(batch) == {}
+    finally:
+        writer.cancel()
+    surfaces = {w for _, title, body, _, _ in ARTICLES for w in WORD.findall(f"{title} {body}")}
+    assert len(found) == 3  # stemmed, exact and root analyzers
+    for memo in found.values():
+        assert set(memo) == surfaces
+    assert writer.memos == found
