@@ -108,14 +108,16 @@ _ROOTS = _DeterministicRootStemmer()
 _SCRATCH = _DeterministicRootStemmer()
 
 
-@lru_cache(maxsize=1_000_000)
+@lru_cache(maxsize=200_000)
 def _stem_root(stem: str) -> str:
     """tashaphyne's root of one candidate stem (its ``extract_root`` for one segmentation).
 
     ``extract_root(left, right)`` reads only the letters between ``left`` and
     ``right``, so the candidate root of a segmentation depends on that slice alone:
     ``الكتاب``, ``والكتاب``, ``كتابه`` and ``بكتابهم`` all ask for the root of ``كتاب``.
-    Memoizing per slice computes each one once for the whole corpus.
+    Memoizing per slice computes most of them once: on the 260,659 forms of the news
+    corpus (499,835 distinct slices) 200,000 entries take 6.4 s of CPU and 59 MB, all
+    of them 5.7 s and 120 MB (``/proc`` RSS), 50,000 8.0 s and 19 MB.
     """
     _SCRATCH.word = _SCRATCH.unvocalized = stem
     return _SCRATCH.extract_root(0, len(stem))
