@@ -31,6 +31,7 @@ import heapq
 import multiprocessing
 import queue
 from array import array
+from collections import Counter
 
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.system import pack_uint
@@ -48,9 +49,6 @@ from index.oneword import word_analysis
 FLUSH_POSTINGS = 8_000_000
 #: Documents sent to a worker at a time.
 BATCH_DOCUMENTS = 200
-
-_MISSING = object()
-
 
 class BuildFailed(SearchError):
     """A worker process could not write its part of the index."""
@@ -101,6 +99,8 @@ class BulkSegmentWriter(SegmentWriter):
                 self._fast[name] = (analyze, memo, renumbers, kind, field.format)
         #: field name → position → that one position encoded by the field's format.
         self._single: dict[str, dict[int, bytes]] = {}
+        #: frequency → its encoding (frequency-only fields): one object, not one per posting.
+        self._packed: dict[int, bytes] = {}
         #: field name → term bytes → [docnums, frequencies, encoded values(, weights)]
         self._postings: dict[str, dict[bytes, list]] = {}
         #: Postings held in memory (see :data:`FLUSH_POSTINGS`).
@@ -151,25 +151,44 @@ class BulkSegmentWriter(SegmentWriter):
         stop filter gives the first kept word its own number and counts up from there.
         """
         analyze, memo, renumbers, kind, fmt = fast
-        get = memo.get
-        positions: dict[bytes, list[int]] = {}
-        pos = -1
-        kept = 0
-        for i, surface in enumerate(surfaces):
-            term = get(surface, _MISSING)
-            if term is _MISSING:
-                term = memo[surface] = _analyze(analyze, surface)
-            if term is None:
-                continue
-            pos = (i if kept == 0 else pos + 1) if renumbers else i
-            kept += 1
-            found = positions.get(term)
-            if found is None:
-                positions[term] = [pos]
-            else:
-                found.append(pos)
+        try:
+            terms = list(map(memo.__getitem__, surfaces))
+        except KeyError:  # forms not analyzed yet (the parallel writer's parent analyzed them all)
+            for surface in set(surfaces).difference(memo):
+                memo[surface] = _analyze(analyze, surface)
+            terms = list(map(memo.__getitem__, surfaces))
         table = self._postings.setdefault(name, {})
-        encode = fmt.encode if kind == "positions" else None
+        scorable = self.schema[name].scorable
+        if kind != "positions":
+            counts = Counter(terms)
+            counts.pop(None, None)
+            packed = self._packed
+            for term, freq in counts.items():
+                entry = table.get(term)
+                if entry is None:
+                    entry = table[term] = [array("i"), array("i"), []]
+                entry[0].append(docnum)
+                entry[1].append(freq)
+                if kind == "frequency":  # what Frequency.word_values writes, one object per count
+                    value = packed.get(freq)
+                    if value is None:
+                        value = packed[freq] = pack_uint(freq)
+                    entry[2].append(value)
+            self.postings_count += len(counts)
+            return sum(counts.values()) if scorable else 0
+        if renumbers:
+            kept = [term for term in terms if term is not None]
+            numbered = enumerate(kept, terms.index(kept[0]) if kept else 0)
+        else:
+            kept = terms
+            numbered = ((i, term) for i, term in enumerate(terms) if term is not None)
+        positions: dict[bytes, list[int]] = {}
+        for pos, term in numbered:
+            if term in positions:
+                positions[term].append(pos)
+            else:
+                positions[term] = [pos]
+        encode = fmt.encode
         once = self._single.setdefault(name, {})
         for term, poslist in positions.items():
             entry = table.get(term)
@@ -177,18 +196,17 @@ class BulkSegmentWriter(SegmentWriter):
                 entry = table[term] = [array("i"), array("i"), []]
             entry[0].append(docnum)
             entry[1].append(len(poslist))
-            if kind == "positions":
-                if len(poslist) == 1:  # most postings: one encoding per position, reused
-                    value = once.get(poslist[0])
-                    if value is None:
-                        value = once[poslist[0]] = encode(poslist)
-                    entry[2].append(value)
-                else:
-                    entry[2].append(encode(poslist))
-            elif kind == "frequency":
-                entry[2].append(pack_uint(len(poslist)))  # what Frequency.word_values writes
+            if len(poslist) == 1:  # most postings: one encoding per position, reused
+                value = once.get(poslist[0])
+                if value is None:
+                    value = once[poslist[0]] = encode(poslist)
+                entry[2].append(value)
+            else:
+                entry[2].append(encode(poslist))
         self.postings_count += len(positions)
-        return kept if self.schema[name].scorable else 0
+        if not scorable:
+            return 0
+        return len(kept) if renumbers else sum(term is not None for term in terms)
 
     def _index_generic(self, name: str, field, value, docnum: int) -> int:
         """Whoosh's own ``field.index`` for fields we do not invert ourselves."""
