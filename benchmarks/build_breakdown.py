@@ -9,9 +9,11 @@ the phases are timed by wrapping the functions that do them with ``time.process_
 * **inversion**: ``BulkSegmentWriter._invert`` without the analysis inside it;
 * **per-document writing**: the rest of ``add_document`` (stored fields, lengths,
   columns, the fields Whoosh indexes itself: id, source, date);
-* **postings writing**: ``_flush_segment`` (Whoosh's codec writing terms and postings).
+* **postings writing**: ``_flush_segment`` (terms and posting blocks in Whoosh's W3
+  format, ``index.blocks``).
 
-The parallel build splits the same work over two processes (plus the parent's reading).
+The parallel build splits inversion and writing over two worker processes; the parent
+reads and does the analysis, once per word form for both workers.
 
     .venv/bin/python benchmarks/build_breakdown.py --limit 5000
 """
