@@ -46,6 +46,8 @@ from index.oneword import word_analysis
 #: about 80 bytes each, so this bounds a worker near 0.6 GB. Measured on the full corpus
 #: (summed RSS of the three processes / index size): 8 M → 1,504 MB / 346 MB (one
 #: segment per worker); 5 M → 1,231 MB / 396 MB (each extra segment repeats the terms).
+#: Since the parent analyzes for the workers and blocks are pickled with protocol 3/4
+#: (index.blocks): 8 M → 1,310 MB / 254 MB, each worker ending with ~7.1 M postings.
 FLUSH_POSTINGS = 8_000_000
 #: Documents sent to a worker at a time.
 BATCH_DOCUMENTS = 200
