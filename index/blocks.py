@@ -57,14 +57,18 @@ def write_term(
     each document's length in this field, indexed by docnum.
     """
     codec = fieldwriter._codec
+    postfile = fieldwriter._postfile
+    start = postfile.tell()
+    # The state start_term leaves, for code that reads the field writer after each term
+    # (the term, where its postings start), as with Whoosh's own sequence of calls.
+    fieldwriter._btext = tbytes
+    fieldwriter._postwriter._startoffset = start
     limit = codec._blocklimit
     level = codec._compression
     fixedsize = fieldwriter._format.fixed_value_size()
     protocol = PROTOCOLS[fixedsize is None or fixedsize < 0]
-    postfile = fieldwriter._postfile
     write = postfile.write
     terminfo = W3TermInfo()
-    start = postfile.tell()
     write(WHOOSH3_HEADER_MAGIC)
     count = len(docs)
     for first in range(0, count, limit):

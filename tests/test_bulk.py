@@ -241,3 +241,21 @@ def test_the_parallel_writer_analyzes_each_form_once_and_keeps_every_analysis(tm
     for memo in found.values():
         assert set(memo) == surfaces
     assert writer.memos == found
+
+
+def test_after_a_whole_posting_list_the_field_writer_says_which_term_it_wrote(tmp_path):
+    """Code reading the field writer after each term sees what start_term would leave."""
+    from index import blocks
+
+    folder = tmp_path / "ix"
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    writer = BulkSegmentWriter(ix)
+    fieldwriter = writer.fieldwriter
+    fieldwriter.start_field("body", ix.schema["body"])
+    before = fieldwriter._postfile.tell()
+    blocks.write_term(fieldwriter, "كتاب".encode(), [0, 3], [1.0, 2.0], [b"a", b"b"], [5, 0, 0, 7])
+    assert fieldwriter._btext == "كتاب".encode()
+    assert fieldwriter._postwriter._startoffset == before < fieldwriter._postfile.tell()
+    fieldwriter.finish_field()
+    writer.cancel()
