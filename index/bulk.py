@@ -44,6 +44,7 @@ from index.analysis import (
     ArabicStopFilter,
     ArabicTokenizer,
 )
+from index import sidecar
 from index.errors import SearchError
 
 #: Filters that turn one token into at most one token and keep positions (or, for the
@@ -229,6 +230,7 @@ class BulkSegmentWriter(SegmentWriter):
         """What ``FieldWriter.add_postings`` does, without a tuple and a length lookup per posting."""
         writer = self.fieldwriter
         schema = self.schema
+        recorder = sidecar.Recorder(writer)  # posting arrays for queries (index.sidecar)
         for name in sorted(self._postings):
             if not self._postings[name]:
                 continue
@@ -244,7 +246,9 @@ class BulkSegmentWriter(SegmentWriter):
                 for k, docnum in enumerate(docs):
                     add(docnum, weights[k], values[k] if values else b"", doc_length[docnum])
                 writer.finish_term()
+                recorder.term(docs, weights)
             writer.finish_field()
+        recorder.save(self.storage, self.newsegment)
 
     def _flush_segment(self):
         self.perdocwriter.close()

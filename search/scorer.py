@@ -34,8 +34,11 @@ from whoosh import query as q
 from whoosh.fields import DATETIME
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
+
+from index.sidecar import Sidecar, open_sidecar
 
 #: Whoosh stores a field's length per document as one byte (a logarithmic scale).
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -72,6 +75,8 @@ class ArrayScorer:
         self.schema = searcher.schema
         self.size = searcher.doc_count_all()
         self.leaves = list(searcher.reader().leaf_readers())
+        #: Each segment's posting arrays (index.sidecar), None where it has none.
+        self._sidecars = [_sidecar(leaf) for leaf, _ in self.leaves]
         self.K1 = weighting.K1
         self._B = weighting.B
         self._field_B = dict(weighting._field_B)
@@ -91,13 +96,11 @@ class ArrayScorer:
         """(document numbers, weights) of a term over every segment, live documents only."""
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        for leaf, base in self.leaves:
-            if (fieldname, btext) not in leaf:
+        for (leaf, base), side in zip(self.leaves, self._sidecars):
+            found = _leaf_postings(leaf, side, fieldname, btext)
+            if found is None:
                 continue
-            matcher = leaf.postings(fieldname, btext)
-            if isinstance(matcher, FilterMatcher):  # deleted documents: masked below instead
-                matcher = matcher.child
-            leaf_ids, leaf_weights = _read_postings(matcher)
+            leaf_ids, leaf_weights = found
             ids.append(leaf_ids + base)
             weights.append(leaf_weights)
         if not ids:
@@ -299,6 +302,34 @@ def for_searcher(searcher) -> ArrayScorer:
     if scorer is None:
         scorer = _SCORERS[searcher] = ArrayScorer(searcher)
     return scorer
+
+
+def _sidecar(leaf) -> Sidecar | None:
+    storage, segment = getattr(leaf, "_storage", None), getattr(leaf, "_segment", None)
+    return open_sidecar(storage, segment) if storage is not None and segment is not None else None
+
+
+def _leaf_postings(leaf, side: Sidecar | None, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+    """(ids, weights) of a term in one segment, deleted documents included; None if absent.
+
+    From the TermInfo when Whoosh inlined the postings there, else from the segment's
+    sidecar, else (no sidecar, or it does not hold the term as the TermInfo says)
+    from Whoosh's blocks.
+    """
+    try:
+        info = leaf.term_info(fieldname, btext)
+    except TermNotFound:
+        return None
+    if info.is_inlined():
+        leaf_ids, leaf_weights, _ = info.inlined_postings()
+        return np.asarray(leaf_ids, dtype=np.int64), np.asarray(leaf_weights, dtype=np.float64)
+    found = side.postings(info) if side is not None else None
+    if found is not None:
+        return found
+    matcher = leaf.postings(fieldname, btext)
+    if isinstance(matcher, FilterMatcher):  # deleted documents: masked by the caller instead
+        matcher = matcher.child
+    return _read_postings(matcher)
 
 
 def _read_postings(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,163 @@
+"""Posting arrays beside a segment: what a query reads instead of Whoosh's blocks.
+
+Why: Whoosh's W3 codec stores a term's postings as pickled blocks holding document
+numbers, weights *and* every position. A query word becomes about forty terms
+(search.parsing), and reading them the first time means unpickling every block with
+its positions, although scoring needs only documents and weights: that was most of a
+warm query's time. When :class:`index.bulk.BulkSegmentWriter` writes a segment it
+also writes, per term, the document numbers and weights as flat little-endian arrays
+into one more segment file (``.apx``, assembled into the compound file with the
+others); a query reads a term's slice of them without copying (memory map).
+
+A term is found by its postings offset in the segment's postings file, which
+Whoosh's own ``TermInfo`` gives (so no second term dictionary). Terms whose postings
+Whoosh inlines in the TermInfo (a single posting) are not in the sidecar: they are
+read from the TermInfo.
+
+Never a wrong answer: a segment without the file (written by Whoosh's own writer, a
+merge, an older index) or with a file of another version, size or shape has no
+sidecar (:func:`open_sidecar` returns None) and queries read Whoosh's postings as
+before; a term whose slice disagrees with its TermInfo (count, first and last
+document) is read from Whoosh too.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import struct
+from array import array
+
+import numpy as np
+
+EXT = ".apx"
+MAGIC = b"ANSAPX\x00\x01"
+VERSION = 1
+#: MAGIC, then the header's length: the JSON header follows, then the arrays.
+_PREFIX = struct.Struct("<8sI")
+_ALIGN = 8
+
+
+class Recorder:
+    """Collects, while a segment's postings are written, what the sidecar holds.
+
+    Used by :meth:`index.bulk.BulkSegmentWriter._write_postings`: :meth:`term` after
+    each ``finish_term`` of Whoosh's field writer, :meth:`save` before the field
+    writer closes. Arrays are appended in C (``array.extend``): a few bytes per
+    posting, no Python object per posting.
+    """
+
+    def __init__(self, fieldwriter):
+        self.fieldwriter = fieldwriter
+        self.offsets = array("q")
+        self.starts = array("q", [0])
+        self.docs = array("i")
+        self.weights = array("f")
+
+    def term(self, docs: array, weights) -> None:
+        """Record the term whose postings Whoosh's field writer has just written."""
+        postwriter = self.fieldwriter._postwriter
+        start = postwriter._startoffset
+        if self.fieldwriter._postfile.tell() == start:  # inlined in the TermInfo
+            return
+        self.offsets.append(start)
+        self.docs.extend(docs)
+        self.weights.extend(weights if isinstance(weights, array) else array("f", weights))
+        self.starts.append(len(self.docs))
+
+    def save(self, storage, segment) -> None:
+        """Write the sidecar as one more file of ``segment`` (before it is compounded)."""
+        docs = np.frombuffer(self.docs, dtype=np.int32)
+        small = len(docs) == 0 or int(docs.max()) < 1 << 16
+        arrays = {
+            "offsets": np.frombuffer(self.offsets, dtype=np.int64).astype("<i8"),
+            "starts": np.frombuffer(self.starts, dtype=np.int64).astype("<i8"),
+            "docs": docs.astype("<u2" if small else "<u4"),
+            "weights": np.frombuffer(self.weights, dtype=np.float32).astype("<f4"),
+        }
+        write(segment.create_file(storage, EXT), arrays)
+
+
+def write(dbfile, arrays: dict[str, np.ndarray]) -> None:
+    """MAGIC, header length, JSON header (each array's dtype, offset, count), arrays."""
+    layout, position = {}, 0
+    for name, values in arrays.items():
+        layout[name] = {"dtype": values.dtype.str, "offset": position, "count": int(len(values))}
+        position += _padded(values.nbytes)
+    header = json.dumps({"version": VERSION, "arrays": layout, "size": position}).encode()
+    header += b" " * (_padded(_PREFIX.size + len(header)) - _PREFIX.size - len(header))
+    dbfile.write(_PREFIX.pack(MAGIC, len(header)) + header)
+    for values in arrays.values():
+        raw = values.tobytes()
+        dbfile.write(raw + b"\x00" * (_padded(len(raw)) - len(raw)))
+    dbfile.close()
+
+
+def _padded(size: int) -> int:
+    return -(-size // _ALIGN) * _ALIGN
+
+
+class Sidecar:
+    """One segment's posting arrays (views into the mapped file)."""
+
+    def __init__(self, offsets: np.ndarray, starts: np.ndarray, docs: np.ndarray, weights: np.ndarray):
+        self.offsets, self.starts, self.docs, self.weights = offsets, starts, docs, weights
+
+    def postings(self, terminfo) -> tuple[np.ndarray, np.ndarray] | None:
+        """(document numbers, weights) of the term with this TermInfo, or None when the
+        sidecar does not hold it as the TermInfo describes it (read Whoosh's then)."""
+        offset = terminfo._offset
+        i = int(np.searchsorted(self.offsets, offset))
+        if i >= len(self.offsets) or self.offsets[i] != offset:
+            return None
+        start, end = int(self.starts[i]), int(self.starts[i + 1])
+        docs = self.docs[start:end]
+        if end - start != terminfo.doc_frequency() or not len(docs) \
+                or docs[0] != terminfo.min_id() or docs[-1] != terminfo.max_id():
+            return None
+        return docs.astype(np.int64), self.weights[start:end].astype(np.float64)
+
+
+def open_sidecar(storage, segment) -> Sidecar | None:
+    """The sidecar of ``segment`` in ``storage`` (a compound or plain folder), or None
+    when it is absent or not exactly what :func:`write` writes."""
+    name = segment.make_filename(EXT)
+    try:
+        if not storage.file_exists(name):
+            return None
+        return _parse(_buffer(storage, name))
+    except (OSError, ValueError, KeyError, TypeError, struct.error):
+        return None
+
+
+def _buffer(storage, name: str):
+    """The file's bytes without copying: a slice of the compound file's map, or a map."""
+    source = getattr(storage, "_source", None)
+    if source is not None:  # CompoundStorage mapped the whole segment already
+        offset, length = storage.range(name)
+        return memoryview(source)[offset : offset + length]
+    with storage.open_file(name) as handle:
+        if handle.is_real:
+            return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+        return memoryview(handle.read())
+
+
+def _parse(buf: memoryview) -> Sidecar | None:
+    magic, length = _PREFIX.unpack(buf[: _PREFIX.size])
+    if magic != MAGIC:
+        return None
+    head_end = _PREFIX.size + length
+    header = json.loads(bytes(buf[_PREFIX.size : head_end]))
+    if header.get("version") != VERSION or len(buf) != head_end + header["size"]:
+        return None
+    views = {}
+    for name in ("offsets", "starts", "docs", "weights"):
+        spec = header["arrays"][name]
+        dtype = np.dtype(spec["dtype"])
+        start = head_end + spec["offset"]
+        views[name] = np.frombuffer(buf, dtype=dtype, count=spec["count"], offset=start)
+    offsets, starts = views["offsets"], views["starts"]
+    if len(starts) != len(offsets) + 1 or starts[0] != 0 or starts[-1] != len(views["docs"]) \
+            or len(views["weights"]) != len(views["docs"]):
+        return None
+    return Sidecar(offsets, starts, views["docs"], views["weights"])
