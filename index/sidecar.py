@@ -29,6 +29,7 @@ import struct
 from array import array
 
 import numpy as np
+from whoosh.filedb.structfile import BufferFile
 
 EXT = ".apx"
 MAGIC = b"ANSAPX\x00\x01"
@@ -132,11 +133,9 @@ def open_sidecar(storage, segment) -> Sidecar | None:
 
 def _buffer(storage, name: str):
     """The file's bytes without copying: a slice of the compound file's map, or a map."""
-    source = getattr(storage, "_source", None)
-    if source is not None:  # CompoundStorage mapped the whole segment already
-        offset, length = storage.range(name)
-        return memoryview(source)[offset : offset + length]
     with storage.open_file(name) as handle:
+        if isinstance(handle, BufferFile):  # a slice of a compound file's map (index.mapped)
+            return handle._buf
         if handle.is_real:
             return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
         return memoryview(handle.read())
