@@ -69,15 +69,33 @@ class Recorder:
 
     def save(self, storage, segment) -> None:
         """Write the sidecar as one more file of ``segment`` (before it is compounded)."""
-        docs = np.frombuffer(self.docs, dtype=np.int32)
-        small = len(docs) == 0 or int(docs.max()) < 1 << 16
+        weights = np.frombuffer(self.weights, dtype=np.float32)
+        # Weights are term frequencies (times a field boost of 1) almost always: kept as
+        # small integers when they are, which halves them; float32 is what Whoosh stores.
+        counts = _counts(weights)
         arrays = {
-            "offsets": np.frombuffer(self.offsets, dtype=np.int64).astype("<i8"),
-            "starts": np.frombuffer(self.starts, dtype=np.int64).astype("<i8"),
-            "docs": docs.astype("<u2" if small else "<u4"),
-            "weights": np.frombuffer(self.weights, dtype=np.float32).astype("<f4"),
+            "offsets": _narrow(np.frombuffer(self.offsets, dtype=np.int64)),
+            "starts": _narrow(np.frombuffer(self.starts, dtype=np.int64)),
+            "docs": _narrow(np.frombuffer(self.docs, dtype=np.int32)),
+            "weights": weights.astype("<u2" if counts else "<f4"),
         }
         write(segment.create_file(storage, EXT), arrays)
+
+
+def _counts(weights: np.ndarray, chunk: int = 1 << 20) -> bool:
+    """Whether every weight is an integer in uint16's range (checked a chunk at a time:
+    a writer at its flush holds millions of postings and little spare memory)."""
+    for start in range(0, len(weights), chunk):
+        part = weights[start : start + chunk]
+        if part.min() < 0 or part.max() >= 1 << 16 or np.any(np.modf(part)[0]):
+            return False
+    return True
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Non-negative integers in the smallest of uint16, uint32 and int64 that holds them."""
+    top = int(values.max()) if len(values) else 0
+    return values.astype("<u2" if top < 1 << 16 else "<u4" if top < 1 << 32 else "<i8")
 
 
 def write(dbfile, arrays: dict[str, np.ndarray]) -> None:
@@ -106,7 +124,8 @@ class Sidecar:
         self.offsets, self.starts, self.docs, self.weights = offsets, starts, docs, weights
         # Searched with bisect on a plain memoryview: inside a compound file the array is
         # rarely 8-byte aligned, and numpy's searchsorted then copies it whole (~0.1 ms).
-        self._keys = memoryview(np.ascontiguousarray(offsets, dtype="=i8").view(np.uint8)).cast("q")
+        keys = np.ascontiguousarray(offsets, dtype=offsets.dtype.newbyteorder("="))
+        self._keys = memoryview(keys.view(np.uint8)).cast(keys.dtype.char)
 
     def postings(self, terminfo) -> tuple[np.ndarray, np.ndarray] | None:
         """(document numbers, weights) of the term with this TermInfo, or None when the

@@ -155,3 +155,34 @@ def test_compound_files_are_not_copied(index):
     offset, length = compound_storage.range(name)
     assert handle.read(16) == bytes(compound_storage._source[offset : offset + 16])  # stream reads
     assert handle.get(length - 4, 4) == bytes(compound_storage._source[offset + length - 4 : offset + length])
+
+
+class _Sink:
+    """A file that keeps what was written to it after close."""
+
+    def __init__(self):
+        self.data = b""
+
+    def write(self, raw: bytes) -> None:
+        self.data += raw
+
+    def close(self) -> None:
+        pass
+
+
+def test_fractional_weights_keep_float32_and_large_numbers_widen():
+    assert sidecar._counts(np.array([1, 2, 65535], dtype=np.float32))
+    assert not sidecar._counts(np.array([1, 2.5], dtype=np.float32))
+    assert not sidecar._counts(np.array([70000], dtype=np.float32))
+    assert sidecar._narrow(np.array([1, 70000])).dtype == np.dtype("<u4")
+    arrays = {
+        "offsets": sidecar._narrow(np.array([10, 300000])),
+        "starts": sidecar._narrow(np.array([0, 2, 3])),
+        "docs": sidecar._narrow(np.array([4, 70000, 9])),
+        "weights": np.array([0.5, 2.0, 1.25], dtype="<f4"),
+    }
+    sink = _Sink()
+    sidecar.write(sink, arrays)
+    parsed = sidecar._parse(memoryview(sink.data))
+    for name, values in arrays.items():
+        assert getattr(parsed, name).tolist() == values.tolist()
