@@ -25,6 +25,7 @@ scores against Whoosh's searcher.
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from whoosh.fields import DATETIME
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
-from whoosh.scoring import BM25F
+from whoosh.scoring import BM25F, WeightingModel
 from whoosh.util.numeric import byte_to_length
 
 from index.sidecar import Sidecar, open_sidecar
@@ -78,6 +79,8 @@ class ArrayScorer:
         #: Each segment's posting arrays (index.sidecar), None where it has none.
         self._sidecars = [_sidecar(leaf) for leaf, _ in self.leaves]
         self.K1 = weighting.K1
+        #: Whether idf is Whoosh's default formula (a subclass may have its own).
+        self._own_idf = type(weighting).idf is WeightingModel.idf and searcher.get_parent() is searcher
         self._B = weighting.B
         self._field_B = dict(weighting._field_B)
         self.live = np.ones(self.size, dtype=bool)
@@ -92,22 +95,32 @@ class ArrayScorer:
 
     # -- what is read from the index, once ------------------------------------
 
-    def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, weights) of a term over every segment, live documents only."""
+    def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, int]:
+        """(document numbers, weights) of a term over every segment, live documents only,
+        and its document frequency as Whoosh counts it (deleted documents included)."""
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
+        frequency = 0
         for (leaf, base), side in zip(self.leaves, self._sidecars):
             found = _leaf_postings(leaf, side, fieldname, btext)
             if found is None:
                 continue
-            leaf_ids, leaf_weights = found
+            leaf_ids, leaf_weights, leaf_frequency = found
             ids.append(leaf_ids + base)
             weights.append(leaf_weights)
+            frequency += leaf_frequency
         if not ids:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), 0
         docs, tf = np.concatenate(ids), np.concatenate(weights)
         keep = self.live[docs]
-        return (docs, tf) if keep.all() else (docs[keep], tf[keep])
+        return (docs, tf, frequency) if keep.all() else (docs[keep], tf[keep], frequency)
+
+    def idf(self, fieldname: str, btext: bytes, frequency: int) -> float:
+        """Whoosh's idf (``WeightingModel.idf``) from the document frequency just read:
+        asking the searcher would look the term up in every segment a second time."""
+        if not self._own_idf:
+            return self.searcher.idf(fieldname, btext)
+        return math.log(self.size / (frequency + 1)) + 1
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Per document, the field length Whoosh's scorer sees (quantized to one byte)."""
@@ -196,9 +209,9 @@ class ArrayScorer:
         if btext is None:
             found = (np.empty(0, dtype=np.int64), np.empty(0))
         else:
-            docs, tf = self.postings(fieldname, btext)
+            docs, tf, frequency = self.postings(fieldname, btext)
             if field.scorable:
-                idf = self.searcher.idf(fieldname, btext)
+                idf = self.idf(fieldname, btext, frequency)
                 avgfl = self.searcher.avg_field_length(fieldname) or 1
                 B, K1 = self._field_B.get(fieldname, self._B), self.K1
                 fl = self.lengths(fieldname)[docs]
@@ -309,8 +322,9 @@ def _sidecar(leaf) -> Sidecar | None:
     return open_sidecar(storage, segment) if storage is not None and segment is not None else None
 
 
-def _leaf_postings(leaf, side: Sidecar | None, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-    """(ids, weights) of a term in one segment, deleted documents included; None if absent.
+def _leaf_postings(leaf, side: Sidecar | None, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """(ids, weights, document frequency) of a term in one segment, deleted documents
+    included; None if absent.
 
     From the TermInfo when Whoosh inlined the postings there, else from the segment's
     sidecar, else (no sidecar, or it does not hold the term as the TermInfo says)
@@ -320,16 +334,17 @@ def _leaf_postings(leaf, side: Sidecar | None, fieldname: str, btext: bytes) -> 
         info = leaf.term_info(fieldname, btext)
     except TermNotFound:
         return None
+    frequency = info.doc_frequency()
     if info.is_inlined():
         leaf_ids, leaf_weights, _ = info.inlined_postings()
-        return np.asarray(leaf_ids, dtype=np.int64), np.asarray(leaf_weights, dtype=np.float64)
+        return np.asarray(leaf_ids, dtype=np.int64), np.asarray(leaf_weights, dtype=np.float64), frequency
     found = side.postings(info) if side is not None else None
-    if found is not None:
-        return found
-    matcher = leaf.postings(fieldname, btext)
-    if isinstance(matcher, FilterMatcher):  # deleted documents: masked by the caller instead
-        matcher = matcher.child
-    return _read_postings(matcher)
+    if found is None:
+        matcher = leaf.postings(fieldname, btext)
+        if isinstance(matcher, FilterMatcher):  # deleted documents: masked by the caller instead
+            matcher = matcher.child
+        found = _read_postings(matcher)
+    return found[0], found[1], frequency
 
 
 def _read_postings(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:

@@ -138,7 +138,7 @@ def test_term_that_disagrees_with_its_terminfo_is_read_from_whoosh(index):
     expected = _whoosh_postings(leaf, fieldname, btext)
     shifted = sidecar.Sidecar(side.offsets, side.starts, side.docs + 1, side.weights)  # damaged document numbers
     assert shifted.postings(info) is None
-    docs, weights = array_scorer._leaf_postings(leaf, shifted, fieldname, btext)
+    docs, weights, _ = array_scorer._leaf_postings(leaf, shifted, fieldname, btext)
     assert docs.tolist() == expected[0].tolist() and weights.tolist() == expected[1].tolist()
     fewer = copy.copy(info)
     fewer._df -= 1
