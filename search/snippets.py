@@ -57,6 +57,7 @@ def word_terms(word: str) -> tuple[str, ...]:
 #: may stand between any two letters of a word.
 _DELETED = "".join(sorted(chr(c) for c, v in _TABLE.items() if v is None))
 _DELETED_CHAR = re.compile(f"[{re.escape(_DELETED)}]")
+_FOLDS = [(chr(c), v) for c, v in _TABLE.items() if v is not None]
 #: Past this many harakat in one text, the spelling pattern is cheaper than mapping back.
 MAX_DELETED = 2000
 _WORD_CHAR = re.compile(r"(?:[^\W_]|[\u0640\u064B-\u065F\u0670])")  # one character of WORD
@@ -114,7 +115,7 @@ def _occurrences(text: str, terms: set[str]) -> Iterator[tuple[int, int]]:
     of harakat, still goes through the pattern.
     """
     deleted = [m.start() for m in _DELETED_CHAR.finditer(text)]
-    folded = text.translate(_TABLE).lower() if len(deleted) <= MAX_DELETED else ""
+    folded = _normalize(text, bool(deleted)) if len(deleted) <= MAX_DELETED else ""
     if len(folded) + len(deleted) != len(text):
         yield from (m.span() for m in _spellings(tuple(sorted(terms))).finditer(text))
         return
@@ -126,6 +127,18 @@ def _occurrences(text: str, terms: set[str]) -> Iterator[tuple[int, int]]:
             end = start + len(term) - 1
             yield start + bisect.bisect_right(before, start), end + bisect.bisect_right(before, end) + 1
             start = folded.find(term, start + 1)
+
+
+def _normalize(text: str, has_deleted: bool) -> str:
+    """``text.translate(_TABLE).lower()``, faster: translate() looks every character up
+    in a dict (a quarter of a millisecond per article), while the few folded letters
+    are replaced in C, each only when present."""
+    if has_deleted:
+        text = _DELETED_CHAR.sub("", text)
+    for source, target in _FOLDS:
+        if source in text:
+            text = text.replace(source, target)
+    return text.lower()
 
 
 def _best_window(marks: list[tuple[int, int, str]]) -> int:

@@ -32,3 +32,10 @@ def test_same_words_as_the_spelling_pattern(text, query):
 
 def test_the_comparison_is_not_empty():
     assert _pattern_words(TEXTS[0], parse("انسحاب الرقة").positive_terms)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_fast_normalization_equals_the_table(text):
+    from index.normalize import _TABLE
+
+    assert snippets._normalize(text, True) == text.translate(_TABLE).lower()
