@@ -22,6 +22,7 @@ query) order their top ten identically.
 from __future__ import annotations
 
 from search.parsing import ParsedQuery, proclitic_variants
+from search.positions import max_idf
 from search.positions import positions as term_positions
 
 #: Weight of the proximity score against BM25F (0: off).
@@ -67,9 +68,8 @@ def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]], k1: f
         cut += 1
     head, tail = ranked[:cut], ranked[cut:]
     docnums = sorted(d for d, _ in head)
-    reader = searcher.reader()
     positions = [term_positions(searcher, FIELD, terms, docnums) for terms in groups]
-    idf = [max((searcher.idf(FIELD, t) for t in terms if (FIELD, t) in reader), default=0.0) for terms in groups]
+    idf = [max_idf(searcher, FIELD, terms) for terms in groups]
     average = searcher.avg_field_length(FIELD) or 1.0
     rescored = []
     for docnum, score in head:

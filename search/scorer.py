@@ -92,6 +92,8 @@ class ArrayScorer:
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         #: (field, text) -> (documents, unboosted scores), least recently used first.
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        #: (field, text) -> document frequency (deleted documents included), beside _postings.
+        self._frequencies: dict[tuple[str, str], int] = {}
 
     # -- what is read from the index, once ------------------------------------
 
@@ -206,6 +208,7 @@ class ArrayScorer:
             btext = field.to_bytes(text) if field is not None else None
         except ValueError:
             btext = None
+        frequency = 0
         if btext is None:
             found = (np.empty(0, dtype=np.int64), np.empty(0))
         else:
@@ -219,9 +222,19 @@ class ArrayScorer:
             else:  # Whoosh scores these by weight alone
                 found = (docs, tf)
         self._postings[key] = found
+        self._frequencies[key] = frequency
         if len(self._postings) > POSTINGS_CACHE:
-            self._postings.popitem(last=False)
+            self._frequencies.pop(self._postings.popitem(last=False)[0], None)
         return found
+
+    def term_idf(self, fieldname: str, text: str) -> float | None:
+        """Whoosh's idf of a term of the index (None if no segment has it), from what
+        :meth:`term_scores` read: the proximity rerank asks it of every form of a word."""
+        self.term_scores(fieldname, text)
+        frequency = self._frequencies.get((fieldname, text), 0)
+        if not frequency:
+            return None
+        return self.idf(fieldname, self.schema[fieldname].to_bytes(text), frequency)
 
     def _and(self, query: q.And) -> Scored:
         parts = [self.evaluate(sub) for sub in query.subqueries]

@@ -186,3 +186,34 @@ def test_fractional_weights_keep_float32_and_large_numbers_widen():
     parsed = sidecar._parse(memoryview(sink.data))
     for name, values in arrays.items():
         assert getattr(parsed, name).tolist() == values.tolist()
+
+
+def _whoosh_positions(reader, terms: list[str], docnums: list[int]) -> dict[int, list[int]]:
+    """What the rerank read before search.positions: every form through the multi-segment reader."""
+    found: dict[int, list[int]] = {}
+    for term in terms:
+        if ("body", term) not in reader:
+            continue
+        matcher = reader.postings("body", term)
+        for docnum in docnums:
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                found.setdefault(docnum, []).extend(matcher.value_as("positions"))
+    return {d: sorted(p) for d, p in found.items()}
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_rerank_positions_and_idf_equal_whoosh(index, text):
+    from search import proximity
+    from search.positions import max_idf, positions
+
+    parsed = parse(text, index.synonyms)
+    with index._searcher() as searcher:
+        reader = searcher.reader()
+        live = [d for d in range(searcher.doc_count_all()) if not reader.is_deleted(d)]
+        docnums = random.Random(text).sample(live, 40)
+        for terms in proximity._groups(parsed):
+            assert positions(searcher, "body", terms, docnums) == _whoosh_positions(reader, terms, sorted(docnums))
+            expected = max((searcher.idf("body", t) for t in terms if ("body", t) in reader), default=0.0)
+            assert max_idf(searcher, "body", terms) == expected
