@@ -12,7 +12,9 @@ others); a query reads a term's slice of them without copying (memory map).
 A term is found by its postings offset in the segment's postings file, which
 Whoosh's own ``TermInfo`` gives (so no second term dictionary). Terms whose postings
 Whoosh inlines in the TermInfo (a single posting) are not in the sidecar: they are
-read from the TermInfo.
+read from the TermInfo. The sidecar also keeps a sorted 32-bit hash of every term of
+the segment, so that a term it certainly lacks is not looked up at all (most of the
+proclitic variants a query word is expanded to exist nowhere).
 
 Never a wrong answer: a segment without the file (written by Whoosh's own writer, a
 merge, an older index) or with a file of another version, size or shape has no
@@ -27,6 +29,7 @@ import bisect
 import json
 import mmap
 import struct
+import zlib
 from array import array
 
 import numpy as np
@@ -34,7 +37,7 @@ from whoosh.filedb.structfile import BufferFile
 
 EXT = ".apx"
 MAGIC = b"ANSAPX\x00\x01"
-VERSION = 1
+VERSION = 2  # 2: the term hashes (Sidecar.may_have)
 #: MAGIC, then the header's length: the JSON header follows, then the arrays.
 _PREFIX = struct.Struct("<8sI")
 _ALIGN = 8
@@ -55,10 +58,14 @@ class Recorder:
         self.starts = array("q", [0])
         self.docs = array("i")
         self.weights = array("f")
+        #: term_key() of every term of the segment, inlined ones included.
+        self.keys = array("I")
 
     def term(self, docs: array, weights) -> None:
         """Record the term whose postings Whoosh's field writer has just written."""
-        postwriter = self.fieldwriter._postwriter
+        writer = self.fieldwriter
+        self.keys.append(term_key(writer._fieldname, writer._btext))
+        postwriter = writer._postwriter
         start = postwriter._startoffset
         if self.fieldwriter._postfile.tell() == start:  # inlined in the TermInfo
             return
@@ -78,6 +85,7 @@ class Recorder:
             "starts": _narrow(np.frombuffer(self.starts, dtype=np.int64)),
             "docs": _narrow(np.frombuffer(self.docs, dtype=np.int32)),
             "weights": weights.astype("<u2" if counts else "<f4"),
+            "terms": np.unique(np.frombuffer(self.keys, dtype=np.uint32)).astype("<u4"),
         }
         write(segment.create_file(storage, EXT), arrays)
 
@@ -90,6 +98,11 @@ def _counts(weights: np.ndarray, chunk: int = 1 << 20) -> bool:
         if part.min() < 0 or part.max() >= 1 << 16 or np.any(np.modf(part)[0]):
             return False
     return True
+
+
+def term_key(fieldname: str, btext: bytes) -> int:
+    """A 32-bit hash of a term (stable across processes, unlike ``hash``)."""
+    return zlib.crc32(btext, zlib.crc32(fieldname.encode("utf-8") + b"\0"))
 
 
 def _narrow(values: np.ndarray) -> np.ndarray:
@@ -120,12 +133,21 @@ def _padded(size: int) -> int:
 class Sidecar:
     """One segment's posting arrays (views into the mapped file)."""
 
-    def __init__(self, offsets: np.ndarray, starts: np.ndarray, docs: np.ndarray, weights: np.ndarray):
-        self.offsets, self.starts, self.docs, self.weights = offsets, starts, docs, weights
-        # Searched with bisect on a plain memoryview: inside a compound file the array is
-        # rarely 8-byte aligned, and numpy's searchsorted then copies it whole (~0.1 ms).
-        keys = np.ascontiguousarray(offsets, dtype=offsets.dtype.newbyteorder("="))
-        self._keys = memoryview(keys.view(np.uint8)).cast(keys.dtype.char)
+    def __init__(self, offsets: np.ndarray, starts: np.ndarray, docs: np.ndarray, weights: np.ndarray, terms: np.ndarray):
+        self.offsets, self.starts, self.docs, self.weights, self.terms = offsets, starts, docs, weights, terms
+        # Searched with bisect on plain memoryviews: inside a compound file the arrays are
+        # rarely aligned, and numpy's searchsorted then copies them whole (~0.1 ms).
+        self._keys = _searchable(offsets)
+        self._terms = _searchable(terms)
+
+    def may_have(self, fieldname: str, btext: bytes) -> bool:
+        """False only for a term the segment certainly lacks: most forms a query word is
+        expanded to (proclitic variants) exist nowhere, and Whoosh's term dictionary
+        answers "absent" about as slowly as "present"."""
+        key = term_key(fieldname, btext)
+        terms = self._terms
+        i = bisect.bisect_left(terms, key)
+        return i < len(terms) and terms[i] == key
 
     def postings(self, terminfo) -> tuple[np.ndarray, np.ndarray] | None:
         """(document numbers, weights) of the term with this TermInfo, or None when the
@@ -141,6 +163,12 @@ class Sidecar:
                 or docs[0] != terminfo.min_id() or docs[-1] != terminfo.max_id():
             return None
         return docs.astype(np.int64), self.weights[start:end].astype(np.float64)
+
+
+def _searchable(values: np.ndarray) -> memoryview:
+    """A native-order, aligned copy of ``values`` as a memoryview (for bisect)."""
+    native = np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("="))
+    return memoryview(native.view(np.uint8)).cast(native.dtype.char)
 
 
 def open_sidecar(storage, segment) -> Sidecar | None:
@@ -174,7 +202,7 @@ def _parse(buf: memoryview) -> Sidecar | None:
     if header.get("version") != VERSION or len(buf) != head_end + header["size"]:
         return None
     views = {}
-    for name in ("offsets", "starts", "docs", "weights"):
+    for name in ("offsets", "starts", "docs", "weights", "terms"):
         spec = header["arrays"][name]
         dtype = np.dtype(spec["dtype"])
         start = head_end + spec["offset"]
@@ -183,4 +211,4 @@ def _parse(buf: memoryview) -> Sidecar | None:
     if len(starts) != len(offsets) + 1 or starts[0] != 0 or starts[-1] != len(views["docs"]) \
             or len(views["weights"]) != len(views["docs"]):
         return None
-    return Sidecar(offsets, starts, views["docs"], views["weights"])
+    return Sidecar(offsets, starts, views["docs"], views["weights"], views["terms"])

@@ -339,10 +339,12 @@ def _leaf_postings(leaf, side: Sidecar | None, fieldname: str, btext: bytes) -> 
     """(ids, weights, document frequency) of a term in one segment, deleted documents
     included; None if absent.
 
-    From the TermInfo when Whoosh inlined the postings there, else from the segment's
-    sidecar, else (no sidecar, or it does not hold the term as the TermInfo says)
+    A term the sidecar's hashes rule out is not looked up. From the TermInfo when Whoosh
+    inlined the postings there, else from the segment's sidecar, else (no sidecar, or it does not hold the term as the TermInfo says)
     from Whoosh's blocks.
     """
+    if side is not None and not side.may_have(fieldname, btext):
+        return None
     try:
         info = leaf.term_info(fieldname, btext)
     except TermNotFound:

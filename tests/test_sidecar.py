@@ -83,6 +83,19 @@ def test_sidecar_postings_equal_whoosh_postings(index):
     assert compared > 500
 
 
+def test_term_hashes_never_rule_out_a_term_of_the_segment(index):
+    checked = 0
+    for (leaf, _), side in _leaves(index):
+        if side is None:
+            continue
+        for fieldname, btext in leaf._terms.terms():
+            assert side.may_have(fieldname, btext), (fieldname, btext)
+            checked += 1
+        absent = [b"\xd9\x88" * n for n in range(20, 40)]  # long runs of one letter: in no text
+        assert not any(side.may_have("body", btext) for btext in absent)
+    assert checked > 1000
+
+
 def test_fixture_has_segments_with_and_without_sidecar(index):
     kinds = {side is not None for _, side in _leaves(index)}
     assert kinds == {True, False}
@@ -121,7 +134,8 @@ def test_truncated_or_foreign_sidecar_is_refused(index):
     assert sidecar._parse(memoryview(raw[:-8])) is None  # truncated
     assert sidecar._parse(memoryview(raw + b"\0" * 8)) is None  # longer than it says
     assert sidecar._parse(memoryview(b"NOTAPX\0\1" + raw[8:])) is None  # not a sidecar
-    newer = raw.replace(b'"version": 1', b'"version": 9', 1)
+    newer = raw.replace(f'"version": {sidecar.VERSION}'.encode(), b'"version": 9', 1)
+    assert newer != raw
     assert sidecar._parse(memoryview(newer)) is None
 
 
@@ -136,7 +150,7 @@ def test_term_that_disagrees_with_its_terminfo_is_read_from_whoosh(index):
     leaf, side = _one_sidecar(index)
     (fieldname, btext), info = next((k, v) for k, v in leaf._terms.items() if not v.is_inlined() and v.doc_frequency() > 2)
     expected = _whoosh_postings(leaf, fieldname, btext)
-    shifted = sidecar.Sidecar(side.offsets, side.starts, side.docs + 1, side.weights)  # damaged document numbers
+    shifted = sidecar.Sidecar(side.offsets, side.starts, side.docs + 1, side.weights, side.terms)  # damaged document numbers
     assert shifted.postings(info) is None
     docs, weights, _ = array_scorer._leaf_postings(leaf, shifted, fieldname, btext)
     assert docs.tolist() == expected[0].tolist() and weights.tolist() == expected[1].tolist()
@@ -180,6 +194,7 @@ def test_fractional_weights_keep_float32_and_large_numbers_widen():
         "starts": sidecar._narrow(np.array([0, 2, 3])),
         "docs": sidecar._narrow(np.array([4, 70000, 9])),
         "weights": np.array([0.5, 2.0, 1.25], dtype="<f4"),
+        "terms": np.array([3, 99], dtype="<u4"),
     }
     sink = _Sink()
     sidecar.write(sink, arrays)
