@@ -8,7 +8,6 @@ import os
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from index.errors import IndexMissing, QueryError

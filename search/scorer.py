@@ -4,8 +4,9 @@ Why: a query word becomes about forty ``Term`` queries (stem, proclitic variants
 exact and root forms, each in title and body; see :mod:`search.parsing`), and Whoosh
 walks such a tree one document at a time in Python, several times per query (word
 sets, tiers, facets). Here each term's postings are read once per open index into
-numpy arrays (document numbers, term frequencies), and a query becomes a few array
-operations over a score vector with one slot per document:
+numpy arrays (document numbers, term frequencies): mapped from the segment's posting
+sidecar (:mod:`index.sidecar`) when it has one, else decoded from Whoosh's blocks.
+A query becomes a few array operations over a score vector with one slot per document:
 
 * ``Term``: BM25F exactly as :class:`whoosh.scoring.BM25F` computes it (the searcher's
   idf and average field length, the quantized field length Whoosh stores per
@@ -331,6 +332,7 @@ def for_searcher(searcher) -> ArrayScorer:
 
 
 def _sidecar(leaf) -> Sidecar | None:
+    """The posting sidecar of a segment reader (None for other readers, or without one)."""
     storage, segment = getattr(leaf, "_storage", None), getattr(leaf, "_segment", None)
     return open_sidecar(storage, segment) if storage is not None and segment is not None else None
 
@@ -339,9 +341,9 @@ def _leaf_postings(leaf, side: Sidecar | None, fieldname: str, btext: bytes) -> 
     """(ids, weights, document frequency) of a term in one segment, deleted documents
     included; None if absent.
 
-    A term the sidecar's hashes rule out is not looked up. From the TermInfo when Whoosh
-    inlined the postings there, else from the segment's sidecar, else (no sidecar, or it does not hold the term as the TermInfo says)
-    from Whoosh's blocks.
+    A term the sidecar's hashes rule out is not looked up. The postings come from the
+    TermInfo when Whoosh inlined them there, else from the segment's sidecar, else (no
+    sidecar, or it does not hold the term as the TermInfo says) from Whoosh's blocks.
     """
     if side is not None and not side.may_have(fieldname, btext):
         return None

@@ -58,8 +58,6 @@ def word_terms(word: str) -> tuple[str, ...]:
 _DELETED = "".join(sorted(chr(c) for c, v in _TABLE.items() if v is None))
 _DELETED_CHAR = re.compile(f"[{re.escape(_DELETED)}]")
 _FOLDS = [(chr(c), v) for c, v in _TABLE.items() if v is not None]
-#: Past this many harakat in one text, the spelling pattern is cheaper than mapping back.
-MAX_DELETED = 2000
 _WORD_CHAR = re.compile(r"(?:[^\W_]|[\u0640\u064B-\u065F\u0670])")  # one character of WORD
 
 
@@ -90,7 +88,7 @@ def find_marks(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
     Analysing every word of ten bodies cost more than ranking them. A word's terms
     are substrings of its normalized form (normalization is letter by letter and a
     stem is a slice, see index.stemming), so only the words containing some spelling
-    of a query term are analyzed: found by one regular expression over the text.
+    of a query term are analyzed: found by substring search (:func:`_occurrences`).
     """
     if not terms:
         return []
@@ -111,12 +109,12 @@ def _occurrences(text: str, terms: set[str]) -> Iterator[tuple[int, int]]:
     to exactly one: the text is normalized once, each term is a plain substring
     search in it, and a span is mapped back past the deleted characters before it
     (compiling a pattern of every spelling of a new query's terms cost about as much
-    as the rest of its snippets). A text where lower-casing changes lengths, or full
-    of harakat, still goes through the pattern.
+    as the rest of its snippets). A text where lower-casing changes lengths still goes
+    through the pattern.
     """
     deleted = [m.start() for m in _DELETED_CHAR.finditer(text)]
-    folded = _normalize(text, bool(deleted)) if len(deleted) <= MAX_DELETED else ""
-    if len(folded) + len(deleted) != len(text):
+    folded = _normalize(text, bool(deleted))
+    if len(folded) + len(deleted) != len(text):  # lower() changed a length: rare letters
         yield from (m.span() for m in _spellings(tuple(sorted(terms))).finditer(text))
         return
     # The j-th deleted character stood just before folded index deleted[j] - j.
