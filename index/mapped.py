@@ -9,7 +9,8 @@ use only ``BufferFile.get`` (slices of the map); stream reads (seek/read) go
 through a buffered reader over the map, which copies only what is read.
 
 :func:`install` replaces ``CompoundStorage.open_file`` for this process (whoosh-
-reloaded is pinned; tests/test_mapped.py fails if the patched class changes shape).
+reloaded is pinned; tests/test_sidecar.py::test_compound_files_are_not_copied fails
+if the patched class changes shape).
 """
 
 from __future__ import annotations
