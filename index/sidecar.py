@@ -29,6 +29,7 @@ import bisect
 import json
 import mmap
 import struct
+import tempfile
 import zlib
 from array import array
 
@@ -48,56 +49,87 @@ class Recorder:
 
     Used by :meth:`index.bulk.BulkSegmentWriter._write_postings`: :meth:`term` after
     each ``finish_term`` of Whoosh's field writer, :meth:`save` before the field
-    writer closes. Arrays are appended in C (``array.extend``): a few bytes per
-    posting, no Python object per posting.
+    writer closes. Document numbers and weights go straight to anonymous temporary
+    files (deleted by the kernel even if the writer is killed) and are copied into the
+    sidecar in chunks: a worker at its flush already holds millions of postings, and
+    keeping a second copy of them in memory cost the build ~200 MB of peak memory.
+    Only the per-term arrays (offset, start, hash: 20 bytes a term) stay in memory.
     """
 
     def __init__(self, fieldwriter):
         self.fieldwriter = fieldwriter
         self.offsets = array("q")
         self.starts = array("q", [0])
-        self.docs = array("i")
-        self.weights = array("f")
         #: term_key() of every term of the segment, inlined ones included.
         self.keys = array("I")
+        self._docs = tempfile.TemporaryFile()
+        self._weights = tempfile.TemporaryFile()
+        self._count = 0
+        self._last_doc = 0
 
     def term(self, docs: array, weights) -> None:
         """Record the term whose postings Whoosh's field writer has just written."""
         writer = self.fieldwriter
         self.keys.append(term_key(writer._fieldname, writer._btext))
-        postwriter = writer._postwriter
-        start = postwriter._startoffset
-        if self.fieldwriter._postfile.tell() == start:  # inlined in the TermInfo
+        start = writer._postwriter._startoffset
+        if writer._postfile.tell() == start:  # inlined in the TermInfo
             return
         self.offsets.append(start)
-        self.docs.extend(docs)
-        self.weights.extend(weights if isinstance(weights, array) else array("f", weights))
-        self.starts.append(len(self.docs))
+        (docs if docs.typecode == "i" else array("i", docs)).tofile(self._docs)
+        (weights if isinstance(weights, array) and weights.typecode == "f" else array("f", weights)).tofile(self._weights)
+        self._count += len(docs)
+        self._last_doc = max(self._last_doc, docs[-1])  # posting lists are in document order
+        self.starts.append(self._count)
 
     def save(self, storage, segment) -> None:
         """Write the sidecar as one more file of ``segment`` (before it is compounded)."""
-        weights = np.frombuffer(self.weights, dtype=np.float32)
-        # Weights are term frequencies (times a field boost of 1) almost always: kept as
-        # small integers when they are, which halves them; float32 is what Whoosh stores.
-        counts = _counts(weights)
-        arrays = {
-            "offsets": _narrow(np.frombuffer(self.offsets, dtype=np.int64)),
-            "starts": _narrow(np.frombuffer(self.starts, dtype=np.int64)),
-            "docs": _narrow(np.frombuffer(self.docs, dtype=np.int32)),
-            "weights": weights.astype("<u2" if counts else "<f4"),
-            "terms": np.unique(np.frombuffer(self.keys, dtype=np.uint32)).astype("<u4"),
-        }
-        write(segment.create_file(storage, EXT), arrays)
+        try:
+            self._docs.flush()
+            self._weights.flush()
+            # Weights are term frequencies (times a field boost of 1) almost always: kept
+            # as small integers when they are, which halves them; else float32, as Whoosh.
+            counts = all(_counts(part) for part in _chunks(self._weights, np.float32, self._count))
+            columns = {
+                "offsets": _Column.of(_narrow(np.frombuffer(self.offsets, dtype=np.int64))),
+                "starts": _Column.of(_narrow(np.frombuffer(self.starts, dtype=np.int64))),
+                "docs": _Column(_narrow_type(self._last_doc), self._count, lambda: _chunks(self._docs, np.int32, self._count)),
+                "weights": _Column(np.dtype("<u2" if counts else "<f4"), self._count,
+                                   lambda: _chunks(self._weights, np.float32, self._count)),
+                "terms": _Column.of(np.unique(np.frombuffer(self.keys, dtype=np.uint32)).astype("<u4")),
+            }
+            write(segment.create_file(storage, EXT), columns)
+        finally:
+            self._docs.close()
+            self._weights.close()
 
 
-def _counts(weights: np.ndarray, chunk: int = 1 << 20) -> bool:
-    """Whether every weight is an integer in uint16's range (checked a chunk at a time:
-    a writer at its flush holds millions of postings and little spare memory)."""
-    for start in range(0, len(weights), chunk):
-        part = weights[start : start + chunk]
-        if part.min() < 0 or part.max() >= 1 << 16 or np.any(np.modf(part)[0]):
-            return False
-    return True
+#: Postings copied from a temporary file to the sidecar at a time.
+CHUNK = 1 << 20
+
+
+def _chunks(handle, dtype, count: int):
+    """The ``count`` values of ``dtype`` written to ``handle``, CHUNK at a time."""
+    handle.seek(0)
+    for start in range(0, count, CHUNK):
+        yield np.fromfile(handle, dtype=dtype, count=min(CHUNK, count - start))
+
+
+class _Column:
+    """An array of the sidecar: its stored type, length, and its values in chunks."""
+
+    def __init__(self, dtype: np.dtype, count: int, chunks):
+        self.dtype, self.count, self.chunks = np.dtype(dtype), count, chunks
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> _Column:
+        return cls(values.dtype, len(values), lambda: iter([values]))
+
+
+def _counts(weights: np.ndarray) -> bool:
+    """Whether every weight is an integer in uint16's range."""
+    if not len(weights):
+        return True
+    return bool(weights.min() >= 0 and weights.max() < 1 << 16 and not np.any(np.modf(weights)[0]))
 
 
 def term_key(fieldname: str, btext: bytes) -> int:
@@ -105,24 +137,30 @@ def term_key(fieldname: str, btext: bytes) -> int:
     return zlib.crc32(btext, zlib.crc32(fieldname.encode("utf-8") + b"\0"))
 
 
+def _narrow_type(top: int) -> np.dtype:
+    """The smallest of uint16, uint32 and int64 that holds non-negative integers up to ``top``."""
+    return np.dtype("<u2" if top < 1 << 16 else "<u4" if top < 1 << 32 else "<i8")
+
+
 def _narrow(values: np.ndarray) -> np.ndarray:
-    """Non-negative integers in the smallest of uint16, uint32 and int64 that holds them."""
-    top = int(values.max()) if len(values) else 0
-    return values.astype("<u2" if top < 1 << 16 else "<u4" if top < 1 << 32 else "<i8")
+    """``values`` (non-negative integers) in :func:`_narrow_type` of their largest."""
+    return values.astype(_narrow_type(int(values.max()) if len(values) else 0))
 
 
-def write(dbfile, arrays: dict[str, np.ndarray]) -> None:
+def write(dbfile, columns: dict[str, _Column]) -> None:
     """MAGIC, header length, JSON header (each array's dtype, offset, count), arrays."""
     layout, position = {}, 0
-    for name, values in arrays.items():
-        layout[name] = {"dtype": values.dtype.str, "offset": position, "count": int(len(values))}
-        position += _padded(values.nbytes)
+    for name, column in columns.items():
+        layout[name] = {"dtype": column.dtype.str, "offset": position, "count": column.count}
+        position += _padded(column.count * column.dtype.itemsize)
     header = json.dumps({"version": VERSION, "arrays": layout, "size": position}).encode()
     header += b" " * (_padded(_PREFIX.size + len(header)) - _PREFIX.size - len(header))
     dbfile.write(_PREFIX.pack(MAGIC, len(header)) + header)
-    for values in arrays.values():
-        raw = values.tobytes()
-        dbfile.write(raw + b"\x00" * (_padded(len(raw)) - len(raw)))
+    for column in columns.values():
+        size = column.count * column.dtype.itemsize
+        for part in column.chunks():
+            dbfile.write(memoryview(np.ascontiguousarray(part, dtype=column.dtype)).cast("B"))
+        dbfile.write(b"\x00" * (_padded(size) - size))
     dbfile.close()
 
 

@@ -197,7 +197,7 @@ def test_fractional_weights_keep_float32_and_large_numbers_widen():
         "terms": np.array([3, 99], dtype="<u4"),
     }
     sink = _Sink()
-    sidecar.write(sink, arrays)
+    sidecar.write(sink, {name: sidecar._Column.of(values) for name, values in arrays.items()})
     parsed = sidecar._parse(memoryview(sink.data))
     for name, values in arrays.items():
         assert getattr(parsed, name).tolist() == values.tolist()
