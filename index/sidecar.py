@@ -54,6 +54,9 @@ class Recorder:
     sidecar in chunks: a worker at its flush already holds millions of postings, and
     keeping a second copy of them in memory cost the build ~200 MB of peak memory.
     Only the per-term arrays (offset, start, hash: 20 bytes a term) stay in memory.
+
+    The sidecar only speeds queries up: if a temporary file cannot be written (a full
+    disk), the segment is written without one and indexing goes on.
     """
 
     def __init__(self, fieldwriter):
@@ -62,13 +65,23 @@ class Recorder:
         self.starts = array("q", [0])
         #: term_key() of every term of the segment, inlined ones included.
         self.keys = array("I")
-        self._docs = tempfile.TemporaryFile()
-        self._weights = tempfile.TemporaryFile()
         self._count = 0
         self._last_doc = 0
+        try:
+            self._docs, self._weights = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        except OSError:
+            self._docs = self._weights = None
 
     def term(self, docs: array, weights) -> None:
         """Record the term whose postings Whoosh's field writer has just written."""
+        if self._docs is None:
+            return
+        try:
+            self._record(docs, weights)
+        except OSError:
+            self._close()
+
+    def _record(self, docs: array, weights) -> None:
         writer = self.fieldwriter
         self.keys.append(term_key(writer._fieldname, writer._btext))
         start = writer._postwriter._startoffset
@@ -81,8 +94,18 @@ class Recorder:
         self._last_doc = max(self._last_doc, docs[-1])  # posting lists are in document order
         self.starts.append(self._count)
 
+    def _close(self) -> None:
+        for handle in (self._docs, self._weights):
+            if handle is not None:
+                handle.close()
+        self._docs = self._weights = None
+
     def save(self, storage, segment) -> None:
-        """Write the sidecar as one more file of ``segment`` (before it is compounded)."""
+        """Write the sidecar as one more file of ``segment`` (before it is compounded),
+        unless recording failed; a sidecar that fails half-way is deleted."""
+        if self._docs is None:
+            return
+        name = segment.make_filename(EXT)
         try:
             self._docs.flush()
             self._weights.flush()
@@ -97,10 +120,12 @@ class Recorder:
                                    lambda: _chunks(self._weights, np.float32, self._count)),
                 "terms": _Column.of(np.unique(np.frombuffer(self.keys, dtype=np.uint32)).astype("<u4")),
             }
-            write(segment.create_file(storage, EXT), columns)
+            write(storage.create_file(name), columns)
+        except OSError:
+            if storage.file_exists(name):
+                storage.delete_file(name)
         finally:
-            self._docs.close()
-            self._weights.close()
+            self._close()
 
 
 #: Postings copied from a temporary file to the sidecar at a time.
@@ -155,13 +180,15 @@ def write(dbfile, columns: dict[str, _Column]) -> None:
         position += _padded(column.count * column.dtype.itemsize)
     header = json.dumps({"version": VERSION, "arrays": layout, "size": position}).encode()
     header += b" " * (_padded(_PREFIX.size + len(header)) - _PREFIX.size - len(header))
-    dbfile.write(_PREFIX.pack(MAGIC, len(header)) + header)
-    for column in columns.values():
-        size = column.count * column.dtype.itemsize
-        for part in column.chunks():
-            dbfile.write(memoryview(np.ascontiguousarray(part, dtype=column.dtype)).cast("B"))
-        dbfile.write(b"\x00" * (_padded(size) - size))
-    dbfile.close()
+    try:
+        dbfile.write(_PREFIX.pack(MAGIC, len(header)) + header)
+        for column in columns.values():
+            size = column.count * column.dtype.itemsize
+            for part in column.chunks():
+                dbfile.write(memoryview(np.ascontiguousarray(part, dtype=column.dtype)).cast("B"))
+            dbfile.write(b"\x00" * (_padded(size) - size))
+    finally:
+        dbfile.close()
 
 
 def _padded(size: int) -> int:

@@ -232,3 +232,37 @@ def test_rerank_positions_and_idf_equal_whoosh(index, text):
             assert positions(searcher, "body", terms, docnums) == _whoosh_positions(reader, terms, sorted(docnums))
             expected = max((searcher.idf("body", t) for t in terms if ("body", t) in reader), default=0.0)
             assert max_idf(searcher, "body", terms) == expected
+
+
+class _FullDisk:
+    """A temporary file on a full disk."""
+
+    def write(self, raw) -> int:
+        raise OSError(28, "No space left on device")
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _failing_write(dbfile, columns) -> None:
+    dbfile.write(b"half a sidecar")
+    dbfile.close()
+    raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("where", ["recording", "saving"])
+def test_a_sidecar_that_cannot_be_written_leaves_indexing_working(tmp_path, monkeypatch, where):
+    if where == "recording":
+        monkeypatch.setattr(sidecar.tempfile, "TemporaryFile", _FullDisk)
+    else:
+        monkeypatch.setattr(sidecar, "write", _failing_write)
+    with SearchIndex(tmp_path / "index") as ix:
+        report = ix.add_records([{"id": f"d{n}", "title": "انسحاب القوات", "body": " ".join(WORDS[n:n + 30])} for n in range(20)])
+        assert report.added == 20
+        assert ix.query("انسحاب").total == 20
+        for (leaf, _), side in _leaves(ix):
+            assert side is None
+            assert not leaf._storage.file_exists(leaf._segment.make_filename(sidecar.EXT))
