@@ -7,6 +7,7 @@ folder). Errors are one line on stderr and an exit code (see README: Exit codes)
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -242,5 +243,30 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
+#: Commands that write nothing: their process may end without Python's teardown.
+READ_ONLY_COMMANDS = frozenset({"query", "show", "analyze"})
+
+
+def run() -> None:
+    """The ``search`` console script: :func:`main`; then a read-only command ends with
+    ``os._exit`` once its output is flushed. Python's teardown (freeing every module,
+    cache and the index's memory maps, joining numpy's thread) cost a cold ``search
+    query`` about 0.1 s, a fifth of the whole process, and there is nothing to save.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if sys.argv[1:2] and sys.argv[1] in READ_ONLY_COMMANDS and isinstance(code, int):
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (``| head``): nothing more to say
+                pass
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()

@@ -37,7 +37,7 @@ from whoosh.analysis import CompositeAnalyzer
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from index import blocks
+from index import blocks, sidecar
 from index.analysis import WORD, ArabicStopFilter
 from index.errors import SearchError
 from index.oneword import word_analysis
@@ -252,6 +252,7 @@ class BulkSegmentWriter(SegmentWriter):
         writer = self.fieldwriter
         schema = self.schema
         whole = blocks.applies(writer)  # Whoosh's W3 codec: whole posting lists at once
+        recorder = sidecar.Recorder(writer)  # posting arrays for queries (index.sidecar)
         for name in sorted(self._postings):
             if not self._postings[name]:
                 continue
@@ -264,13 +265,15 @@ class BulkSegmentWriter(SegmentWriter):
             for tbytes, docs, weights, values in self._terms(name, field.format.field_boost):
                 if whole:
                     blocks.write_term(writer, tbytes, docs, weights, values, doc_length)
-                    continue
-                writer.start_term(tbytes)
-                add = writer.add
-                for k, docnum in enumerate(docs):
-                    add(docnum, weights[k], values[k] if values else b"", doc_length[docnum])
-                writer.finish_term()
+                else:
+                    writer.start_term(tbytes)
+                    add = writer.add
+                    for k, docnum in enumerate(docs):
+                        add(docnum, weights[k], values[k] if values else b"", doc_length[docnum])
+                    writer.finish_term()
+                recorder.term(docs, weights)
             writer.finish_field()
+        recorder.save(self.storage, self.newsegment)
 
     def _flush_segment(self):
         self.perdocwriter.close()

@@ -117,6 +117,9 @@ class Store:
         """Open the live Whoosh index (or ``gen``) for reading, or raise a one-line, actionable error."""
         from whoosh import index as whoosh_index
 
+        from index import mapped
+
+        mapped.install()  # segment files stay in the map instead of being copied
         gen = gen or self.live_generation()
         if gen is None:
             raise IndexMissing(

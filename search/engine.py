@@ -8,11 +8,10 @@ import os
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from index.documents import Record
 from index.errors import IndexMissing, QueryError
 from index.store import Store, default_location
-from index.writing import AddReport, Progress, add_paths, add_records, rebuild
 from search import facets as facet_counts
 from search import ranking
 from search.parsing import ParsedQuery, parse
@@ -20,6 +19,10 @@ from search.results import Document, Hit, Results, Stats
 from search.snippets import make_snippet
 from search.suggestions import suggest
 from search.synonyms import load as load_synonyms
+
+if TYPE_CHECKING:  # the writer is imported when a method writes: queries start faster without it
+    from index.documents import Record
+    from index.writing import AddReport, Progress
 
 SORTS = ("relevance", "date")
 
@@ -78,16 +81,22 @@ class SearchIndex:
 
         ``fields`` maps our field names to those of a JSONL/CSV file: ``{"body": "content"}``.
         """
+        from index.writing import add_paths
+
         return add_paths(self.store, [Path(p) for p in paths], source=source, progress=progress, fields=fields)
 
     def add_records(self, records: Iterable[Record | dict], origin: str = "records") -> AddReport:
         """Index records made in code: dicts with id, title, body, source, date, url."""
+        from index.writing import add_records
+
         return add_records(self.store, records, origin=origin)
 
     def rebuild(self, progress: Progress | None = None) -> AddReport:
         """Re-read every source added so far into a fresh index, swapped in when complete."""
         if not self.store.exists():
             raise IndexMissing(f"no index at {self.location}: create one with `search index add PATH`")
+        from index.writing import rebuild
+
         return rebuild(self.store, progress=progress)
 
     # -- reading -------------------------------------------------------------

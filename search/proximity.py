@@ -21,9 +21,9 @@ query) order their top ten identically.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from search.parsing import ParsedQuery, proclitic_variants
+from search.positions import max_idf
+from search.positions import positions as term_positions
 
 #: Weight of the proximity score against BM25F (0: off).
 WEIGHT = 0.5
@@ -41,27 +41,6 @@ def _groups(parsed: ParsedQuery) -> list[list[str]]:
         for stem in concept.stems:
             groups.append([stem] + (proclitic_variants(stem) if len(concept.stems) == 1 else []))
     return groups
-
-
-def _positions(reader, terms: Iterable[str], docnums: list[int]) -> dict[int, list[int]]:
-    """Positions of any of ``terms`` in ``FIELD`` of each of ``docnums`` (sorted)."""
-    found: dict[int, list[int]] = {}
-    for term in terms:
-        if (FIELD, term) not in reader:
-            continue
-        matcher = reader.postings(FIELD, term)
-        for docnum in docnums:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                found.setdefault(docnum, []).extend(matcher.value_as("positions"))
-    for positions in found.values():
-        positions.sort()
-    return found
 
 
 def _pair_frequency(first: list[int], second: list[int]) -> float:
@@ -89,9 +68,8 @@ def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]], k1: f
         cut += 1
     head, tail = ranked[:cut], ranked[cut:]
     docnums = sorted(d for d, _ in head)
-    reader = searcher.reader()
-    positions = [_positions(reader, terms, docnums) for terms in groups]
-    idf = [max((searcher.idf(FIELD, t) for t in terms if (FIELD, t) in reader), default=0.0) for terms in groups]
+    positions = [term_positions(searcher, FIELD, terms, docnums) for terms in groups]
+    idf = [max_idf(searcher, FIELD, terms) for terms in groups]
     average = searcher.avg_field_length(FIELD) or 1.0
     rescored = []
     for docnum, score in head:

@@ -4,8 +4,9 @@ Why: a query word becomes about forty ``Term`` queries (stem, proclitic variants
 exact and root forms, each in title and body; see :mod:`search.parsing`), and Whoosh
 walks such a tree one document at a time in Python, several times per query (word
 sets, tiers, facets). Here each term's postings are read once per open index into
-numpy arrays (document numbers, term frequencies), and a query becomes a few array
-operations over a score vector with one slot per document:
+numpy arrays (document numbers, term frequencies): mapped from the segment's posting
+sidecar (:mod:`index.sidecar`) when it has one, else decoded from Whoosh's blocks.
+A query becomes a few array operations over a score vector with one slot per document:
 
 * ``Term``: BM25F exactly as :class:`whoosh.scoring.BM25F` computes it (the searcher's
   idf and average field length, the quantized field length Whoosh stores per
@@ -25,6 +26,7 @@ scores against Whoosh's searcher.
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -34,8 +36,11 @@ from whoosh import query as q
 from whoosh.fields import DATETIME
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.scoring import BM25F
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F, WeightingModel
 from whoosh.util.numeric import byte_to_length
+
+from index.sidecar import Sidecar, open_sidecar
 
 #: Whoosh stores a field's length per document as one byte (a logarithmic scale).
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -72,7 +77,11 @@ class ArrayScorer:
         self.schema = searcher.schema
         self.size = searcher.doc_count_all()
         self.leaves = list(searcher.reader().leaf_readers())
+        #: Each segment's posting arrays (index.sidecar), None where it has none.
+        self._sidecars = [_sidecar(leaf) for leaf, _ in self.leaves]
         self.K1 = weighting.K1
+        #: Whether idf is Whoosh's default formula (a subclass may have its own).
+        self._own_idf = type(weighting).idf is WeightingModel.idf and searcher.get_parent() is searcher
         self._B = weighting.B
         self._field_B = dict(weighting._field_B)
         self.live = np.ones(self.size, dtype=bool)
@@ -84,27 +93,37 @@ class ArrayScorer:
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         #: (field, text) -> (documents, unboosted scores), least recently used first.
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        #: (field, text) -> document frequency (deleted documents included), beside _postings.
+        self._frequencies: dict[tuple[str, str], int] = {}
 
     # -- what is read from the index, once ------------------------------------
 
-    def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, weights) of a term over every segment, live documents only."""
+    def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, int]:
+        """(document numbers, weights) of a term over every segment, live documents only,
+        and its document frequency as Whoosh counts it (deleted documents included)."""
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        for leaf, base in self.leaves:
-            if (fieldname, btext) not in leaf:
+        frequency = 0
+        for (leaf, base), side in zip(self.leaves, self._sidecars):
+            found = _leaf_postings(leaf, side, fieldname, btext)
+            if found is None:
                 continue
-            matcher = leaf.postings(fieldname, btext)
-            if isinstance(matcher, FilterMatcher):  # deleted documents: masked below instead
-                matcher = matcher.child
-            leaf_ids, leaf_weights = _read_postings(matcher)
+            leaf_ids, leaf_weights, leaf_frequency = found
             ids.append(leaf_ids + base)
             weights.append(leaf_weights)
+            frequency += leaf_frequency
         if not ids:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), 0
         docs, tf = np.concatenate(ids), np.concatenate(weights)
         keep = self.live[docs]
-        return (docs, tf) if keep.all() else (docs[keep], tf[keep])
+        return (docs, tf, frequency) if keep.all() else (docs[keep], tf[keep], frequency)
+
+    def idf(self, fieldname: str, btext: bytes, frequency: int) -> float:
+        """Whoosh's idf (``WeightingModel.idf``) from the document frequency just read:
+        asking the searcher would look the term up in every segment a second time."""
+        if not self._own_idf:
+            return self.searcher.idf(fieldname, btext)
+        return math.log(self.size / (frequency + 1)) + 1
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Per document, the field length Whoosh's scorer sees (quantized to one byte)."""
@@ -190,12 +209,13 @@ class ArrayScorer:
             btext = field.to_bytes(text) if field is not None else None
         except ValueError:
             btext = None
+        frequency = 0
         if btext is None:
             found = (np.empty(0, dtype=np.int64), np.empty(0))
         else:
-            docs, tf = self.postings(fieldname, btext)
+            docs, tf, frequency = self.postings(fieldname, btext)
             if field.scorable:
-                idf = self.searcher.idf(fieldname, btext)
+                idf = self.idf(fieldname, btext, frequency)
                 avgfl = self.searcher.avg_field_length(fieldname) or 1
                 B, K1 = self._field_B.get(fieldname, self._B), self.K1
                 fl = self.lengths(fieldname)[docs]
@@ -203,9 +223,19 @@ class ArrayScorer:
             else:  # Whoosh scores these by weight alone
                 found = (docs, tf)
         self._postings[key] = found
+        self._frequencies[key] = frequency
         if len(self._postings) > POSTINGS_CACHE:
-            self._postings.popitem(last=False)
+            self._frequencies.pop(self._postings.popitem(last=False)[0], None)
         return found
+
+    def term_idf(self, fieldname: str, text: str) -> float | None:
+        """Whoosh's idf of a term of the index (None if no segment has it), from what
+        :meth:`term_scores` read: the proximity rerank asks it of every form of a word."""
+        self.term_scores(fieldname, text)
+        frequency = self._frequencies.get((fieldname, text), 0)
+        if not frequency:
+            return None
+        return self.idf(fieldname, self.schema[fieldname].to_bytes(text), frequency)
 
     def _and(self, query: q.And) -> Scored:
         parts = [self.evaluate(sub) for sub in query.subqueries]
@@ -299,6 +329,39 @@ def for_searcher(searcher) -> ArrayScorer:
     if scorer is None:
         scorer = _SCORERS[searcher] = ArrayScorer(searcher)
     return scorer
+
+
+def _sidecar(leaf) -> Sidecar | None:
+    """The posting sidecar of a segment reader (None for other readers, or without one)."""
+    storage, segment = getattr(leaf, "_storage", None), getattr(leaf, "_segment", None)
+    return open_sidecar(storage, segment) if storage is not None and segment is not None else None
+
+
+def _leaf_postings(leaf, side: Sidecar | None, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """(ids, weights, document frequency) of a term in one segment, deleted documents
+    included; None if absent.
+
+    A term the sidecar's hashes rule out is not looked up. The postings come from the
+    TermInfo when Whoosh inlined them there, else from the segment's sidecar, else (no
+    sidecar, or it does not hold the term as the TermInfo says) from Whoosh's blocks.
+    """
+    if side is not None and not side.may_have(fieldname, btext):
+        return None
+    try:
+        info = leaf.term_info(fieldname, btext)
+    except TermNotFound:
+        return None
+    frequency = info.doc_frequency()
+    if info.is_inlined():
+        leaf_ids, leaf_weights, _ = info.inlined_postings()
+        return np.asarray(leaf_ids, dtype=np.int64), np.asarray(leaf_weights, dtype=np.float64), frequency
+    found = side.postings(info) if side is not None else None
+    if found is None:
+        matcher = leaf.postings(fieldname, btext)
+        if isinstance(matcher, FilterMatcher):  # deleted documents: masked by the caller instead
+            matcher = matcher.child
+        found = _read_postings(matcher)
+    return found[0], found[1], frequency
 
 
 def _read_postings(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:

@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import weakref
 
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
-
 from index.schema import EXACT_FIELDS, SEARCH_FIELDS
 from index.stemming import stem
 from search.parsing import ParsedQuery
@@ -47,6 +44,10 @@ def _words(reader, field: str) -> list[str]:
 
 def corrections(reader, field: str, word: str, limit: int) -> list[str]:
     """Indexed words of ``field`` near ``word``: fewest edits first, then most frequent."""
+    # Imported here: most queries need no correction, and a cold query should not pay for it.
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
     near = process.extract(
         word, _words(reader, field), scorer=DamerauLevenshtein.distance,
         score_cutoff=MAX_DISTANCE, limit=None,

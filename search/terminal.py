@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
 
-from index.documents import ReadProblem
-from index.writing import AddReport
-from index.writing import Progress as ProgressReport
-from search.facets import Facets
-from search.evaluate import Evaluation
-from search.results import Document, Results, Stats
+if TYPE_CHECKING:  # a query must not import the writer and the file readers (cold start)
+    from index.writing import AddReport
+    from index.writing import Progress as ProgressReport
+    from search.evaluate import Evaluation
+    from search.facets import Facets
+    from search.results import Document, Results, Stats
 
 #: Width of the longest bar in ``search query --facets``, in character cells.
 BAR_WIDTH = 30
@@ -141,7 +141,9 @@ class Terminal:
         self.err.print(Text(summary, style="bold" if not report.failed else "bold yellow"))
 
     def progress(self) -> ProgressReport:
-        return _BarProgress(self)
+        from search.progress_bar import BarProgress
+
+        return BarProgress(self)
 
 
 def snippet_text(snippet_html: str) -> Text:
@@ -157,50 +159,3 @@ def snippet_text(snippet_html: str) -> Text:
         text.append(html.unescape(marked), style="bold black on yellow")
     text.append(html.unescape(rest))
     return text
-
-
-class _BarProgress(ProgressReport):
-    """A rich progress bar on stderr (only when stderr is a terminal), and problem lines."""
-
-    def __init__(self, terminal: Terminal):
-        self.terminal = terminal
-        self.bar = None
-        self.task = None
-        self.documents = 0
-
-    def start(self, total: int, label: str) -> None:
-        if not self.terminal.err.is_terminal:
-            return
-        # Imported here: rich.progress is slow to import and queries never need it.
-        from rich.markup import escape
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("files · {task.fields[docs]} docs · {task.fields[rate]} docs/s"),
-            TimeRemainingColumn(),
-            console=self.terminal.err,
-            transient=True,
-        )
-        self.bar.start()
-        self.task = self.bar.add_task(escape(label), total=total, docs=0, rate="–")
-
-    def advance(self, units: int = 1, documents: int = 0) -> None:
-        self.documents += documents
-        if self.bar is not None:
-            elapsed = self.bar.tasks[0].elapsed or 0.0
-            rate = f"{self.documents / elapsed:,.0f}" if elapsed > 0.5 else "–"
-            self.bar.update(self.task, advance=units, docs=f"{self.documents:,}", rate=rate)
-
-    def problem(self, problem: ReadProblem) -> None:
-        self.terminal.warn(str(problem))
-
-    def waiting(self) -> None:
-        self.terminal.warn("another process is writing this index; waiting for it to finish (up to 10 minutes)")
-
-    def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None

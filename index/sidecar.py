@@ -1,0 +1,279 @@
+"""Posting arrays beside a segment: what a query reads instead of Whoosh's blocks.
+
+Why: Whoosh's W3 codec stores a term's postings as pickled blocks holding document
+numbers, weights *and* every position. A query word becomes about forty terms
+(search.parsing), and reading them the first time means unpickling every block with
+its positions, although scoring needs only documents and weights: that was most of a
+warm query's time. When :class:`index.bulk.BulkSegmentWriter` writes a segment it
+also writes, per term, the document numbers and weights as flat little-endian arrays
+into one more segment file (``.apx``, assembled into the compound file with the
+others); a query reads a term's slice of them without copying (memory map).
+
+A term is found by its postings offset in the segment's postings file, which
+Whoosh's own ``TermInfo`` gives (so no second term dictionary). Terms whose postings
+Whoosh inlines in the TermInfo (a single posting) are not in the sidecar: they are
+read from the TermInfo. The sidecar also keeps a sorted 32-bit hash of every term of
+the segment, so that a term it certainly lacks is not looked up at all (most of the
+proclitic variants a query word is expanded to exist nowhere).
+
+Never a wrong answer: a segment without the file (written by Whoosh's own writer, a
+merge, an older index) or with a file of another version, size or shape has no
+sidecar (:func:`open_sidecar` returns None) and queries read Whoosh's postings as
+before; a term whose slice disagrees with its TermInfo (count, first and last
+document) is read from Whoosh too.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import mmap
+import struct
+import tempfile
+import zlib
+from array import array
+
+import numpy as np
+from whoosh.filedb.structfile import BufferFile
+
+EXT = ".apx"
+MAGIC = b"ANSAPX\x00\x01"
+VERSION = 2  # 2: the term hashes (Sidecar.may_have)
+#: MAGIC, then the header's length: the JSON header follows, then the arrays.
+_PREFIX = struct.Struct("<8sI")
+_ALIGN = 8
+
+
+class Recorder:
+    """Collects, while a segment's postings are written, what the sidecar holds.
+
+    Used by :meth:`index.bulk.BulkSegmentWriter._write_postings`: :meth:`term` after
+    each ``finish_term`` of Whoosh's field writer, :meth:`save` before the field
+    writer closes. Document numbers and weights go straight to anonymous temporary
+    files (deleted by the kernel even if the writer is killed) and are copied into the
+    sidecar in chunks: a worker at its flush already holds millions of postings, and
+    keeping a second copy of them in memory cost the build ~200 MB of peak memory.
+    Only the per-term arrays (offset, start, hash: 20 bytes a term) stay in memory.
+
+    The sidecar only speeds queries up: if a temporary file cannot be written (a full
+    disk), the segment is written without one and indexing goes on.
+    """
+
+    def __init__(self, fieldwriter):
+        self.fieldwriter = fieldwriter
+        self.offsets = array("q")
+        self.starts = array("q", [0])
+        #: term_key() of every term of the segment, inlined ones included.
+        self.keys = array("I")
+        self._count = 0
+        self._last_doc = 0
+        try:
+            self._docs, self._weights = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        except OSError:
+            self._docs = self._weights = None
+
+    def term(self, docs: array, weights) -> None:
+        """Record the term whose postings Whoosh's field writer has just written."""
+        if self._docs is None:
+            return
+        try:
+            self._record(docs, weights)
+        except OSError:
+            self._close()
+
+    def _record(self, docs: array, weights) -> None:
+        writer = self.fieldwriter
+        self.keys.append(term_key(writer._fieldname, writer._btext))
+        start = writer._postwriter._startoffset
+        if writer._postfile.tell() == start:  # inlined in the TermInfo
+            return
+        self.offsets.append(start)
+        (docs if docs.typecode == "i" else array("i", docs)).tofile(self._docs)
+        (weights if isinstance(weights, array) and weights.typecode == "f" else array("f", weights)).tofile(self._weights)
+        self._count += len(docs)
+        self._last_doc = max(self._last_doc, docs[-1])  # posting lists are in document order
+        self.starts.append(self._count)
+
+    def _close(self) -> None:
+        for handle in (self._docs, self._weights):
+            if handle is not None:
+                handle.close()
+        self._docs = self._weights = None
+
+    def save(self, storage, segment) -> None:
+        """Write the sidecar as one more file of ``segment`` (before it is compounded),
+        unless recording failed; a sidecar that fails half-way is deleted."""
+        if self._docs is None:
+            return
+        name = segment.make_filename(EXT)
+        try:
+            self._docs.flush()
+            self._weights.flush()
+            # Weights are term frequencies (times a field boost of 1) almost always: kept
+            # as small integers when they are, which halves them; else float32, as Whoosh.
+            counts = all(_counts(part) for part in _chunks(self._weights, np.float32, self._count))
+            columns = {
+                "offsets": _Column.of(_narrow(np.frombuffer(self.offsets, dtype=np.int64))),
+                "starts": _Column.of(_narrow(np.frombuffer(self.starts, dtype=np.int64))),
+                "docs": _Column(_narrow_type(self._last_doc), self._count, lambda: _chunks(self._docs, np.int32, self._count)),
+                "weights": _Column(np.dtype("<u2" if counts else "<f4"), self._count,
+                                   lambda: _chunks(self._weights, np.float32, self._count)),
+                "terms": _Column.of(np.unique(np.frombuffer(self.keys, dtype=np.uint32)).astype("<u4")),
+            }
+            write(storage.create_file(name), columns)
+        except OSError:
+            if storage.file_exists(name):
+                storage.delete_file(name)
+        finally:
+            self._close()
+
+
+#: Postings copied from a temporary file to the sidecar at a time.
+CHUNK = 1 << 20
+
+
+def _chunks(handle, dtype, count: int):
+    """The ``count`` values of ``dtype`` written to ``handle``, CHUNK at a time."""
+    handle.seek(0)
+    for start in range(0, count, CHUNK):
+        yield np.fromfile(handle, dtype=dtype, count=min(CHUNK, count - start))
+
+
+class _Column:
+    """An array of the sidecar: its stored type, length, and its values in chunks."""
+
+    def __init__(self, dtype: np.dtype, count: int, chunks):
+        self.dtype, self.count, self.chunks = np.dtype(dtype), count, chunks
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> _Column:
+        return cls(values.dtype, len(values), lambda: iter([values]))
+
+
+def _counts(weights: np.ndarray) -> bool:
+    """Whether every weight is an integer in uint16's range."""
+    if not len(weights):
+        return True
+    return bool(weights.min() >= 0 and weights.max() < 1 << 16 and not np.any(np.modf(weights)[0]))
+
+
+def term_key(fieldname: str, btext: bytes) -> int:
+    """A 32-bit hash of a term (stable across processes, unlike ``hash``)."""
+    return zlib.crc32(btext, zlib.crc32(fieldname.encode("utf-8") + b"\0"))
+
+
+def _narrow_type(top: int) -> np.dtype:
+    """The smallest of uint16, uint32 and int64 that holds non-negative integers up to ``top``."""
+    return np.dtype("<u2" if top < 1 << 16 else "<u4" if top < 1 << 32 else "<i8")
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """``values`` (non-negative integers) in :func:`_narrow_type` of their largest."""
+    return values.astype(_narrow_type(int(values.max()) if len(values) else 0))
+
+
+def write(dbfile, columns: dict[str, _Column]) -> None:
+    """MAGIC, header length, JSON header (each array's dtype, offset, count), arrays."""
+    layout, position = {}, 0
+    for name, column in columns.items():
+        layout[name] = {"dtype": column.dtype.str, "offset": position, "count": column.count}
+        position += _padded(column.count * column.dtype.itemsize)
+    header = json.dumps({"version": VERSION, "arrays": layout, "size": position}).encode()
+    header += b" " * (_padded(_PREFIX.size + len(header)) - _PREFIX.size - len(header))
+    try:
+        dbfile.write(_PREFIX.pack(MAGIC, len(header)) + header)
+        for column in columns.values():
+            size = column.count * column.dtype.itemsize
+            for part in column.chunks():
+                dbfile.write(memoryview(np.ascontiguousarray(part, dtype=column.dtype)).cast("B"))
+            dbfile.write(b"\x00" * (_padded(size) - size))
+    finally:
+        dbfile.close()
+
+
+def _padded(size: int) -> int:
+    return -(-size // _ALIGN) * _ALIGN
+
+
+class Sidecar:
+    """One segment's posting arrays (views into the mapped file)."""
+
+    def __init__(self, offsets: np.ndarray, starts: np.ndarray, docs: np.ndarray, weights: np.ndarray, terms: np.ndarray):
+        self.offsets, self.starts, self.docs, self.weights, self.terms = offsets, starts, docs, weights, terms
+        # Searched with bisect on plain memoryviews: inside a compound file the arrays are
+        # rarely aligned, and numpy's searchsorted then copies them whole (~0.1 ms).
+        self._keys = _searchable(offsets)
+        self._terms = _searchable(terms)
+
+    def may_have(self, fieldname: str, btext: bytes) -> bool:
+        """False only for a term the segment certainly lacks: most forms a query word is
+        expanded to (proclitic variants) exist nowhere, and Whoosh's term dictionary
+        answers "absent" about as slowly as "present"."""
+        key = term_key(fieldname, btext)
+        terms = self._terms
+        i = bisect.bisect_left(terms, key)
+        return i < len(terms) and terms[i] == key
+
+    def postings(self, terminfo) -> tuple[np.ndarray, np.ndarray] | None:
+        """(document numbers, weights) of the term with this TermInfo, or None when the
+        sidecar does not hold it as the TermInfo describes it (read Whoosh's then)."""
+        offset = terminfo._offset
+        keys = self._keys
+        i = bisect.bisect_left(keys, offset)
+        if i >= len(keys) or keys[i] != offset:
+            return None
+        start, end = int(self.starts[i]), int(self.starts[i + 1])
+        docs = self.docs[start:end]
+        if end - start != terminfo.doc_frequency() or not len(docs) \
+                or docs[0] != terminfo.min_id() or docs[-1] != terminfo.max_id():
+            return None
+        return docs.astype(np.int64), self.weights[start:end].astype(np.float64)
+
+
+def _searchable(values: np.ndarray) -> memoryview:
+    """A native-order, aligned copy of ``values`` as a memoryview (for bisect)."""
+    native = np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("="))
+    return memoryview(native.view(np.uint8)).cast(native.dtype.char)
+
+
+def open_sidecar(storage, segment) -> Sidecar | None:
+    """The sidecar of ``segment`` in ``storage`` (a compound or plain folder), or None
+    when it is absent or not exactly what :func:`write` writes."""
+    name = segment.make_filename(EXT)
+    try:
+        if not storage.file_exists(name):
+            return None
+        return _parse(_buffer(storage, name))
+    except (OSError, ValueError, KeyError, TypeError, struct.error):
+        return None
+
+
+def _buffer(storage, name: str):
+    """The file's bytes without copying: a slice of the compound file's map, or a map."""
+    with storage.open_file(name) as handle:
+        if isinstance(handle, BufferFile):  # a slice of a compound file's map (index.mapped)
+            return handle._buf
+        if handle.is_real:
+            return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+        return memoryview(handle.read())
+
+
+def _parse(buf: memoryview) -> Sidecar | None:
+    magic, length = _PREFIX.unpack(buf[: _PREFIX.size])
+    if magic != MAGIC:
+        return None
+    head_end = _PREFIX.size + length
+    header = json.loads(bytes(buf[_PREFIX.size : head_end]))
+    if header.get("version") != VERSION or len(buf) != head_end + header["size"]:
+        return None
+    views = {}
+    for name in ("offsets", "starts", "docs", "weights", "terms"):
+        spec = header["arrays"][name]
+        dtype = np.dtype(spec["dtype"])
+        start = head_end + spec["offset"]
+        views[name] = np.frombuffer(buf, dtype=dtype, count=spec["count"], offset=start)
+    offsets, starts = views["offsets"], views["starts"]
+    if len(starts) != len(offsets) + 1 or starts[0] != 0 or starts[-1] != len(views["docs"]) \
+            or len(views["weights"]) != len(views["docs"]):
+        return None
+    return Sidecar(offsets, starts, views["docs"], views["weights"], views["terms"])

@@ -1,0 +1,268 @@
+"""The posting sidecar (index.sidecar) must give exactly Whoosh's postings, or nothing.
+
+A fixture index written by our writer in several commits (so some segments are
+merged by Whoosh and have no sidecar, and some documents are deleted) is read term
+by term through the sidecar and through Whoosh's own blocks. A sidecar that is
+absent, truncated, of another version, or that disagrees with a term's TermInfo must
+leave every score unchanged (the scorer falls back on Whoosh's postings).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import random
+
+import numpy as np
+import pytest
+from whoosh import query as q
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.writing import SegmentWriter
+
+from index import sidecar
+from index.mapped import MappedFile
+from search import SearchIndex
+from search import scorer as array_scorer
+from search.parsing import clauses, fallbacks, parse
+
+WORDS = (
+    "انسحاب القوات الأمريكية من العراق وزير الخارجية السعودي يلتقي نظيره الفرنسي في الرياض "
+    "مباراة الهلال والنصر بطولة وبطولة الدوري أسعار النفط ترتفع بالأسواق العالمية داعش "
+    "المدارس التعليم الطلاب الجامعة الاقتصاد الميزانية مجلس الوزراء الأمن الحدود الجنوبية"
+).split()
+QUERIES = ["انسحاب القوات", "والنصر", "أسعار النفط العالمية", "داعش", "الطلاب الجامعة", "بطولة الدوري"]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory) -> SearchIndex:
+    rng = random.Random(5)
+    ix = SearchIndex(tmp_path_factory.mktemp("sidecar") / "index")
+    records = [
+        {"id": f"d{n}", "title": " ".join(rng.choices(WORDS, k=5)), "body": " ".join(rng.choices(WORDS, k=rng.randint(5, 400)))}
+        for n in range(120)
+    ]
+    ix.add_records(records[:80])  # one segment of our writer, with a sidecar
+    for start in range(80, 120, 10):
+        ix.add_records(records[start : start + 10])
+    ix.add_records([dict(r, body=r["body"] + " تحديث") for r in records[3:9]])  # deletions
+    writer = SegmentWriter(ix.store.open_index())  # Whoosh's own writer: a segment without sidecar
+    for n, record in enumerate(records[:10]):
+        text = {"title": record["title"], "body": record["body"]}
+        twins = {f"{name}_{kind}": value for name, value in text.items() for kind in ("exact", "root")}
+        writer.add_document(id=f"w{n}", **text, **twins)
+    writer.commit(merge=False)
+    yield ix
+    ix.close()
+
+
+def _leaves(index: SearchIndex):
+    with index._searcher() as searcher:
+        scorer = array_scorer.for_searcher(searcher)
+        yield from zip(scorer.leaves, scorer._sidecars)
+
+
+def _whoosh_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Whoosh's postings of the term, deleted documents included (as the sidecar holds them)."""
+    matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+    return array_scorer._read_postings(matcher)
+
+
+def test_sidecar_postings_equal_whoosh_postings(index):
+    compared = 0
+    for (leaf, _), side in _leaves(index):
+        if side is None:
+            continue
+        for (fieldname, btext), info in leaf._terms.items():
+            if info.is_inlined():
+                continue
+            docs, weights = side.postings(info)
+            expected_docs, expected_weights = _whoosh_postings(leaf, fieldname, btext)
+            assert docs.tolist() == expected_docs.tolist(), (fieldname, btext)
+            assert weights.tolist() == expected_weights.tolist(), (fieldname, btext)
+            compared += 1
+    assert compared > 500
+
+
+def test_term_hashes_never_rule_out_a_term_of_the_segment(index):
+    checked = 0
+    for (leaf, _), side in _leaves(index):
+        if side is None:
+            continue
+        for fieldname, btext in leaf._terms.terms():
+            assert side.may_have(fieldname, btext), (fieldname, btext)
+            checked += 1
+        absent = [b"\xd9\x88" * n for n in range(20, 40)]  # long runs of one letter: in no text
+        assert not any(side.may_have("body", btext) for btext in absent)
+    assert checked > 1000
+
+
+def test_fixture_has_segments_with_and_without_sidecar(index):
+    kinds = {side is not None for _, side in _leaves(index)}
+    assert kinds == {True, False}
+
+
+def _scores_without_sidecars(index: SearchIndex, text: str) -> tuple[np.ndarray, np.ndarray]:
+    parsed = parse(text, index.synonyms)
+    words, _ = clauses(parsed)
+    with index._searcher() as searcher:
+        with_sidecar = array_scorer.ArrayScorer(searcher)
+        without = array_scorer.ArrayScorer(searcher)
+        without._sidecars = [None] * len(without._sidecars)
+        tree = q.Or(words + fallbacks(parsed))
+        return with_sidecar.evaluate(tree).scores, without.evaluate(tree).scores
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_scores_do_not_depend_on_the_sidecar(index, text):
+    found, expected = _scores_without_sidecars(index, text)
+    assert expected.any()
+    assert found.tolist() == expected.tolist()
+
+
+def _one_sidecar(index: SearchIndex):
+    for (leaf, _), side in _leaves(index):
+        if side is not None:
+            return leaf, side
+    raise AssertionError("no segment with a sidecar")
+
+
+def test_truncated_or_foreign_sidecar_is_refused(index):
+    leaf, _ = _one_sidecar(index)
+    buf = sidecar._buffer(leaf._storage, leaf._segment.make_filename(sidecar.EXT))
+    assert sidecar._parse(buf) is not None
+    raw = bytes(buf)
+    assert sidecar._parse(memoryview(raw[:-8])) is None  # truncated
+    assert sidecar._parse(memoryview(raw + b"\0" * 8)) is None  # longer than it says
+    assert sidecar._parse(memoryview(b"NOTAPX\0\1" + raw[8:])) is None  # not a sidecar
+    newer = raw.replace(f'"version": {sidecar.VERSION}'.encode(), b'"version": 9', 1)
+    assert newer != raw
+    assert sidecar._parse(memoryview(newer)) is None
+
+
+def test_missing_sidecar_file_means_no_sidecar(index):
+    leaf, _ = _one_sidecar(index)
+    segment = copy.copy(leaf._segment)
+    segment.segid = "nosuchsegment0"
+    assert sidecar.open_sidecar(leaf._storage, segment) is None
+
+
+def test_term_that_disagrees_with_its_terminfo_is_read_from_whoosh(index):
+    leaf, side = _one_sidecar(index)
+    (fieldname, btext), info = next((k, v) for k, v in leaf._terms.items() if not v.is_inlined() and v.doc_frequency() > 2)
+    expected = _whoosh_postings(leaf, fieldname, btext)
+    shifted = sidecar.Sidecar(side.offsets, side.starts, side.docs + 1, side.weights, side.terms)  # damaged document numbers
+    assert shifted.postings(info) is None
+    docs, weights, _ = array_scorer._leaf_postings(leaf, shifted, fieldname, btext)
+    assert docs.tolist() == expected[0].tolist() and weights.tolist() == expected[1].tolist()
+    fewer = copy.copy(info)
+    fewer._df -= 1
+    assert side.postings(fewer) is None
+
+
+def test_compound_files_are_not_copied(index):
+    leaf, _ = _one_sidecar(index)
+    compound_storage = leaf._storage.a
+    assert isinstance(compound_storage, CompoundStorage)
+    name = leaf._segment.make_filename(".pst")
+    handle = compound_storage.open_file(name)
+    assert isinstance(handle, MappedFile) and not isinstance(handle.file, io.BytesIO)
+    offset, length = compound_storage.range(name)
+    assert handle.read(16) == bytes(compound_storage._source[offset : offset + 16])  # stream reads
+    assert handle.get(length - 4, 4) == bytes(compound_storage._source[offset + length - 4 : offset + length])
+
+
+class _Sink:
+    """A file that keeps what was written to it after close."""
+
+    def __init__(self):
+        self.data = b""
+
+    def write(self, raw: bytes) -> None:
+        self.data += raw
+
+    def close(self) -> None:
+        pass
+
+
+def test_fractional_weights_keep_float32_and_large_numbers_widen():
+    assert sidecar._counts(np.array([1, 2, 65535], dtype=np.float32))
+    assert not sidecar._counts(np.array([1, 2.5], dtype=np.float32))
+    assert not sidecar._counts(np.array([70000], dtype=np.float32))
+    assert sidecar._narrow(np.array([1, 70000])).dtype == np.dtype("<u4")
+    arrays = {
+        "offsets": sidecar._narrow(np.array([10, 300000])),
+        "starts": sidecar._narrow(np.array([0, 2, 3])),
+        "docs": sidecar._narrow(np.array([4, 70000, 9])),
+        "weights": np.array([0.5, 2.0, 1.25], dtype="<f4"),
+        "terms": np.array([3, 99], dtype="<u4"),
+    }
+    sink = _Sink()
+    sidecar.write(sink, {name: sidecar._Column.of(values) for name, values in arrays.items()})
+    parsed = sidecar._parse(memoryview(sink.data))
+    for name, values in arrays.items():
+        assert getattr(parsed, name).tolist() == values.tolist()
+
+
+def _whoosh_positions(reader, terms: list[str], docnums: list[int]) -> dict[int, list[int]]:
+    """What the rerank read before search.positions: every form through the multi-segment reader."""
+    found: dict[int, list[int]] = {}
+    for term in terms:
+        if ("body", term) not in reader:
+            continue
+        matcher = reader.postings("body", term)
+        for docnum in docnums:
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                found.setdefault(docnum, []).extend(matcher.value_as("positions"))
+    return {d: sorted(p) for d, p in found.items()}
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_rerank_positions_and_idf_equal_whoosh(index, text):
+    from search import proximity
+    from search.positions import max_idf, positions
+
+    parsed = parse(text, index.synonyms)
+    with index._searcher() as searcher:
+        reader = searcher.reader()
+        live = [d for d in range(searcher.doc_count_all()) if not reader.is_deleted(d)]
+        docnums = random.Random(text).sample(live, 40)
+        for terms in proximity._groups(parsed):
+            assert positions(searcher, "body", terms, docnums) == _whoosh_positions(reader, terms, sorted(docnums))
+            expected = max((searcher.idf("body", t) for t in terms if ("body", t) in reader), default=0.0)
+            assert max_idf(searcher, "body", terms) == expected
+
+
+class _FullDisk:
+    """A temporary file on a full disk."""
+
+    def write(self, raw) -> int:
+        raise OSError(28, "No space left on device")
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _failing_write(dbfile, columns) -> None:
+    dbfile.write(b"half a sidecar")
+    dbfile.close()
+    raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("where", ["recording", "saving"])
+def test_a_sidecar_that_cannot_be_written_leaves_indexing_working(tmp_path, monkeypatch, where):
+    if where == "recording":
+        monkeypatch.setattr(sidecar.tempfile, "TemporaryFile", _FullDisk)
+    else:
+        monkeypatch.setattr(sidecar, "write", _failing_write)
+    with SearchIndex(tmp_path / "index") as ix:
+        report = ix.add_records([{"id": f"d{n}", "title": "انسحاب القوات", "body": " ".join(WORDS[n:n + 30])} for n in range(20)])
+        assert report.added == 20
+        assert ix.query("انسحاب").total == 20
+        for (leaf, _), side in _leaves(ix):
+            assert side is None
+            assert not leaf._storage.file_exists(leaf._segment.make_filename(sidecar.EXT))
