@@ -54,6 +54,17 @@ LEVERS: dict[str, dict] = {
     # BM25
     "k1=0.9,b=0.5": {"search.ranking.K1": 0.9, "search.ranking.B": 0.5},
     "k1=1.5,b=0.75": {"search.ranking.K1": 1.5, "search.ranking.B": 0.75},
+    "k1=0.8": {"search.ranking.K1": 0.8},
+    "k1=1.0": {"search.ranking.K1": 1.0},
+    "k1=1.6": {"search.ranking.K1": 1.6},
+    "k1=2.0": {"search.ranking.K1": 2.0},
+    "b=0.5": {"search.ranking.B": 0.5},
+    "b=0.6": {"search.ranking.B": 0.6},
+    "b=0.9": {"search.ranking.B": 0.9},
+    "b=1.0": {"search.ranking.B": 1.0},
+    "title b=0": {"search.ranking.FIELD_B[title]": 0.0, "search.ranking.FIELD_B[title_exact]": 0.0},
+    "title b=0.3": {"search.ranking.FIELD_B[title]": 0.3, "search.ranking.FIELD_B[title_exact]": 0.3},
+    "title b=1": {"search.ranking.FIELD_B[title]": 1.0, "search.ranking.FIELD_B[title_exact]": 1.0},
     # proximity of neighbouring query words
     "proximity=1": {"search.ranking.PROXIMITY_BOOST": 1.0},
     "proximity-rerank=0": {"search.proximity.WEIGHT": 0.0},
@@ -68,6 +79,9 @@ LEVERS: dict[str, dict] = {
 }
 
 
+_ABSENT = object()  # a dict entry the defaults do not set (restored by deleting it)
+
+
 def apply(overrides: dict) -> dict:
     """Set each override, returning what to restore."""
     saved = {}
@@ -79,8 +93,11 @@ def apply(overrides: dict) -> dict:
         if "[" in attr:
             name, entry = attr[:-1].split("[")
             table = getattr(module, name)
-            saved[key] = table[entry]
-            table[entry] = value
+            saved[key] = table.get(entry, _ABSENT)
+            if value is _ABSENT:
+                table.pop(entry, None)
+            else:
+                table[entry] = value
         else:
             saved[key] = getattr(module, attr)
             setattr(module, attr, value)

@@ -28,6 +28,8 @@ from search.parsing import ParsedQuery, clauses, exclusion, fallbacks
 #: BM25 parameters (Whoosh's defaults; see benchmarks/quality.md for measurements).
 K1 = 1.2
 B = 0.75
+#: Length normalization of particular fields, overriding B (field name -> b).
+FIELD_B: dict[str, float] = {}
 #: Queries of up to this many words rank documents with every word first.
 ALL_WORDS_UP_TO = 3
 #: Longer queries rank first the documents with this share of their words (rounded up).
@@ -42,7 +44,7 @@ PROXIMITY_SLOP = 3
 
 
 def weighting() -> BM25F:
-    return BM25F(B=B, K1=K1)
+    return BM25F(B=B, K1=K1, **{f"{name}_B": b for name, b in FIELD_B.items()})
 
 
 @dataclass
