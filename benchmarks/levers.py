@@ -76,8 +76,6 @@ LEVERS: dict[str, dict] = {
     "no-extra-stop-words": {"index.stopwords.EXTRA_STOP_WORDS": frozenset()},
     "min-stem=4": {"index.stemming.MIN_STEM": 4},
     "no-proclitic-rule": {"index.stemming.PROCLITICS": ""},
-    "proclitic-any-rest": {"index.stemming.MIN_REST_STEM": 0},
-    "no-nisba-restem": {"index.stemming.NISBA_BASE_ENDINGS": ()},
 }
 
 

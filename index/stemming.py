@@ -29,7 +29,6 @@ from tashaphyne.stemming import ArabicLightStemmer  # noqa: E402
 
 MIN_STEM = 3
 MIN_REST = 5
-MIN_REST_STEM = 4
 PROCLITICS = "وفبلك"
 
 #: The article, alone or after a conjunction or preposition.
@@ -46,9 +45,6 @@ SUFFIXES = (
     "اته", "اتها", "اتهم", "اتنا", "تها", "ته", "تهم", "تين", "تان",
 )
 
-#: Endings of a name that its nisba adjective keeps (see _segment_nisba).
-NISBA_BASE_ENDINGS = ("ين", "ان", "ون")
-
 
 def _configured_stemmer() -> ArabicLightStemmer:
     stemmer = ArabicLightStemmer()
@@ -60,44 +56,9 @@ def _configured_stemmer() -> ArabicLightStemmer:
 _STEMMER = _configured_stemmer()
 
 
-def _segment(word: str, prefix: bool = True) -> str:
-    """tashaphyne's segmentation with the longest prefix, then the longest suffix
-    (suffixes only with ``prefix=False``)."""
-    best_left, best_right = 0, len(word)
-    for left, right in _STEMMER.segment(word):
-        if (prefix or not left) and right - left >= MIN_STEM and (left, -right) > (best_left, -best_right):
-            best_left, best_right = left, right
-    return word[best_left:best_right]
-
-
-def _segment_nisba(word: str) -> str:
-    """:func:`_segment`, then the ending of the noun a nisba adjective derives from.
-
-    A country or people name often ends like a plural or dual (فلسطين, البحرين,
-    ايران): alone it loses that ending (فلسط), but its nisba keeps it, because the
-    nisba ending is what gets stripped (الفلسطينية → فلسطين). Stemming the endings of
-    a nisba stem once more makes both meet.
-    """
-    stemmed = _segment(word)
-    end = word.find(stemmed) + len(stemmed)
-    if word[end : end + 1] == "ي" and stemmed.endswith(NISBA_BASE_ENDINGS):
-        return _segment(stemmed, prefix=False)
-    return stemmed
-
-
 def _strip_proclitic(word: str) -> str:
-    """``word`` without a one-letter proclitic, when it plausibly carries one.
-
-    Before alef, the letter is a proclitic in ``بانسحاب`` but a radical in the فاعل
-    pattern (``لاعبين``, ``باحثين``, ``كاملين``): stripped, those keep a three-letter
-    stem (``اعب``) that never meets their other forms (``اللاعبين`` → ``لاعب``). A
-    proclitic is therefore removed only if the rest still stems to :data:`MIN_REST_STEM`
-    letters or more, which the masdars (انسحاب, اتفاق, استخدام) and names do.
-    """
     if word[0] in PROCLITICS and word[1] == "ا" and len(word) > MIN_REST:
-        rest = word[1:]
-        if len(_segment(rest)) >= MIN_REST_STEM:
-            return rest
+        return word[1:]
     return word
 
 
@@ -109,7 +70,12 @@ def stem(word: str) -> str:
     """
     if len(word) <= MIN_STEM or not ("\u0621" <= word[0] <= "\u064a"):
         return word
-    return _segment_nisba(_strip_proclitic(word))
+    word = _strip_proclitic(word)
+    best_left, best_right = 0, len(word)
+    for left, right in _STEMMER.segment(word):
+        if right - left >= MIN_STEM and (left, -right) > (best_left, -best_right):
+            best_left, best_right = left, right
+    return word[best_left:best_right]
 
 
 class _DeterministicRootStemmer(ArabicLightStemmer):
