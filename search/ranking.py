@@ -25,8 +25,9 @@ from search import proximity as proximity_rerank
 from search import scorer as array_scorer
 from search.parsing import ParsedQuery, clauses, exclusion, fallbacks
 
-#: BM25 parameters (Whoosh's defaults; see benchmarks/quality.md for measurements).
-K1 = 1.2
+#: BM25 parameters: b is Whoosh's default; k1 below Whoosh's 1.2 saturates repeated
+#: words sooner, which suits short passages (see benchmarks/quality.md for measurements).
+K1 = 0.8
 B = 0.75
 #: Length normalization of particular fields, overriding B (field name -> b).
 FIELD_B: dict[str, float] = {}
@@ -41,6 +42,11 @@ PROXIMITY_BOOST = 0.0
 COORDINATION = 0.0
 RESCORE_DEPTH = 100
 PROXIMITY_SLOP = 3
+#: Each query word's clause is multiplied by (its body idf / the largest idf) ** IDF_POWER
+#: (0: off). Whoosh's idf, log(N / (df + 1)) + 1, is flat: a word in a third of the
+#: documents still weighs a quarter of a unique one, so the generic words of a question
+#: (عدد, عام, اسم, دولة) outvote the one rare name that picks out its passage.
+IDF_POWER = 2.0
 
 
 def weighting() -> BM25F:
@@ -77,6 +83,19 @@ def required_matches(words: int) -> int:
     if words <= ALL_WORDS_UP_TO:
         return words
     return math.ceil(words * LONG_QUERY_SHARE)
+
+
+def word_weights(searcher, parsed: ParsedQuery) -> list[float]:
+    """One multiplier per concept (see :data:`IDF_POWER`): the idf of its rarest stem in
+    the body, relative to that of a word in no document, so weights stay at most 1."""
+    if not IDF_POWER:
+        return [1.0] * len(parsed.concepts)
+    ceiling = math.log(searcher.doc_count_all() or 1) + 1
+    weights = []
+    for concept in parsed.concepts:
+        idf = max(searcher.idf("body", s) for s in concept.stems)
+        weights.append((idf / ceiling) ** IDF_POWER)
+    return weights
 
 
 def proximity(parsed: ParsedQuery) -> list[q.Query]:
@@ -118,8 +137,10 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
     extra = [scorer.evaluate(c) for c in fallbacks(parsed) + proximity(parsed)]
     if per_word:
         found = per_word + extra
+        # Root fallbacks keep their own weight: weighting them by idf as well measured worse.
+        weights = word_weights(searcher, parsed) + [1.0] * len(extra)
         matching = np.logical_or.reduce([f.mask for f in found])
-        scores = np.add.reduce([f.scores for f in found])
+        scores = np.add.reduce([f.scores * w if w != 1.0 else f.scores for f, w in zip(found, weights)])
     else:
         matching, scores = scorer.live.copy(), np.zeros(scorer.size)
     for phrase in map(scorer.evaluate, phrases):
