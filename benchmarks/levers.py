@@ -88,6 +88,14 @@ LEVERS: dict[str, dict] = {
     "proximity-rerank=0": {"search.proximity.WEIGHT": 0.0},
     "proximity-rerank=1": {"search.proximity.WEIGHT": 1.0},
     "proximity-rerank window=10": {"search.proximity.WINDOW": 10},
+    "proximity-rerank=0.25": {"search.proximity.WEIGHT": 0.25},
+    "proximity-rerank=0.75": {"search.proximity.WEIGHT": 0.75},
+    "exact=0.25": {"search.parsing.EXACT_BOOST": 0.25},
+    "proclitic=0.25": {"search.parsing.PROCLITIC_BOOST": 0.25},
+    "proclitic=0.75": {"search.parsing.PROCLITIC_BOOST": 0.75},
+    "title=0.75": {"index.schema.SEARCH_FIELDS[title]": 0.75},
+    # question frames (search.questions): nouns after an interrogative dropped
+    "no-question-frames": {"search.questions.FRAME_NOUNS": frozenset()},
     # synonyms
     "no-synonyms": {"synonyms": False},
     # analysis (each gets a fresh index)
@@ -161,6 +169,11 @@ def measure_lever(folder: Path, overrides: dict, queries, qrels) -> dict:
     return result
 
 
+def _jsonable(value):
+    """Overrides that JSON cannot hold as they are (word sets) are written as lists."""
+    return sorted(value) if isinstance(value, (set, frozenset)) else str(value)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("levers", nargs="*", help="lever names (default: all)")
@@ -208,7 +221,7 @@ def main() -> None:
                 flush=True,
             )
             args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+            args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=_jsonable))
 
 
 if __name__ == "__main__":
