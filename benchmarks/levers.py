@@ -38,7 +38,11 @@ LEVERS: dict[str, dict] = {
     "all-words-first (strict)": {"search.ranking.ALL_WORDS_UP_TO": 1000},
     "or-only (no tiers)": {"search.ranking.ALL_WORDS_UP_TO": 1, "search.ranking.LONG_QUERY_SHARE": 0.0},
     "long queries 50%": {"search.ranking.LONG_QUERY_SHARE": 0.5},
+    "long queries 75%": {"search.ranking.LONG_QUERY_SHARE": 0.75},
     "long queries 100%": {"search.ranking.LONG_QUERY_SHARE": 1.0},
+    "long queries 85%": {"search.ranking.LONG_QUERY_SHARE": 0.85},
+    "long queries 0% (no tiers)": {"search.ranking.LONG_QUERY_SHARE": 0.0},
+    "long queries 25%": {"search.ranking.LONG_QUERY_SHARE": 0.25},
     "coordination=1": {"search.ranking.COORDINATION": 1.0},
     # exact-form twin fields, root fallback, proclitic variants
     "exact=0": {"search.parsing.EXACT_BOOST": 0.0},
@@ -70,6 +74,8 @@ LEVERS: dict[str, dict] = {
     "idf^0.5": {"search.ranking.IDF_POWER": 0.5},
     "idf^1": {"search.ranking.IDF_POWER": 1.0},
     "idf^2": {"search.ranking.IDF_POWER": 2.0},
+    "idf^1.5": {"search.ranking.IDF_POWER": 1.5},
+    "idf^2.5": {"search.ranking.IDF_POWER": 2.5},
     "idf^3": {"search.ranking.IDF_POWER": 3.0},
     "idf^4": {"search.ranking.IDF_POWER": 4.0},
     "idf^2,k1=0.8": {"search.ranking.IDF_POWER": 2.0, "search.ranking.K1": 0.8},
@@ -94,6 +100,8 @@ LEVERS: dict[str, dict] = {
     "proclitic=0.25": {"search.parsing.PROCLITIC_BOOST": 0.25},
     "proclitic=0.75": {"search.parsing.PROCLITIC_BOOST": 0.75},
     "title=0.75": {"index.schema.SEARCH_FIELDS[title]": 0.75},
+    "root=0.8": {"search.parsing.ROOT_BOOST": 0.8},
+    "root=0.4": {"search.parsing.ROOT_BOOST": 0.4},
     # question frames (search.questions): nouns after an interrogative dropped
     "no-question-frames": {"search.questions.FRAME_NOUNS": frozenset()},
     # synonyms

@@ -6,9 +6,11 @@ with one missing word therefore still answers, but never above a full match. A w
 with synonyms counts as one word, matched by any of its names.
 
 Long queries (more than :data:`ALL_WORDS_UP_TO` words, typically questions typed in
-full) relax the first tier to documents with :data:`LONG_QUERY_SHARE` of the words:
-one unusual word missing from a relevant passage must not bury it under every passage
-that happens to contain all the others. benchmarks/quality.md measures the trade-off.
+full) have no tiers (:data:`LONG_QUERY_SHARE` = 0): one unusual word missing from a
+relevant passage must not bury it under every passage that happens to contain the
+others. Their BM25F sum, with each word weighted by its rarity (:data:`IDF_POWER`),
+already ranks a passage with more of the telling words higher; a tier of 75 % of the
+words measured worse than none. benchmarks/quality.md measures the trade-off.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ B = 0.75
 FIELD_B: dict[str, float] = {}
 #: Queries of up to this many words rank documents with every word first.
 ALL_WORDS_UP_TO = 3
-#: Longer queries rank first the documents with this share of their words (rounded up).
-LONG_QUERY_SHARE = 0.75
+#: Longer queries rank first the documents with this share of their words (rounded up;
+#: 0: no tiers, by score alone).
+LONG_QUERY_SHARE = 0.0
 #: Weight of a pair of neighbouring query words found within PROXIMITY_SLOP words (0: off).
 PROXIMITY_BOOST = 0.0
 #: Within each tier, scores are multiplied by (share of words matched) ** COORDINATION
