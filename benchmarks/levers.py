@@ -104,6 +104,15 @@ LEVERS: dict[str, dict] = {
     "root=0.4": {"search.parsing.ROOT_BOOST": 0.4},
     # question frames (search.questions): nouns after an interrogative dropped
     "no-question-frames": {"search.questions.FRAME_NOUNS": frozenset()},
+    # misspelled words met by their indexed neighbours (search.fuzzy)
+    "fuzzy=0": {"search.fuzzy.WEIGHT": 0.0},
+    "fuzzy=0.25": {"search.fuzzy.WEIGHT": 0.25},
+    "fuzzy=1": {"search.fuzzy.WEIGHT": 1.0},
+    "fuzzy 2 edits from 5": {"search.fuzzy.LONG_FROM": 5},
+    "fuzzy 1 edit": {"search.fuzzy.LONG_FROM": 1000},
+    "fuzzy limit=1": {"search.fuzzy.LIMIT": 1},
+    "fuzzy limit=6": {"search.fuzzy.LIMIT": 6},
+    "fuzzy min-length=5": {"search.fuzzy.MIN_LENGTH": 5},
     # synonyms
     "no-synonyms": {"synonyms": False},
     # analysis (each gets a fresh index)

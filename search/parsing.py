@@ -167,9 +167,9 @@ def _exact_fields(share: float) -> dict[str, float]:
     return {EXACT_FIELDS[name]: boost * share for name, boost in SEARCH_FIELDS.items()}
 
 
-def term_query(term: str) -> q.Query:
-    """One term searched in every field, each with its BM25F boost."""
-    return _fields_query((term,), SEARCH_FIELDS)
+def term_query(term: str, boost: float = 1.0) -> q.Query:
+    """One term searched in every field, each with its BM25F boost (times ``boost``)."""
+    return _fields_query((term,), SEARCH_FIELDS, boost)
 
 
 def phrase_query(terms: list[str]) -> q.Query:

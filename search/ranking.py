@@ -23,6 +23,7 @@ import numpy as np
 from whoosh import query as q
 from whoosh.scoring import BM25F
 
+from search import fuzzy
 from search import proximity as proximity_rerank
 from search import scorer as array_scorer
 from search.parsing import ParsedQuery, clauses, exclusion, fallbacks
@@ -101,6 +102,17 @@ def word_weights(searcher, parsed: ParsedQuery) -> list[float]:
     return weights
 
 
+def _with_near_words(searcher, scorer, concept, found, matching: np.ndarray):
+    """``found`` (one word's scores) plus its near words' (search.fuzzy), only within
+    ``matching``: a misspelled word counts where its correction stands, adds no document."""
+    near = fuzzy.near_query(searcher.reader(), concept)
+    if near is None:
+        return found
+    extra = scorer.evaluate(near)
+    hit = extra.mask & matching
+    return array_scorer.Scored(found.mask | hit, found.scores + np.where(hit, extra.scores, 0.0))
+
+
 def proximity(parsed: ParsedQuery) -> list[q.Query]:
     """Optional clauses that reward neighbouring query words standing close together."""
     if not PROXIMITY_BOOST:
@@ -139,10 +151,11 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
     per_word = [scorer.evaluate(w) for w in words]
     extra = [scorer.evaluate(c) for c in fallbacks(parsed) + proximity(parsed)]
     if per_word:
+        matching = np.logical_or.reduce([f.mask for f in per_word + extra])
+        per_word = [_with_near_words(searcher, scorer, c, w, matching) for c, w in zip(parsed.concepts, per_word)]
         found = per_word + extra
         # Root fallbacks keep their own weight: weighting them by idf as well measured worse.
         weights = word_weights(searcher, parsed) + [1.0] * len(extra)
-        matching = np.logical_or.reduce([f.mask for f in found])
         scores = np.add.reduce([f.scores * w if w != 1.0 else f.scores for f, w in zip(found, weights)])
     else:
         matching, scores = scorer.live.copy(), np.zeros(scorer.size)
