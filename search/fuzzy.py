@@ -15,8 +15,6 @@ shows the user the correction.
 
 from __future__ import annotations
 
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
 from whoosh import query as q
 
 from index.schema import EXACT_FIELDS, SEARCH_FIELDS
@@ -49,6 +47,10 @@ def near_query(reader, concept: Concept) -> q.Query | None:
     :data:`WEIGHT`, or None when the word is known (or nothing is near)."""
     if not WEIGHT or not _unknown(reader, concept):
         return None
+    # Imported here: most queries have no unknown word, and a cold query should not pay for it.
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
     form = concept.forms[0]
     edits = MAX_EDITS + (len(form) >= LONG_FROM)
     near = process.extract(form, _words(reader, FIELD), scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None)
