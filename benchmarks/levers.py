@@ -38,7 +38,11 @@ LEVERS: dict[str, dict] = {
     "all-words-first (strict)": {"search.ranking.ALL_WORDS_UP_TO": 1000},
     "or-only (no tiers)": {"search.ranking.ALL_WORDS_UP_TO": 1, "search.ranking.LONG_QUERY_SHARE": 0.0},
     "long queries 50%": {"search.ranking.LONG_QUERY_SHARE": 0.5},
+    "long queries 75%": {"search.ranking.LONG_QUERY_SHARE": 0.75},
     "long queries 100%": {"search.ranking.LONG_QUERY_SHARE": 1.0},
+    "long queries 85%": {"search.ranking.LONG_QUERY_SHARE": 0.85},
+    "long queries 0% (no tiers)": {"search.ranking.LONG_QUERY_SHARE": 0.0},
+    "long queries 25%": {"search.ranking.LONG_QUERY_SHARE": 0.25},
     "coordination=1": {"search.ranking.COORDINATION": 1.0},
     # exact-form twin fields, root fallback, proclitic variants
     "exact=0": {"search.parsing.EXACT_BOOST": 0.0},
@@ -54,11 +58,61 @@ LEVERS: dict[str, dict] = {
     # BM25
     "k1=0.9,b=0.5": {"search.ranking.K1": 0.9, "search.ranking.B": 0.5},
     "k1=1.5,b=0.75": {"search.ranking.K1": 1.5, "search.ranking.B": 0.75},
+    "k1=0.8": {"search.ranking.K1": 0.8},
+    "k1=1.0": {"search.ranking.K1": 1.0},
+    "k1=1.6": {"search.ranking.K1": 1.6},
+    "k1=2.0": {"search.ranking.K1": 2.0},
+    "b=0.5": {"search.ranking.B": 0.5},
+    "b=0.6": {"search.ranking.B": 0.6},
+    "b=0.9": {"search.ranking.B": 0.9},
+    "b=1.0": {"search.ranking.B": 1.0},
+    "k1=0.5": {"search.ranking.K1": 0.5},
+    "k1=0.6": {"search.ranking.K1": 0.6},
+    "k1=0.7": {"search.ranking.K1": 0.7},
+    "k1=0.8,b=0.6": {"search.ranking.K1": 0.8, "search.ranking.B": 0.6},
+    "k1=0.8,b=0.9": {"search.ranking.K1": 0.8, "search.ranking.B": 0.9},
+    "idf^0.5": {"search.ranking.IDF_POWER": 0.5},
+    "idf^1": {"search.ranking.IDF_POWER": 1.0},
+    "idf^2": {"search.ranking.IDF_POWER": 2.0},
+    "idf^1.5": {"search.ranking.IDF_POWER": 1.5},
+    "idf^2.5": {"search.ranking.IDF_POWER": 2.5},
+    "idf^3": {"search.ranking.IDF_POWER": 3.0},
+    "idf^4": {"search.ranking.IDF_POWER": 4.0},
+    "idf^2,k1=0.8": {"search.ranking.IDF_POWER": 2.0, "search.ranking.K1": 0.8},
+    "idf^3,k1=0.8": {"search.ranking.IDF_POWER": 3.0, "search.ranking.K1": 0.8},
+    "idf^2,root=0.3": {"search.ranking.IDF_POWER": 2.0, "search.parsing.ROOT_BOOST": 0.3},
+    "idf^2,root=0.2": {"search.ranking.IDF_POWER": 2.0, "search.parsing.ROOT_BOOST": 0.2},
+    "idf^2,k1=0.8,rootidf": {"search.ranking.IDF_POWER": 2.0, "search.ranking.K1": 0.8, "search.ranking.ROOT_IDF": True},
+    "idf^2,k1=0.8,rootidf,root=1": {"search.ranking.IDF_POWER": 2.0, "search.ranking.K1": 0.8, "search.ranking.ROOT_IDF": True, "search.parsing.ROOT_BOOST": 1.0},
+    "idf^2,k1=0.8,root=0.4": {"search.ranking.IDF_POWER": 2.0, "search.ranking.K1": 0.8, "search.parsing.ROOT_BOOST": 0.4},
+    "idf^2,k1=0.8,root=0.8": {"search.ranking.IDF_POWER": 2.0, "search.ranking.K1": 0.8, "search.parsing.ROOT_BOOST": 0.8},
+    "title b=0": {"search.ranking.FIELD_B[title]": 0.0, "search.ranking.FIELD_B[title_exact]": 0.0},
+    "title b=0.3": {"search.ranking.FIELD_B[title]": 0.3, "search.ranking.FIELD_B[title_exact]": 0.3},
+    "title b=1": {"search.ranking.FIELD_B[title]": 1.0, "search.ranking.FIELD_B[title_exact]": 1.0},
     # proximity of neighbouring query words
     "proximity=1": {"search.ranking.PROXIMITY_BOOST": 1.0},
     "proximity-rerank=0": {"search.proximity.WEIGHT": 0.0},
     "proximity-rerank=1": {"search.proximity.WEIGHT": 1.0},
     "proximity-rerank window=10": {"search.proximity.WINDOW": 10},
+    "proximity-rerank=0.25": {"search.proximity.WEIGHT": 0.25},
+    "proximity-rerank=0.75": {"search.proximity.WEIGHT": 0.75},
+    "exact=0.25": {"search.parsing.EXACT_BOOST": 0.25},
+    "proclitic=0.25": {"search.parsing.PROCLITIC_BOOST": 0.25},
+    "proclitic=0.75": {"search.parsing.PROCLITIC_BOOST": 0.75},
+    "title=0.75": {"index.schema.SEARCH_FIELDS[title]": 0.75},
+    "root=0.8": {"search.parsing.ROOT_BOOST": 0.8},
+    "root=0.4": {"search.parsing.ROOT_BOOST": 0.4},
+    # question frames (search.questions): nouns after an interrogative dropped
+    "no-question-frames": {"search.questions.FRAME_NOUNS": frozenset()},
+    # misspelled words met by their indexed neighbours (search.fuzzy)
+    "fuzzy=0": {"search.fuzzy.WEIGHT": 0.0},
+    "fuzzy=0.25": {"search.fuzzy.WEIGHT": 0.25},
+    "fuzzy=1": {"search.fuzzy.WEIGHT": 1.0},
+    "fuzzy 2 edits from 5": {"search.fuzzy.LONG_FROM": 5},
+    "fuzzy 1 edit": {"search.fuzzy.LONG_FROM": 1000},
+    "fuzzy limit=1": {"search.fuzzy.LIMIT": 1},
+    "fuzzy limit=6": {"search.fuzzy.LIMIT": 6},
+    "fuzzy min-length=5": {"search.fuzzy.MIN_LENGTH": 5},
     # synonyms
     "no-synonyms": {"synonyms": False},
     # analysis (each gets a fresh index)
@@ -66,6 +120,9 @@ LEVERS: dict[str, dict] = {
     "min-stem=4": {"index.stemming.MIN_STEM": 4},
     "no-proclitic-rule": {"index.stemming.PROCLITICS": ""},
 }
+
+
+_ABSENT = object()  # a dict entry the defaults do not set (restored by deleting it)
 
 
 def apply(overrides: dict) -> dict:
@@ -79,8 +136,11 @@ def apply(overrides: dict) -> dict:
         if "[" in attr:
             name, entry = attr[:-1].split("[")
             table = getattr(module, name)
-            saved[key] = table[entry]
-            table[entry] = value
+            saved[key] = table.get(entry, _ABSENT)
+            if value is _ABSENT:
+                table.pop(entry, None)
+            else:
+                table[entry] = value
         else:
             saved[key] = getattr(module, attr)
             setattr(module, attr, value)
@@ -124,6 +184,11 @@ def measure_lever(folder: Path, overrides: dict, queries, qrels) -> dict:
     result["seconds"] = round(time.perf_counter() - start, 1)
     result["cpu ms per query"] = round(1000 * cpu / len(queries), 2)
     return result
+
+
+def _jsonable(value):
+    """Overrides that JSON cannot hold as they are (word sets) are written as lists."""
+    return sorted(value) if isinstance(value, (set, frozenset)) else str(value)
 
 
 def main() -> None:
@@ -173,7 +238,7 @@ def main() -> None:
                 flush=True,
             )
             args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+            args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=_jsonable))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from whoosh import query as q
 from index.analysis import ArabicAnalyzer, ArabicExactAnalyzer
 from index.schema import EXACT_FIELDS, ROOT_FIELDS, SEARCH_FIELDS
 from index.stemming import root, stem
+from search import questions
 from search.synonyms import Synonyms
 
 _PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -127,6 +128,8 @@ def parse(text: str, synonyms: Synonyms | None = None) -> ParsedQuery:
     """Split ``text`` into words, phrases and exclusions, analyze each, expand synonyms."""
     parsed = ParsedQuery()
     typed: list[str] = []
+    previous = ""  # the word before, stop words included (search.questions)
+    frames: list[str] = []  # question-frame nouns: searched only if nothing else is
     for match in _PART.finditer(text):
         negated, quoted, word = match.group(1), match.group(2), match.group(3)
         if quoted is not None:
@@ -141,8 +144,11 @@ def parse(text: str, synonyms: Synonyms | None = None) -> ParsedQuery:
             if terms:
                 parsed.excluded.append(terms)
             continue
-        typed.extend(t.text for t in _EXACT(word))
-    parsed.concepts = _concepts(typed, synonyms)
+        for token in _EXACT(word, removestops=False):
+            if not token.stopped:
+                (frames if questions.is_frame(previous, token.text) else typed).append(token.text)
+            previous = questions.after(previous, token.text)
+    parsed.concepts = _concepts(typed or frames, synonyms)
     for concept in parsed.concepts:
         for term in concept.stems:
             if term not in parsed.terms:
@@ -161,9 +167,9 @@ def _exact_fields(share: float) -> dict[str, float]:
     return {EXACT_FIELDS[name]: boost * share for name, boost in SEARCH_FIELDS.items()}
 
 
-def term_query(term: str) -> q.Query:
-    """One term searched in every field, each with its BM25F boost."""
-    return _fields_query((term,), SEARCH_FIELDS)
+def term_query(term: str, boost: float = 1.0) -> q.Query:
+    """One term searched in every field, each with its BM25F boost (times ``boost``)."""
+    return _fields_query((term,), SEARCH_FIELDS, boost)
 
 
 def phrase_query(terms: list[str]) -> q.Query:

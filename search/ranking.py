@@ -6,9 +6,11 @@ with one missing word therefore still answers, but never above a full match. A w
 with synonyms counts as one word, matched by any of its names.
 
 Long queries (more than :data:`ALL_WORDS_UP_TO` words, typically questions typed in
-full) relax the first tier to documents with :data:`LONG_QUERY_SHARE` of the words:
-one unusual word missing from a relevant passage must not bury it under every passage
-that happens to contain all the others. benchmarks/quality.md measures the trade-off.
+full) have no tiers (:data:`LONG_QUERY_SHARE` = 0): one unusual word missing from a
+relevant passage must not bury it under every passage that happens to contain the
+others. Their BM25F sum, with each word weighted by its rarity (:data:`IDF_POWER`),
+already ranks a passage with more of the telling words higher; a tier of 75 % of the
+words measured worse than none. benchmarks/quality.md measures the trade-off.
 """
 
 from __future__ import annotations
@@ -21,17 +23,22 @@ import numpy as np
 from whoosh import query as q
 from whoosh.scoring import BM25F
 
+from search import fuzzy
 from search import proximity as proximity_rerank
 from search import scorer as array_scorer
 from search.parsing import ParsedQuery, clauses, exclusion, fallbacks
 
-#: BM25 parameters (Whoosh's defaults; see benchmarks/quality.md for measurements).
-K1 = 1.2
+#: BM25 parameters: b is Whoosh's default; k1 below Whoosh's 1.2 saturates repeated
+#: words sooner, which suits short passages (see benchmarks/quality.md for measurements).
+K1 = 0.8
 B = 0.75
+#: Length normalization of particular fields, overriding B (field name -> b).
+FIELD_B: dict[str, float] = {}
 #: Queries of up to this many words rank documents with every word first.
 ALL_WORDS_UP_TO = 3
-#: Longer queries rank first the documents with this share of their words (rounded up).
-LONG_QUERY_SHARE = 0.75
+#: Longer queries rank first the documents with this share of their words (rounded up;
+#: 0: no tiers, by score alone).
+LONG_QUERY_SHARE = 0.0
 #: Weight of a pair of neighbouring query words found within PROXIMITY_SLOP words (0: off).
 PROXIMITY_BOOST = 0.0
 #: Within each tier, scores are multiplied by (share of words matched) ** COORDINATION
@@ -39,10 +46,15 @@ PROXIMITY_BOOST = 0.0
 COORDINATION = 0.0
 RESCORE_DEPTH = 100
 PROXIMITY_SLOP = 3
+#: Each query word's clause is multiplied by (its body idf / the largest idf) ** IDF_POWER
+#: (0: off). Whoosh's idf, log(N / (df + 1)) + 1, is flat: a word in a third of the
+#: documents still weighs a quarter of a unique one, so the generic words of a question
+#: (عدد, عام, اسم, دولة) outvote the one rare name that picks out its passage.
+IDF_POWER = 2.0
 
 
 def weighting() -> BM25F:
-    return BM25F(B=B, K1=K1)
+    return BM25F(B=B, K1=K1, **{f"{name}_B": b for name, b in FIELD_B.items()})
 
 
 @dataclass
@@ -75,6 +87,30 @@ def required_matches(words: int) -> int:
     if words <= ALL_WORDS_UP_TO:
         return words
     return math.ceil(words * LONG_QUERY_SHARE)
+
+
+def word_weights(searcher, parsed: ParsedQuery) -> list[float]:
+    """One multiplier per concept (see :data:`IDF_POWER`): the idf of its rarest stem in
+    the body, relative to that of a word in no document, so weights stay at most 1."""
+    if not IDF_POWER:
+        return [1.0] * len(parsed.concepts)
+    ceiling = math.log(searcher.doc_count_all() or 1) + 1
+    weights = []
+    for concept in parsed.concepts:
+        idf = max(searcher.idf("body", s) for s in concept.stems)
+        weights.append((idf / ceiling) ** IDF_POWER)
+    return weights
+
+
+def _with_near_words(searcher, scorer, concept, found, matching: np.ndarray):
+    """``found`` (one word's scores) plus its near words' (search.fuzzy), only within
+    ``matching``: a misspelled word counts where its correction stands, adds no document."""
+    near = fuzzy.near_query(searcher.reader(), concept)
+    if near is None:
+        return found
+    extra = scorer.evaluate(near)
+    hit = extra.mask & matching
+    return array_scorer.Scored(found.mask | hit, found.scores + np.where(hit, extra.scores, 0.0))
 
 
 def proximity(parsed: ParsedQuery) -> list[q.Query]:
@@ -115,9 +151,12 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
     per_word = [scorer.evaluate(w) for w in words]
     extra = [scorer.evaluate(c) for c in fallbacks(parsed) + proximity(parsed)]
     if per_word:
+        matching = np.logical_or.reduce([f.mask for f in per_word + extra])
+        per_word = [_with_near_words(searcher, scorer, c, w, matching) for c, w in zip(parsed.concepts, per_word)]
         found = per_word + extra
-        matching = np.logical_or.reduce([f.mask for f in found])
-        scores = np.add.reduce([f.scores for f in found])
+        # Root fallbacks keep their own weight: weighting them by idf as well measured worse.
+        weights = word_weights(searcher, parsed) + [1.0] * len(extra)
+        scores = np.add.reduce([f.scores * w if w != 1.0 else f.scores for f, w in zip(found, weights)])
     else:
         matching, scores = scorer.live.copy(), np.zeros(scorer.size)
     for phrase in map(scorer.evaluate, phrases):

@@ -218,8 +218,10 @@ FILTERS = [
 
 @pytest.mark.parametrize("filters", FILTERS, ids=["none", "source", "since", "source+range"])
 def test_run_keeps_the_tier_rule_and_filters(index, filters, monkeypatch):
-    # The reference is Whoosh's BM25F alone; the proximity rerank has its own tests.
+    # The reference is Whoosh's BM25F alone; the proximity rerank and the idf weighting
+    # of query words have their own tests.
     monkeypatch.setattr("search.proximity.WEIGHT", 0.0)
+    monkeypatch.setattr("search.ranking.IDF_POWER", 0.0)
     for text in QUERIES:
         parsed = parse(text, index.synonyms)
         if parsed.is_empty() or any(c.alternatives for c in parsed.concepts):

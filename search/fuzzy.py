@@ -1,0 +1,65 @@
+"""Misspelled query words: a word that no document has also meets the indexed words
+one or two edits away (``موريطانيا`` → ``موريتانيا``).
+
+Questions are typed fast and names are spelled several ways; a word whose stem is in
+no title or body scores nothing as it is, and its root fallback rarely finds the same
+word. Here the nearest indexed word forms (Damerau-Levenshtein: :data:`MAX_EDITS` for
+short words, one more from :data:`LONG_FROM` letters; the word list is the one "did you
+mean" reads, :mod:`search.suggestions`) stand in for it with weight :data:`WEIGHT`.
+
+They only score documents that the query finds anyway and count as the word being
+present there: a near word never adds a document, so ``total`` and the facets stay
+what the typed words find (``search.ranking.matching``), and "did you mean" still
+shows the user the correction.
+"""
+
+from __future__ import annotations
+
+from whoosh import query as q
+
+from index.schema import EXACT_FIELDS, SEARCH_FIELDS
+from index.stemming import stem
+from search.parsing import Concept, term_query
+from search.suggestions import _words
+
+#: Weight of a near word, relative to the word typed (0: off).
+WEIGHT = 0.5
+#: At most this many near words (their stems) stand in for one typed word.
+LIMIT = 3
+#: Words shorter than this are not corrected: two edits make another word of most.
+MIN_LENGTH = 4
+#: Edits allowed below LONG_FROM letters; one more from there.
+MAX_EDITS = 1
+LONG_FROM = 7
+#: Near words come from the unstemmed body field: words as written.
+FIELD = EXACT_FIELDS["body"]
+
+
+def _unknown(reader, concept: Concept) -> bool:
+    """Whether ``concept`` is one typed word whose stem no searched field has."""
+    if len(concept.forms) != 1 or concept.alternatives or len(concept.forms[0]) < MIN_LENGTH:
+        return False
+    return not any(reader.doc_frequency(name, concept.stems[0]) for name in SEARCH_FIELDS)
+
+
+def near_query(reader, concept: Concept) -> q.Query | None:
+    """The stems of the indexed words nearest ``concept``'s word, weighted by
+    :data:`WEIGHT`, or None when the word is known (or nothing is near)."""
+    if not WEIGHT or not _unknown(reader, concept):
+        return None
+    # Imported here: most queries have no unknown word, and a cold query should not pay for it.
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    form = concept.forms[0]
+    edits = MAX_EDITS + (len(form) >= LONG_FROM)
+    near = process.extract(form, _words(reader, FIELD), scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None)
+    near.sort(key=lambda hit: (hit[1], -reader.doc_frequency(FIELD, hit[0]), hit[0]))
+    stems: list[str] = []
+    for word, _, _ in near:
+        if stem(word) not in stems:
+            stems.append(stem(word))
+    if not stems:
+        return None
+    clauses = [term_query(s, WEIGHT) for s in stems[:LIMIT]]
+    return clauses[0] if len(clauses) == 1 else q.Or(clauses)

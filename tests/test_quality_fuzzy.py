@@ -1,0 +1,46 @@
+"""Misspelled query words (search.fuzzy): met by the indexed words one or two edits away."""
+
+from __future__ import annotations
+
+import pytest
+
+from search import SearchIndex, fuzzy
+from search.parsing import parse
+
+RECORDS = [
+    {"id": "answer", "title": "أوروبا", "body": "يبلغ عدد سكان موريتانيا نحو أربعة ملايين نسمة"},
+    {"id": "other", "title": "أوروبا", "body": "ارتفع عدد سكان المدن الكبرى وتضاعف عدد سكان الضواحي"},
+    {"id": "unrelated", "title": "رياضة", "body": "فاز المنتخب بالمباراة النهائية"},
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    ix = SearchIndex(tmp_path_factory.mktemp("fuzzy") / "ix", default_synonyms=False)
+    ix.add_records(RECORDS)
+    return ix
+
+
+def test_a_misspelled_name_finds_the_passage_with_the_right_spelling(index):
+    assert index.query("سكان موريطانيا").hits[0].id == "answer"
+
+
+def test_without_near_words_the_misspelled_name_counts_for_nothing(index, monkeypatch):
+    monkeypatch.setattr(fuzzy, "WEIGHT", 0.0)
+    assert index.query("سكان موريطانيا").hits[0].id == "other"
+
+
+def test_near_words_add_no_document(index, monkeypatch):
+    with_near = index.query("سكان موريطانيا", limit=10)
+    monkeypatch.setattr(fuzzy, "WEIGHT", 0.0)
+    without = index.query("سكان موريطانيا", limit=10)
+    assert with_near.total == without.total
+    assert {h.id for h in with_near.hits} == {h.id for h in without.hits}
+
+
+def test_a_word_the_index_has_is_not_corrected(index):
+    with index._searcher() as searcher:
+        reader = searcher.reader()
+        known, misspelled = parse("موريتانيا موريطانيا").concepts
+        assert fuzzy.near_query(reader, known) is None
+        assert fuzzy.near_query(reader, misspelled) is not None
