@@ -20,7 +20,7 @@ from whoosh import query as q
 from index.schema import EXACT_FIELDS, SEARCH_FIELDS
 from index.stemming import stem
 from search.parsing import Concept, term_query
-from search.suggestions import _words
+from search.suggestions import indexed_words
 
 #: Weight of a near word, relative to the word typed (0: off).
 WEIGHT = 0.5
@@ -53,7 +53,7 @@ def near_query(reader, concept: Concept) -> q.Query | None:
 
     form = concept.forms[0]
     edits = MAX_EDITS + (len(form) >= LONG_FROM)
-    near = process.extract(form, _words(reader, FIELD), scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None)
+    near = process.extract(form, indexed_words(reader, FIELD), scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None)
     near.sort(key=lambda hit: (hit[1], -reader.doc_frequency(FIELD, hit[0]), hit[0]))
     stems: list[str] = []
     for word, _, _ in near:

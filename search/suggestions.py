@@ -34,7 +34,9 @@ MAX_DISTANCE = 2
 _WORDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _words(reader, field: str) -> list[str]:
+def indexed_words(reader, field: str) -> list[str]:
+    """Every word of ``field`` (decoded), read once per open index: the candidates of
+    "did you mean" here and of the near words of :mod:`search.fuzzy`."""
     per_field = _WORDS.setdefault(reader, {})
     if field not in per_field:
         decode = reader.schema[field].from_bytes
@@ -49,7 +51,7 @@ def corrections(reader, field: str, word: str, limit: int) -> list[str]:
     from rapidfuzz.distance import DamerauLevenshtein
 
     near = process.extract(
-        word, _words(reader, field), scorer=DamerauLevenshtein.distance,
+        word, indexed_words(reader, field), scorer=DamerauLevenshtein.distance,
         score_cutoff=MAX_DISTANCE, limit=None,
     )
     near.sort(key=lambda hit: (hit[1], -reader.frequency(field, hit[0]), hit[0]))
