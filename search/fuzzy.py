@@ -3,9 +3,9 @@ one or two edits away (``موريطانيا`` → ``موريتانيا``).
 
 Questions are typed fast and names are spelled several ways; a word whose stem is in
 no title or body scores nothing as it is, and its root fallback rarely finds the same
-word. Here the nearest indexed word forms (Damerau-Levenshtein: :data:`MAX_EDITS` for
-short words, one more from :data:`LONG_FROM` letters; the word list is the one "did you
-mean" reads, :mod:`search.suggestions`) stand in for it with weight :data:`WEIGHT`.
+word. Here the nearest indexed word forms (:data:`MAX_EDITS` for short words, one more
+from :data:`LONG_FROM` letters; found as "did you mean" finds them,
+:func:`search.suggestions.corrections`) stand in for it with weight :data:`WEIGHT`.
 
 They only score documents that the query finds anyway and count as the word being
 present there: a near word never adds a document, so ``total`` and the facets stay
@@ -20,7 +20,7 @@ from whoosh import query as q
 from index.schema import EXACT_FIELDS, SEARCH_FIELDS
 from index.stemming import stem
 from search.parsing import Concept, term_query
-from search.suggestions import indexed_words
+from search.suggestions import corrections
 
 #: Weight of a near word, relative to the word typed (0: off).
 WEIGHT = 0.5
@@ -47,16 +47,9 @@ def near_query(reader, concept: Concept) -> q.Query | None:
     :data:`WEIGHT`, or None when the word is known (or nothing is near)."""
     if not WEIGHT or not _unknown(reader, concept):
         return None
-    # Imported here: most queries have no unknown word, and a cold query should not pay for it.
-    from rapidfuzz import process
-    from rapidfuzz.distance import DamerauLevenshtein
-
     form = concept.forms[0]
-    edits = MAX_EDITS + (len(form) >= LONG_FROM)
-    near = process.extract(form, indexed_words(reader, FIELD), scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None)
-    near.sort(key=lambda hit: (hit[1], -reader.doc_frequency(FIELD, hit[0]), hit[0]))
     stems: list[str] = []
-    for word, _, _ in near:
+    for word in corrections(reader, FIELD, form, None, MAX_EDITS + (len(form) >= LONG_FROM)):
         if stem(word) not in stems:
             stems.append(stem(word))
     if not stems:

@@ -5,7 +5,7 @@ are words as written in the documents (normalized: ``ه`` for ``ة``, bare alef)
 stems. A query word is corrected when its stem occurs in fewer than :data:`RARE`
 documents, whatever else the query found: the root fallback (index.stemming.root) may
 find passages for a misspelled word, and those are rarely what the user meant. The
-candidates are the indexed words within :data:`MAX_DISTANCE` Damerau-Levenshtein edits,
+candidates are the indexed words within :data:`MAX_DISTANCE` edits (:func:`corrections`),
 nearest first, then most frequent.
 
 Whoosh's own corrector walks the whole word list in Python: over the 260,000 word forms
@@ -35,8 +35,8 @@ _WORDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def indexed_words(reader, field: str) -> list[str]:
-    """Every word of ``field`` (decoded), read once per open index: the candidates of
-    "did you mean" here and of the near words of :mod:`search.fuzzy`."""
+    """Every word of ``field`` (decoded), read once per open index: what
+    :func:`corrections` compares a word with."""
     per_field = _WORDS.setdefault(reader, {})
     if field not in per_field:
         decode = reader.schema[field].from_bytes
@@ -44,16 +44,17 @@ def indexed_words(reader, field: str) -> list[str]:
     return per_field[field]
 
 
-def corrections(reader, field: str, word: str, limit: int) -> list[str]:
-    """Indexed words of ``field`` near ``word``: fewest edits first, then most frequent."""
+def corrections(reader, field: str, word: str, limit: int | None, edits: int = MAX_DISTANCE) -> list[str]:
+    """Indexed words of ``field`` within ``edits`` of ``word``: fewest edits first, then
+    most frequent. Edits are those of optimal string alignment (insert, delete,
+    substitute, swap two neighbours), five times cheaper in rapidfuzz than unrestricted
+    Damerau-Levenshtein (which also edits inside a swapped pair): 20 against 100 ms per
+    word over the 260,000 words of 30,000 articles."""
     # Imported here: most queries need no correction, and a cold query should not pay for it.
     from rapidfuzz import process
-    from rapidfuzz.distance import DamerauLevenshtein
+    from rapidfuzz.distance import OSA
 
-    near = process.extract(
-        word, indexed_words(reader, field), scorer=DamerauLevenshtein.distance,
-        score_cutoff=MAX_DISTANCE, limit=None,
-    )
+    near = process.extract(word, indexed_words(reader, field), scorer=OSA.distance, score_cutoff=edits, limit=None)
     near.sort(key=lambda hit: (hit[1], -reader.frequency(field, hit[0]), hit[0]))
     return [candidate for candidate, _, _ in near if candidate != word][:limit]
 
