@@ -206,11 +206,11 @@ def decode(data: np.ndarray, code: int, count: int, first: int) -> tuple[np.ndar
     """(document numbers, weights) of what :func:`encode` gave ``code`` and ``data``
     (uint8) for ``count`` postings, the first in document ``first``."""
     doc_code, split = code & 3, _doc_size(code, count)
-    if doc_code == 0:
+    if doc_code == 0:  # (np.add.accumulate in place: a third of np.cumsum's overhead)
         docs = np.empty(count, dtype=np.int64)
         docs[0] = first
-        np.cumsum(data[:split], dtype=np.int64, out=docs[1:])
-        docs[1:] += first
+        docs[1:] = data[:split]
+        np.add.accumulate(docs, out=docs)
     else:
         docs = data[:split].view(DOC_TYPES[doc_code]).astype(np.int64)
     weight_type = WEIGHT_TYPES[code >> 2]
