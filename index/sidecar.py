@@ -9,6 +9,12 @@ also writes, per term, the document numbers and weights as flat little-endian ar
 into one more segment file (``.apx``, assembled into the compound file with the
 others); a query reads a term's slice of them without copying (memory map).
 
+Each term's arrays are as narrow as its postings allow (:func:`encode`), because the
+sidecar was a fifth of the index: document numbers as one-byte gaps when every gap
+fits (frequent terms, which hold most postings), else as absolute uint16/uint32;
+weights not at all when all are 1 (most rare terms), else as uint8/uint16 counts or
+float32. Decoding stays a few numpy calls per term (a cumulative sum at most).
+
 A term is found by its postings offset in the segment's postings file, which
 Whoosh's own ``TermInfo`` gives (so no second term dictionary). Terms whose postings
 Whoosh inlines in the TermInfo (a single posting) are not in the sidecar: they are
@@ -29,16 +35,18 @@ import bisect
 import json
 import mmap
 import struct
+import sys
 import tempfile
 import zlib
 from array import array
+from operator import sub
 
 import numpy as np
 from whoosh.filedb.structfile import BufferFile
 
 EXT = ".apx"
 MAGIC = b"ANSAPX\x00\x01"
-VERSION = 2  # 2: the term hashes (Sidecar.may_have)
+VERSION = 3  # 2: the term hashes (Sidecar.may_have); 3: per-term widths (encode)
 #: MAGIC, then the header's length: the JSON header follows, then the arrays.
 _PREFIX = struct.Struct("<8sI")
 _ALIGN = 8
@@ -49,32 +57,32 @@ class Recorder:
 
     Used by :meth:`index.bulk.BulkSegmentWriter._write_postings`: :meth:`term` after
     each ``finish_term`` of Whoosh's field writer, :meth:`save` before the field
-    writer closes. Document numbers and weights go straight to anonymous temporary
-    files (deleted by the kernel even if the writer is killed) and are copied into the
+    writer closes. Each term's encoded postings go straight to an anonymous temporary
+    file (deleted by the kernel even if the writer is killed) and are copied into the
     sidecar in chunks: a worker at its flush already holds millions of postings, and
     keeping a second copy of them in memory cost the build ~200 MB of peak memory.
-    Only the per-term arrays (offset, start, hash: 20 bytes a term) stay in memory.
+    Only the per-term arrays (offset, start, code, hash: 21 bytes a term) stay in memory.
 
-    The sidecar only speeds queries up: if a temporary file cannot be written (a full
+    The sidecar only speeds queries up: if the temporary file cannot be written (a full
     disk), the segment is written without one and indexing goes on.
     """
 
     def __init__(self, fieldwriter):
         self.fieldwriter = fieldwriter
         self.offsets = array("q")
+        #: Where each term's bytes start in the data (and the data's end, last).
         self.starts = array("q", [0])
+        self.codes = array("B")
         #: term_key() of every term of the segment, inlined ones included.
         self.keys = array("I")
-        self._count = 0
-        self._last_doc = 0
         try:
-            self._docs, self._weights = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+            self._data = tempfile.TemporaryFile()
         except OSError:
-            self._docs = self._weights = None
+            self._data = None
 
     def term(self, docs: array, weights) -> None:
         """Record the term whose postings Whoosh's field writer has just written."""
-        if self._docs is None:
+        if self._data is None:
             return
         try:
             self._record(docs, weights)
@@ -87,37 +95,31 @@ class Recorder:
         start = writer._postwriter._startoffset
         if writer._postfile.tell() == start:  # inlined in the TermInfo
             return
+        code, data = encode(docs, weights)
+        self._data.write(data)
         self.offsets.append(start)
-        (docs if docs.typecode == "i" else array("i", docs)).tofile(self._docs)
-        (weights if isinstance(weights, array) and weights.typecode == "f" else array("f", weights)).tofile(self._weights)
-        self._count += len(docs)
-        self._last_doc = max(self._last_doc, docs[-1])  # posting lists are in document order
-        self.starts.append(self._count)
+        self.codes.append(code)
+        self.starts.append(self.starts[-1] + len(data))
 
     def _close(self) -> None:
-        for handle in (self._docs, self._weights):
-            if handle is not None:
-                handle.close()
-        self._docs = self._weights = None
+        if self._data is not None:
+            self._data.close()
+        self._data = None
 
     def save(self, storage, segment) -> None:
         """Write the sidecar as one more file of ``segment`` (before it is compounded),
         unless recording failed; a sidecar that fails half-way is deleted."""
-        if self._docs is None:
+        if self._data is None:
             return
         name = segment.make_filename(EXT)
         try:
-            self._docs.flush()
-            self._weights.flush()
-            # Weights are term frequencies (times a field boost of 1) almost always: kept
-            # as small integers when they are, which halves them; else float32, as Whoosh.
-            counts = all(_counts(part) for part in _chunks(self._weights, np.float32, self._count))
+            self._data.flush()
+            size = self.starts[-1]
             columns = {
                 "offsets": _Column.of(_narrow(np.frombuffer(self.offsets, dtype=np.int64))),
                 "starts": _Column.of(_narrow(np.frombuffer(self.starts, dtype=np.int64))),
-                "docs": _Column(_narrow_type(self._last_doc), self._count, lambda: _chunks(self._docs, np.int32, self._count)),
-                "weights": _Column(np.dtype("<u2" if counts else "<f4"), self._count,
-                                   lambda: _chunks(self._weights, np.float32, self._count)),
+                "codes": _Column.of(np.frombuffer(self.codes, dtype=np.uint8)),
+                "data": _Column(np.dtype(np.uint8), size, lambda: _chunks(self._data, np.uint8, size)),
                 "terms": _Column.of(np.unique(np.frombuffer(self.keys, dtype=np.uint32)).astype("<u4")),
             }
             write(storage.create_file(name), columns)
@@ -128,8 +130,8 @@ class Recorder:
             self._close()
 
 
-#: Postings copied from a temporary file to the sidecar at a time.
-CHUNK = 1 << 20
+#: Bytes copied from the temporary file to the sidecar at a time.
+CHUNK = 1 << 22
 
 
 def _chunks(handle, dtype, count: int):
@@ -150,11 +152,70 @@ class _Column:
         return cls(values.dtype, len(values), lambda: iter([values]))
 
 
-def _counts(weights: np.ndarray) -> bool:
-    """Whether every weight is an integer in uint16's range."""
-    if not len(weights):
-        return True
-    return bool(weights.min() >= 0 and weights.max() < 1 << 16 and not np.any(np.modf(weights)[0]))
+#: How a term's document numbers are stored, by the low two bits of its code: one-byte
+#: gaps after the first (which the TermInfo gives), or absolute numbers.
+DOC_TYPES = (np.dtype("u1"), np.dtype("<u2"), np.dtype("<u4"))
+#: How its weights are stored, by the code's next two bits: not at all (all 1), as
+#: counts, or as Whoosh's float32.
+WEIGHT_TYPES = (None, np.dtype("u1"), np.dtype("<u2"), np.dtype("<f4"))
+
+
+def encode(docs, weights) -> tuple[int, bytes]:
+    """(code, bytes) of one posting list (ascending document numbers): each part in the
+    narrowest of :data:`DOC_TYPES` and :data:`WEIGHT_TYPES` that holds it exactly.
+
+    Called once per term while a segment is written, so it uses only builtins that loop
+    in C (a few microseconds for the short lists most terms have; numpy took 15)."""
+    gaps = list(map(sub, docs[1:], docs))
+    if not gaps or max(gaps) < 1 << 8:
+        code, data = 0, bytes(gaps)
+    elif docs[-1] < 1 << 16:
+        code, data = 1, _little(array("H", docs))
+    else:
+        code, data = 2, _little(array("I", docs))
+    count = len(weights)
+    if weights.count(1.0) == count:
+        return code, data
+    kept = array("f", weights)  # what Whoosh's blocks keep
+    if min(kept) >= 0 and all(map(float.is_integer, kept)) and max(kept) < 1 << 16:
+        if max(kept) < 1 << 8:
+            return code | 1 << 2, data + bytes(map(int, kept))
+        return code | 2 << 2, data + _little(array("H", map(int, kept)))
+    return code | 3 << 2, data + _little(kept)
+
+
+def _little(values: array) -> bytes:
+    """The bytes of ``values`` in little-endian order, as the sidecar stores them."""
+    if sys.byteorder == "big":
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
+
+
+def _doc_size(code: int, count: int) -> int:
+    doc_code = code & 3
+    return count - 1 if doc_code == 0 else count * DOC_TYPES[doc_code].itemsize
+
+
+def _encoded_size(code: int, count: int) -> int:
+    weights = WEIGHT_TYPES[code >> 2]
+    return _doc_size(code, count) + (count * weights.itemsize if weights is not None else 0)
+
+
+def decode(data: np.ndarray, code: int, count: int, first: int) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of what :func:`encode` gave ``code`` and ``data``
+    (uint8) for ``count`` postings, the first in document ``first``."""
+    doc_code, split = code & 3, _doc_size(code, count)
+    if doc_code == 0:  # (np.add.accumulate in place: a third of np.cumsum's overhead)
+        docs = np.empty(count, dtype=np.int64)
+        docs[0] = first
+        docs[1:] = data[:split]
+        np.add.accumulate(docs, out=docs)
+    else:
+        docs = data[:split].view(DOC_TYPES[doc_code]).astype(np.int64)
+    weight_type = WEIGHT_TYPES[code >> 2]
+    weights = np.ones(count) if weight_type is None else data[split:].view(weight_type).astype(np.float64)
+    return docs, weights
 
 
 def term_key(fieldname: str, btext: bytes) -> int:
@@ -198,8 +259,8 @@ def _padded(size: int) -> int:
 class Sidecar:
     """One segment's posting arrays (views into the mapped file)."""
 
-    def __init__(self, offsets: np.ndarray, starts: np.ndarray, docs: np.ndarray, weights: np.ndarray, terms: np.ndarray):
-        self.offsets, self.starts, self.docs, self.weights, self.terms = offsets, starts, docs, weights, terms
+    def __init__(self, offsets: np.ndarray, starts: np.ndarray, codes: np.ndarray, data: np.ndarray, terms: np.ndarray):
+        self.offsets, self.starts, self.codes, self.data, self.terms = offsets, starts, codes, data, terms
         # Searched with bisect on plain memoryviews: inside a compound file the arrays are
         # rarely aligned, and numpy's searchsorted then copies them whole (~0.1 ms).
         self._keys = _searchable(offsets)
@@ -223,11 +284,14 @@ class Sidecar:
         if i >= len(keys) or keys[i] != offset:
             return None
         start, end = int(self.starts[i]), int(self.starts[i + 1])
-        docs = self.docs[start:end]
-        if end - start != terminfo.doc_frequency() or not len(docs) \
-                or docs[0] != terminfo.min_id() or docs[-1] != terminfo.max_id():
+        code, count = int(self.codes[i]), terminfo.doc_frequency()
+        if code >> 2 >= len(WEIGHT_TYPES) or (code & 3) >= len(DOC_TYPES) \
+                or not count or end - start != _encoded_size(code, count):
             return None
-        return docs.astype(np.int64), self.weights[start:end].astype(np.float64)
+        docs, weights = decode(self.data[start:end], code, count, terminfo.min_id())
+        if docs[0] != terminfo.min_id() or docs[-1] != terminfo.max_id():
+            return None
+        return docs, weights
 
 
 def _searchable(values: np.ndarray) -> memoryview:
@@ -267,13 +331,13 @@ def _parse(buf: memoryview) -> Sidecar | None:
     if header.get("version") != VERSION or len(buf) != head_end + header["size"]:
         return None
     views = {}
-    for name in ("offsets", "starts", "docs", "weights", "terms"):
+    for name in ("offsets", "starts", "codes", "data", "terms"):
         spec = header["arrays"][name]
         dtype = np.dtype(spec["dtype"])
         start = head_end + spec["offset"]
         views[name] = np.frombuffer(buf, dtype=dtype, count=spec["count"], offset=start)
     offsets, starts = views["offsets"], views["starts"]
-    if len(starts) != len(offsets) + 1 or starts[0] != 0 or starts[-1] != len(views["docs"]) \
-            or len(views["weights"]) != len(views["docs"]):
+    if len(starts) != len(offsets) + 1 or starts[0] != 0 or starts[-1] != len(views["data"]) \
+            or len(views["codes"]) != len(offsets):
         return None
-    return Sidecar(offsets, starts, views["docs"], views["weights"], views["terms"])
+    return Sidecar(offsets, starts, views["codes"], views["data"], views["terms"])

@@ -99,7 +99,7 @@ def results(ix) -> list:
         q.Term("body_root", "كتب"),
         q.Phrase("body", ["معرض", "كتاب"]),
         q.Phrase("body", ["حكوم", "تعلن"]),
-        q.Phrase("body_exact", ["الوزراء", "الرياض", "للمره", "77"]),
+        q.And([q.Term("body_exact", w) for w in ("الوزراء", "الرياض", "للمره", "77")]),  # no positions: never phrased
         q.Or([q.Term("title", "امير"), q.Term("body", "رياض")]),
     ]
     with ix.searcher() as searcher:

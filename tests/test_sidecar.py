@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import io
 import random
+from array import array
 
 import numpy as np
 import pytest
@@ -150,7 +151,10 @@ def test_term_that_disagrees_with_its_terminfo_is_read_from_whoosh(index):
     leaf, side = _one_sidecar(index)
     (fieldname, btext), info = next((k, v) for k, v in leaf._terms.items() if not v.is_inlined() and v.doc_frequency() > 2)
     expected = _whoosh_postings(leaf, fieldname, btext)
-    shifted = sidecar.Sidecar(side.offsets, side.starts, side.docs + 1, side.weights, side.terms)  # damaged document numbers
+    i = side._keys.tolist().index(info._offset)
+    damaged = side.data.copy()
+    damaged[int(side.starts[i])] ^= 1  # the first stored gap or document number, off by one
+    shifted = sidecar.Sidecar(side.offsets, side.starts, side.codes, damaged, side.terms)
     assert shifted.postings(info) is None
     docs, weights, _ = array_scorer._leaf_postings(leaf, shifted, fieldname, btext)
     assert docs.tolist() == expected[0].tolist() and weights.tolist() == expected[1].tolist()
@@ -184,16 +188,29 @@ class _Sink:
         pass
 
 
-def test_fractional_weights_keep_float32_and_large_numbers_widen():
-    assert sidecar._counts(np.array([1, 2, 65535], dtype=np.float32))
-    assert not sidecar._counts(np.array([1, 2.5], dtype=np.float32))
-    assert not sidecar._counts(np.array([70000], dtype=np.float32))
+@pytest.mark.parametrize("docs, weights, code", [
+    ([7], [1.0], 0),  # one posting, weight 1: nothing stored but the code
+    ([3, 4, 200, 455], [1, 1, 1, 1], 0),  # gaps under 256: one byte each, weights omitted
+    ([1, 400], [1, 2], 1 | 1 << 2),  # a wide gap: absolute uint16; counts as uint8
+    ([0, 300, 70000], [2, 3, 300], 2 | 2 << 2),  # past uint16: uint32; a count past 255
+    ([1, 2, 3], [0.5, 1, 2], 0 | 3 << 2),  # a fractional weight: float32, as Whoosh keeps it
+    ([5, 6], [70000, 1], 0 | 3 << 2),  # a count past uint16: float32
+])
+def test_each_term_gets_the_narrowest_exact_encoding(docs, weights, code):
+    found, data = sidecar.encode(array("i", docs), weights)
+    assert found == code and len(data) == sidecar._encoded_size(code, len(docs))
+    ids, values = sidecar.decode(np.frombuffer(b"\xff" + data, dtype=np.uint8)[1:], code, len(docs), docs[0])  # unaligned
+    assert ids.dtype == np.int64 and ids.tolist() == docs
+    assert values.dtype == np.float64 and values.tolist() == np.asarray(weights, dtype=np.float32).tolist()
+
+
+def test_arrays_survive_write_and_parse():
     assert sidecar._narrow(np.array([1, 70000])).dtype == np.dtype("<u4")
     arrays = {
         "offsets": sidecar._narrow(np.array([10, 300000])),
-        "starts": sidecar._narrow(np.array([0, 2, 3])),
-        "docs": sidecar._narrow(np.array([4, 70000, 9])),
-        "weights": np.array([0.5, 2.0, 1.25], dtype="<f4"),
+        "starts": sidecar._narrow(np.array([0, 2, 5])),
+        "codes": np.array([0, 4], dtype=np.uint8),
+        "data": np.array([1, 9, 2, 3, 4], dtype=np.uint8),
         "terms": np.array([3, 99], dtype="<u4"),
     }
     sink = _Sink()
