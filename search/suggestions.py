@@ -30,8 +30,13 @@ PER_WORD = 3
 #: Edits (insert, delete, substitute, swap two neighbours) a suggestion may be away.
 MAX_DISTANCE = 2
 
+#: Words whose corrections are kept per open index (see :func:`corrections`).
+NEAR_CACHE = 256
+
 #: reader -> field -> its words, read once per open index (a reopened index is a new reader).
 _WORDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: reader -> (field, word) -> its corrections with their edits, oldest first.
+_NEAR: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def indexed_words(reader, field: str) -> list[str]:
@@ -45,18 +50,37 @@ def indexed_words(reader, field: str) -> list[str]:
 
 
 def corrections(reader, field: str, word: str, limit: int | None, edits: int = MAX_DISTANCE) -> list[str]:
-    """Indexed words of ``field`` within ``edits`` of ``word``: fewest edits first, then
-    most frequent. Edits are those of optimal string alignment (insert, delete,
-    substitute, swap two neighbours), five times cheaper in rapidfuzz than unrestricted
-    Damerau-Levenshtein (which also edits inside a swapped pair): 20 against 100 ms per
-    word over the 260,000 words of 30,000 articles."""
+    """Indexed words of ``field`` within ``edits`` (at most :data:`MAX_DISTANCE`) of
+    ``word``: fewest edits first, then most frequent.
+
+    One scan per word and open index serves every caller: a word no document has is
+    looked up here by "did you mean" and by :mod:`search.fuzzy` in the same query,
+    and again by the next page or the facets of the web page.
+    """
+    if edits > MAX_DISTANCE:
+        raise ValueError(f"corrections are kept up to {MAX_DISTANCE} edits, not {edits}")
+    near = _NEAR.setdefault(reader, {})
+    key = (field, word)
+    if key not in near:
+        near[key] = _scan(reader, field, word)
+        if len(near) > NEAR_CACHE:
+            near.pop(next(iter(near)))
+    return [candidate for candidate, distance in near[key] if distance <= edits][:limit]
+
+
+def _scan(reader, field: str, word: str) -> list[tuple[str, int]]:
+    """(word, edits) of every indexed word of ``field`` within :data:`MAX_DISTANCE` of
+    ``word``, in the order :func:`corrections` gives. Edits are those of optimal string
+    alignment (insert, delete, substitute, swap two neighbours), five times cheaper in
+    rapidfuzz than unrestricted Damerau-Levenshtein (which also edits inside a swapped
+    pair): 20 against 100 ms per word over the 260,000 words of 30,000 articles."""
     # Imported here: most queries need no correction, and a cold query should not pay for it.
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    near = process.extract(word, indexed_words(reader, field), scorer=OSA.distance, score_cutoff=edits, limit=None)
+    near = process.extract(word, indexed_words(reader, field), scorer=OSA.distance, score_cutoff=MAX_DISTANCE, limit=None)
     near.sort(key=lambda hit: (hit[1], -reader.frequency(field, hit[0]), hit[0]))
-    return [candidate for candidate, _, _ in near if candidate != word][:limit]
+    return [(candidate, int(distance)) for candidate, distance, _ in near if candidate != word]
 
 
 def _frequency(reader, word: str) -> int:

@@ -51,3 +51,19 @@ def test_corrections_fewest_edits_first_then_most_frequent(tmp_path):
     # مكتبه and مكتب are one edit away (مكتبه in more documents), مكاتب and مكتبات two
     # (equal frequency: alphabetical), مكتبتنا three: too far.
     assert found == ["مكتبه", "مكتب", "مكاتب", "مكتبات"]
+
+
+def test_one_scan_per_word_serves_every_number_of_edits(location, monkeypatch):
+    from search import suggestions
+
+    scans = []
+    real_scan = suggestions._scan
+    monkeypatch.setattr(suggestions, "_scan", lambda *args: scans.append(args) or real_scan(*args))
+    with SearchIndex(location)._searcher() as searcher:
+        reader = searcher.reader()
+        two = suggestions.corrections(reader, "body_exact", "البوكمل", None, 2)
+        one = suggestions.corrections(reader, "body_exact", "البوكمل", None, 1)
+    assert len(scans) == 1
+    assert one == ["البوكمال"] and two[0] == "البوكمال" and set(one) <= set(two)
+    with pytest.raises(ValueError):
+        suggestions.corrections(reader, "body_exact", "البوكمل", None, suggestions.MAX_DISTANCE + 1)
