@@ -27,11 +27,15 @@ generation.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import multiprocessing
 import queue
 from array import array
 from collections import Counter
+from itertools import repeat
+
+import numpy as np
 
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.system import pack_uint
@@ -100,10 +104,11 @@ class BulkSegmentWriter(SegmentWriter):
                 memo = self.memos.setdefault(key, {})
                 self._fast[name] = (analyze, memo, renumbers, kind, field.format)
         #: field name → position → that one position encoded by the field's format.
-        self._single: dict[str, dict[int, bytes]] = {}
-        #: frequency → its encoding (frequency-only fields): one object, not one per posting.
-        self._packed: dict[int, bytes] = {}
+        self._single: dict[str, _Encodings] = {}
+        #: field name → the postings we invert, as flat arrays until the segment is written.
+        self._flat: dict[str, _FlatPostings] = {}
         #: field name → term bytes → [docnums, frequencies, encoded values(, weights)]
+        #: (fields Whoosh indexes; ours join them when the segment is written: :meth:`_gather`)
         self._postings: dict[str, dict[bytes, list]] = {}
         #: Postings held in memory (see :data:`FLUSH_POSTINGS`).
         self.postings_count = 0
@@ -159,23 +164,12 @@ class BulkSegmentWriter(SegmentWriter):
             for surface in set(surfaces).difference(memo):
                 memo[surface] = _analyze(analyze, surface)
             terms = list(map(memo.__getitem__, surfaces))
-        table = self._postings.setdefault(name, {})
+        flat = self._flat.get(name) or self._flat.setdefault(name, _FlatPostings(kind))
         scorable = self.schema[name].scorable
         if kind != "positions":
             counts = Counter(terms)
             counts.pop(None, None)
-            packed = self._packed
-            for term, freq in counts.items():
-                entry = table.get(term)
-                if entry is None:
-                    entry = table[term] = [array("i"), array("i"), []]
-                entry[0].append(docnum)
-                entry[1].append(freq)
-                if kind == "frequency":  # what Frequency.word_values writes, one object per count
-                    value = packed.get(freq)
-                    if value is None:
-                        value = packed[freq] = pack_uint(freq)
-                    entry[2].append(value)
+            flat.add(docnum, counts, counts.values())
             self.postings_count += len(counts)
             return sum(counts.values()) if scorable else 0
         if renumbers:
@@ -191,24 +185,23 @@ class BulkSegmentWriter(SegmentWriter):
             else:
                 positions[term] = [pos]
         encode = fmt.encode
-        once = self._single.setdefault(name, {})
-        for term, poslist in positions.items():
-            entry = table.get(term)
-            if entry is None:
-                entry = table[term] = [array("i"), array("i"), []]
-            entry[0].append(docnum)
-            entry[1].append(len(poslist))
-            if len(poslist) == 1:  # most postings: one encoding per position, reused
-                value = once.get(poslist[0])
-                if value is None:
-                    value = once[poslist[0]] = encode(poslist)
-                entry[2].append(value)
-            else:
-                entry[2].append(encode(poslist))
+        once = self._single.get(name) or self._single.setdefault(name, _Encodings(encode))
+        lists = positions.values()
+        # Most postings have one position: one encoding per position, reused.
+        flat.add(docnum, positions, map(len, lists), [once[p[0]] if len(p) == 1 else encode(p) for p in lists])
         self.postings_count += len(positions)
         if not scorable:
             return 0
         return len(kept) if renumbers else sum(term is not None for term in terms)
+
+    def _finalize_segment(self):
+        self._gather()
+        return super()._finalize_segment()
+
+    def _gather(self) -> None:
+        """Turn our flat postings into the per-term lists the segment is written from."""
+        for name in list(self._flat):
+            self._postings[name] = self._flat.pop(name).by_term()
 
     def _index_generic(self, name: str, field, value, docnum: int) -> int:
         """Whoosh's own ``field.index`` for fields we do not invert ourselves."""
@@ -291,6 +284,82 @@ class BulkSegmentWriter(SegmentWriter):
         self._postings = {}
 
 
+class _Encodings(dict):
+    """position → the encoding of that single position, made on first use."""
+
+    def __init__(self, encode):
+        super().__init__()
+        self.encode = encode
+
+    def __missing__(self, pos: int) -> bytes:
+        value = self[pos] = self.encode([pos])
+        return value
+
+
+class _Ids(dict):
+    """term bytes → its number, numbered in order of first sight."""
+
+    def __missing__(self, term: bytes) -> int:
+        number = self[term] = len(self)
+        return number
+
+
+class _FlatPostings:
+    """One field's postings as flat arrays (term number, docnum, frequency, value), in
+    the order documents came.
+
+    Appending a document's postings is a few C-level ``extend`` calls instead of a
+    dictionary lookup and three appends per posting in Python (the per-term lists of
+    :meth:`by_term`): that was most of the inversion's time. Grouping by term is one
+    stable numpy sort when the segment is written, which keeps docnums ascending.
+    """
+
+    def __init__(self, kind: str):
+        #: "positions", "frequency" or "existence": what the field's format encodes.
+        self.kind = kind
+        self.ids = _Ids()
+        self.terms = array("i")
+        self.docs = array("i")
+        self.freqs = array("i")
+        #: Encoded positions, one per posting ("positions" only; the others are made from freqs).
+        self.values: list[bytes] = []
+
+    def add(self, docnum: int, terms, freqs, values: list[bytes] | None = None) -> None:
+        """One document's postings: its distinct terms, their frequencies (and values)."""
+        before = len(self.terms)
+        self.terms.extend(map(self.ids.__getitem__, terms))
+        self.docs.extend(repeat(docnum, len(self.terms) - before))
+        self.freqs.extend(freqs)
+        if values is not None:
+            self.values.extend(values)
+
+    def by_term(self) -> dict[bytes, list]:
+        """term bytes → [docnums, frequencies, encoded values], as Whoosh's format would encode them."""
+        order = np.argsort(np.frombuffer(self.terms, dtype=np.intc), kind="stable")
+        ends = np.cumsum(np.bincount(np.frombuffer(self.terms, dtype=np.intc), minlength=len(self.ids))).tolist()
+        docs = np.frombuffer(self.docs, dtype=np.intc)[order].tobytes()
+        freqs = np.frombuffer(self.freqs, dtype=np.intc)[order]
+        if self.kind == "positions":
+            values = list(map(self.values.__getitem__, order.tolist()))
+        elif self.kind == "frequency":  # what Frequency.word_values writes, one object per count
+            packed = {int(f): pack_uint(int(f)) for f in np.unique(freqs)}
+            values = list(map(packed.__getitem__, freqs.tolist()))
+        else:
+            values = None
+        freqs = freqs.tobytes()
+        size = self.terms.itemsize
+        table = {}
+        start = 0
+        for term, end in zip(self.ids, ends):
+            table[term] = [
+                array("i", docs[start * size:end * size]),
+                array("i", freqs[start * size:end * size]),
+                values[start:end] if values is not None else [],
+            ]
+            start = end
+        return table
+
+
 def _analyze(analyze, surface: str) -> bytes | None:
     """A word form's first analysis (:func:`index.oneword.word_analysis`); a function of
     its own so that ``benchmarks/build_breakdown.py`` can time it."""
@@ -310,6 +379,10 @@ def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: d
     """
     segments = []
     applied = -1
+    # The cyclic collector keeps walking the millions of posting lists a worker holds
+    # (a fifth of its time), and a worker makes no garbage cycles worth collecting
+    # before it exits.
+    gc.disable()
 
     def catch_up(number: int) -> None:
         nonlocal applied
