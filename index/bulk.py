@@ -110,6 +110,9 @@ class BulkSegmentWriter(SegmentWriter):
         #: field name → term bytes → [docnums, frequencies, encoded values(, weights)]
         #: (fields Whoosh indexes; ours join them when the segment is written: :meth:`_gather`)
         self._postings: dict[str, dict[bytes, list]] = {}
+        #: (field, value type, value) → what ``field.index`` makes of it, for fields that
+        #: repeat their values (source, date: a date is eight numeric terms).
+        self._indexed: dict[tuple, tuple] = {}
         #: Postings held in memory (see :data:`FLUSH_POSTINGS`).
         self.postings_count = 0
 
@@ -207,7 +210,17 @@ class BulkSegmentWriter(SegmentWriter):
         """Whoosh's own ``field.index`` for fields we do not invert ourselves."""
         table = self._postings.setdefault(name, {})
         length = 0
-        for tbytes, freq, weight, vbytes in field.index(value):
+        if field.unique:
+            postings = field.index(value)
+        else:  # a source or a date: few values, each made into terms by Whoosh once
+            key = (name, type(value), value)
+            try:
+                postings = self._indexed[key]
+            except KeyError:
+                postings = self._indexed[key] = tuple(field.index(value))
+            except TypeError:  # unhashable
+                postings = field.index(value)
+        for tbytes, freq, weight, vbytes in postings:
             entry = table.get(tbytes)
             if entry is None:
                 entry = table[tbytes] = [array("i"), array("i"), [], []]
