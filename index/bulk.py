@@ -7,12 +7,12 @@ forms are normalized and stemmed again in every document and every twin field.
 
 :class:`BulkSegmentWriter` is a Whoosh ``SegmentWriter`` whose ``add_document``
 tokenizes each text once with :data:`index.analysis.WORD`, maps every distinct surface
-form through each field's analyzer once (a memo per analyzer), and keeps per field a
-dict term → postings. At commit the postings are written, in order, straight to the
-codec's field writer; stored fields, lengths and columns go through the codec's
-per-document writer exactly as Whoosh's ``add_document`` sends them. The segment it
-writes is therefore what Whoosh would write (``tests/test_bulk.py`` checks it posting
-by posting).
+form through each field's analyzer once (a memo per analyzer), and keeps per field its
+postings as flat arrays, grouped by term when the segment is written. At commit the
+postings are written, in order, straight to the codec's field writer; stored fields,
+lengths and columns go through the codec's per-document writer exactly as Whoosh's
+``add_document`` sends them. The segment it writes is therefore what Whoosh would
+write (``tests/test_bulk.py`` checks it posting by posting).
 
 What it does not invert itself it leaves to Whoosh in the same writer: fields whose
 analyzer is not ours (``id``, ``source``, ``date``...) go through ``field.index``, and
@@ -33,6 +33,7 @@ import multiprocessing
 import queue
 from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable
 from itertools import repeat
 
 import numpy as np
@@ -300,7 +301,7 @@ class BulkSegmentWriter(SegmentWriter):
 class _Encodings(dict):
     """position → the encoding of that single position, made on first use."""
 
-    def __init__(self, encode):
+    def __init__(self, encode: Callable[[list[int]], bytes]):
         super().__init__()
         self.encode = encode
 
@@ -337,7 +338,7 @@ class _FlatPostings:
         #: Encoded positions, one per posting ("positions" only; the others are made from freqs).
         self.values: list[bytes] = []
 
-    def add(self, docnum: int, terms, freqs, values: list[bytes] | None = None) -> None:
+    def add(self, docnum: int, terms: Iterable[bytes], freqs: Iterable[int], values: list[bytes] | None = None) -> None:
         """One document's postings: its distinct terms, their frequencies (and values)."""
         before = len(self.terms)
         self.terms.extend(map(self.ids.__getitem__, terms))
