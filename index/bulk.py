@@ -118,6 +118,11 @@ class BulkSegmentWriter(SegmentWriter):
         self.postings_count = 0
 
     def add_document(self, **fields):
+        self.add_tokenized(fields)
+
+    def add_tokenized(self, fields: dict, tokens: dict[str, array] | None = None, tables: dict | None = None) -> None:
+        """``add_document``, where ``tokens`` may give a field's words as numbers into
+        the list of term bytes ``tables[analyzer key]`` (:class:`ParallelWriter`)."""
         if any(name.startswith("_") for name in fields):
             return super().add_document(**fields)  # boosts or custom stored values: Whoosh's way
         self._check_state()
@@ -137,7 +142,9 @@ class BulkSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     fast = self._fast.get(name)
-                    if fast and isinstance(value, str):
+                    if fast and tokens and name in tokens:
+                        length = self._invert(name, fast, tokens[name], docnum, tables[self._keys[name]])
+                    elif fast and isinstance(value, str):
                         surfaces = words.get(value)
                         if surfaces is None:
                             surfaces = words[value] = WORD.findall(value)
@@ -155,19 +162,23 @@ class BulkSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _invert(self, name: str, fast: tuple, surfaces: list[str], docnum: int) -> int:
+    def _invert(self, name: str, fast: tuple, surfaces, docnum: int, table: list | None = None) -> int:
         """Add one field's postings; returns its length (tokens kept).
 
+        ``surfaces`` are the field's words, or with ``table`` their numbers in it.
         Positions are those Whoosh's chain gives: the tokenizer numbers every word; a
         stop filter gives the first kept word its own number and counts up from there.
         """
         analyze, memo, renumbers, kind, fmt = fast
-        try:
-            terms = list(map(memo.__getitem__, surfaces))
-        except KeyError:  # forms not analyzed yet (the parallel writer's parent analyzed them all)
-            for surface in set(surfaces).difference(memo):
-                memo[surface] = _analyze(analyze, surface)
-            terms = list(map(memo.__getitem__, surfaces))
+        if table is not None:
+            terms = list(map(table.__getitem__, surfaces))
+        else:
+            try:
+                terms = list(map(memo.__getitem__, surfaces))
+            except KeyError:  # forms not analyzed yet
+                for surface in set(surfaces).difference(memo):
+                    memo[surface] = _analyze(analyze, surface)
+                terms = list(map(memo.__getitem__, surfaces))
         flat = self._flat.get(name) or self._flat.setdefault(name, _FlatPostings(kind))
         scorable = self.schema[name].scorable
         if kind != "positions":
@@ -389,10 +400,12 @@ def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: d
     """A worker: add the documents of every batch, a new segment each ``limit`` postings.
 
     Before a batch it takes from ``analyses`` every analysis the parent made up to that
-    batch (:meth:`ParallelWriter._send`), so its own memo lookups never miss.
+    batch (:meth:`ParallelWriter._send`): per analyzer, the terms of the word forms the
+    parent numbered, in number order, so a batch's word numbers never miss.
     """
     segments = []
     applied = -1
+    tables: dict[str, list[bytes | None]] = {}
     # The cyclic collector keeps walking the millions of posting lists a worker holds
     # (a fifth of its time), and a worker makes no garbage cycles worth collecting
     # before it exits.
@@ -402,8 +415,8 @@ def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: d
         nonlocal applied
         while applied < number:
             applied, found = analyses.get()
-            for key, memo in found.items():
-                memos.setdefault(key, {}).update(memo)
+            for key, terms in found.items():
+                tables.setdefault(key, []).extend(terms)
 
     try:
         ix = storage.open_index(indexname)
@@ -411,8 +424,8 @@ def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: d
         while (job := jobs.get()) is not None:
             number, batch = job
             catch_up(number)
-            for fields in batch:
-                writer.add_document(**fields)
+            for fields, tokens in batch:
+                writer.add_tokenized(fields, tokens, tables)
                 if writer.postings_count >= limit:
                     segments.append(writer._finalize_segment())
                     writer = BulkSegmentWriter(ix, memos, _lk=False)
@@ -436,8 +449,10 @@ class ParallelWriter:
 
     The parent analyzes each new word form once and sends every worker the analyses
     made for each batch: left to themselves, both workers would analyze every common
-    form (stemming and root extraction are most of the analysis). The parent's memo
-    thus holds the analysis of every form indexed, kept in ``analysis.cache``.
+    form (stemming and root extraction are most of the analysis). It numbers the forms
+    in order of first sight and sends each text as the numbers of its words, which
+    spares the workers splitting it again and looking words up by their letters. The
+    parent's memo thus holds the analysis of every form indexed, kept in ``analysis.cache``.
     """
 
     def __init__(self, ix, procs: int, limit: int = FLUSH_POSTINGS, memos: dict | None = None):
@@ -459,6 +474,8 @@ class ParallelWriter:
             task.start()
         self.buffer: list[dict] = []
         self.batches = 0
+        #: word form → its number, in order of first sight.
+        self.numbers: dict[str, int] = {}
 
     def add_document(self, **fields) -> None:
         self.buffer.append(fields)
@@ -467,32 +484,45 @@ class ParallelWriter:
 
     def _send(self) -> None:
         if self.buffer:
-            found = self._analyze(self.buffer)
+            batch, found = self._analyze(self.buffer)
             for analyses in self.analyses:
                 analyses.put((self.batches, found))
-            self.jobs.put((self.batches, self.buffer))
+            self.jobs.put((self.batches, batch))
             self.batches += 1
             self.buffer = []
 
-    def _analyze(self, batch: list[dict]) -> dict[str, dict[str, bytes | None]]:
-        """Analyze the word forms of ``batch`` not seen before (into the parent's memo);
-        returns them by analyzer key, for the workers."""
-        found: dict[str, dict[str, bytes | None]] = {}
+    def _analyze(self, batch: list[dict]) -> tuple[list[tuple[dict, dict | None]], dict[str, list[bytes | None]]]:
+        """Each document of ``batch`` with its texts as word numbers (field name →
+        array; twins share one), and per analyzer key the terms of the forms first
+        numbered here, in number order (analyzed into the parent's memo too)."""
+        numbers = self.numbers
+        keys = self.parent._keys
+        analyzers = {keys[name]: (analyze, memo) for name, (analyze, memo, *_) in self.parent._fast.items()}
+        found: dict[str, list[bytes | None]] = {key: [] for key in analyzers}
+        documents: list[tuple[dict, dict | None]] = []
         for fields in batch:
-            words: dict[str, set[str]] = {}
-            for name, (analyze, memo, *_) in self.parent._fast.items():
+            if any(name.startswith("_") for name in fields):
+                documents.append((fields, None))  # written Whoosh's way
+                continue
+            tokens: dict[str, array] = {}
+            texts: dict[str, array] = {}
+            for name in keys:
                 value = fields.get(name)
                 if not isinstance(value, str):
                     continue
-                surfaces = words.get(value)
-                if surfaces is None:
-                    surfaces = words[value] = set(WORD.findall(value))
-                new = surfaces.difference(memo)
-                if new:
-                    out = found.setdefault(self.parent._keys[name], {})
-                    for surface in new:
-                        out[surface] = memo[surface] = _analyze(analyze, surface)
-        return found
+                numbered = texts.get(value)
+                if numbered is None:
+                    surfaces = WORD.findall(value)
+                    for surface in set(surfaces).difference(numbers):
+                        numbers[surface] = len(numbers)
+                        for key, (analyze, memo) in analyzers.items():
+                            if surface not in memo:
+                                memo[surface] = _analyze(analyze, surface)
+                            found[key].append(memo[surface])
+                    numbered = texts[value] = array("i", map(numbers.__getitem__, surfaces))
+                tokens[name] = numbered
+            documents.append((fields, tokens))
+        return documents, found
 
     def delete_by_term(self, fieldname: str, text: str) -> int:
         return self.parent.delete_by_term(fieldname, text)

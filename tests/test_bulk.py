@@ -222,8 +222,9 @@ def test_one_word_analysis_is_what_each_analyzer_makes_of_the_word():
 
 
 def test_the_parallel_writer_analyzes_each_form_once_and_keeps_every_analysis(tmp_path):
-    """The parent analyzes a batch's new forms for the workers: a batch of known forms
-    costs nothing, and its memo (the next add's analysis.cache) holds every form."""
+    """The parent analyzes a batch's new forms for the workers and sends texts as word
+    numbers: a batch of known forms costs nothing, the terms sent are in number order,
+    and its memo (the next add's analysis.cache) holds every form."""
     from index.analysis import WORD
 
     folder = tmp_path / "parallel"
@@ -232,15 +233,21 @@ def test_the_parallel_writer_analyzes_each_form_once_and_keeps_every_analysis(tm
     writer = ParallelWriter(ix, 2, limit=40)
     batch = [fields_of(*article) for article in ARTICLES]
     try:
-        found = writer._analyze(batch)
-        assert writer._analyze(batch) == {}
+        documents, found = writer._analyze(batch)
+        again, nothing = writer._analyze(batch)
     finally:
         writer.cancel()
+    assert nothing == {key: [] for key in found}
     surfaces = {w for _, title, body, _, _ in ARTICLES for w in WORD.findall(f"{title} {body}")}
     assert len(found) == 3  # stemmed, exact and root analyzers
-    for memo in found.values():
-        assert set(memo) == surfaces
-    assert writer.memos == found
+    by_number = sorted(writer.numbers, key=writer.numbers.get)
+    assert set(by_number) == surfaces
+    for key, terms in found.items():
+        assert writer.memos[key] == dict(zip(by_number, terms))
+    for (fields, tokens), (_, same) in zip(documents, again):
+        assert tokens == same
+        assert [by_number[n] for n in tokens["body"]] == WORD.findall(fields["body"])
+        assert tokens.get("body_root", tokens["body"]) is tokens["body"]
 
 
 def test_after_a_whole_posting_list_the_field_writer_says_which_term_it_wrote(tmp_path):
