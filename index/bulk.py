@@ -34,7 +34,6 @@ import queue
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
-from itertools import repeat
 
 import numpy as np
 
@@ -351,10 +350,11 @@ class _FlatPostings:
 
     def add(self, docnum: int, terms: Iterable[bytes], freqs: Iterable[int], values: list[bytes] | None = None) -> None:
         """One document's postings: its distinct terms, their frequencies (and values)."""
-        before = len(self.terms)
-        self.terms.extend(map(self.ids.__getitem__, terms))
-        self.docs.extend(repeat(docnum, len(self.terms) - before))
-        self.freqs.extend(freqs)
+        # Through lists: ``array.extend`` of an iterator resizes once per item.
+        numbers = list(map(self.ids.__getitem__, terms))
+        self.terms.fromlist(numbers)
+        self.docs.extend(array("i", (docnum,)) * len(numbers))
+        self.freqs.fromlist(list(freqs))
         if values is not None:
             self.values.extend(values)
 
