@@ -60,6 +60,8 @@ class Terminal:
                 self.out.print(Text("synonyms: none apply to this query", style="cyan"))
         if results.suggestions:
             self.out.print(Text("هل تقصد: ", style="bold") + Text("، ".join(results.suggestions)))
+        for rewrite in results.rewrites:
+            self.out.print(Text(f"searched for: {rewrite['searched']} (typed: {rewrite['typed']})", style="yellow"))
         if not results.hits:
             self.out.print(f"No results for {results.query!r}.", markup=False)
             return
