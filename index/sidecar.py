@@ -88,9 +88,14 @@ class Recorder:
 
     def term(self, docs: array, weights) -> None:
         """Record the term whose blocks Whoosh's field writer has just written, as a row
-        keyed by where its blocks start."""
+        keyed by where its blocks start (none if Whoosh inlined them in the TermInfo)."""
+        writer = self.fieldwriter
+        offset = writer._postwriter._startoffset
+        if writer._postfile.tell() == offset:  # inlined: read from the TermInfo
+            self.keys.append(term_key(writer._fieldname, writer._btext))
+            return
         start, code = self.direct(docs, weights)
-        self.offsets.append(self.fieldwriter._postwriter._startoffset)
+        self.offsets.append(offset)
         self.codes.append(code)
         self.starts.append(start)
 
@@ -106,7 +111,8 @@ class Recorder:
         return start, code
 
     def save(self, storage, segment) -> None:
-        """Write the sidecar as one more file of ``segment`` (before it is compounded)."""
+        """Write the sidecar as one more file of ``segment`` (before it is compounded);
+        one that fails half-way is deleted, and the error raised."""
         name = segment.make_filename(EXT)
         try:
             self._data.flush()
@@ -119,6 +125,10 @@ class Recorder:
                 "terms": _Column.of(np.unique(np.frombuffer(self.keys, dtype=np.uint32)).astype("<u4")),
             }
             write(storage.create_file(name), columns)
+        except OSError:
+            if storage.file_exists(name):
+                storage.delete_file(name)
+            raise
         finally:
             self._data.close()
 

@@ -314,6 +314,7 @@ def test_a_sidecar_that_cannot_be_written_fails_the_add_and_changes_nothing(tmp_
     with SearchIndex(tmp_path / "index") as ix:
         with pytest.raises(OSError):
             ix.add_records(records[10:])
+    assert not list((tmp_path / "index").rglob("*" + sidecar.EXT))  # no half-written sidecar left
     monkeypatch.undo()
     with SearchIndex(tmp_path / "index") as ix:
         assert ix.query("انسحاب").total == 10
