@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as q
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from index.bulk import BulkSegmentWriter, ParallelWriter
@@ -127,6 +128,18 @@ def test_bulk_writer_writes_what_whoosh_writes(tmp_path, whoosh_ix):
         assert got[part] == expected[part], part
     assert results(bulk_ix) == results(whoosh_ix)
     assert all(results(whoosh_ix))
+
+
+def test_whoosh_merges_a_segment_whose_postings_are_in_the_sidecar(tmp_path, whoosh_ix):
+    """Whoosh's own writer reads our segment (fields without positions from the sidecar,
+    index.codec) and writes plain W3 blocks that hold exactly what merging Whoosh's gives
+    (a merge re-adds field lengths from their one-byte form: both totals move alike)."""
+    bulk_ix = build(tmp_path / "bulk", BulkSegmentWriter)
+    for ix in (bulk_ix, whoosh_ix):
+        SegmentWriter(ix).commit(optimize=True)  # Whoosh's writer and W3 codec
+    merged = whoosh_index.open_dir(str(tmp_path / "bulk"))
+    assert len(merged._segments()) == 1 and type(merged._segments()[0].codec()) is W3Codec
+    assert contents(merged) == contents(whoosh_index.open_dir(str(tmp_path / "whoosh")))
 
 
 def test_the_comparison_sees_a_shifted_word(tmp_path, whoosh_ix):
