@@ -11,8 +11,9 @@ form through each field's analyzer once (a memo per analyzer), and keeps per fie
 dict term → postings. At commit the postings are written, in order, straight to the
 codec's field writer; stored fields, lengths and columns go through the codec's
 per-document writer exactly as Whoosh's ``add_document`` sends them. The segment it
-writes is therefore what Whoosh would write (``tests/test_bulk.py`` checks it posting
-by posting).
+writes therefore reads back as what Whoosh would write (``tests/test_bulk.py`` checks it
+posting by posting), though fields without positions keep their postings in the
+posting sidecar only (:mod:`index.codec`).
 
 What it does not invert itself it leaves to Whoosh in the same writer: fields whose
 analyzer is not ours (``id``, ``source``, ``date``...) go through ``field.index``, and
