@@ -281,6 +281,24 @@ def test_a_segment_that_lost_its_sidecar_is_refused_with_a_rebuild_message(tmp_p
         ix.query("انسحاب")
 
 
+def test_rebuild_of_an_index_that_lost_its_sidecar_rereads_files_and_reports_records(tmp_path, monkeypatch):
+    """The rebuild the error asks for works: files are read again; documents added from
+    code, which only the damaged index held, are reported instead of failing it."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a1.txt").write_text("انسحاب القوات من المدينة " * 5, encoding="utf-8")
+    with SearchIndex(tmp_path / "index") as ix:
+        ix.add([folder])
+        ix.add_records([{"id": "r1", "title": "داعش", "body": " ".join(WORDS[:30])}])
+    monkeypatch.setattr(codec, "open_sidecar", lambda storage, segment: None)
+    with SearchIndex(tmp_path / "index") as ix:
+        report = ix.rebuild()
+    assert [p.path for p in report.problems] == ["records:records"] and report.added == 1
+    monkeypatch.undo()
+    with SearchIndex(tmp_path / "index") as ix:
+        assert [hit.id for hit in ix.query("انسحاب").hits] == ["a1"]
+
+
 class _FullDisk:
     """A temporary file on a full disk."""
 
