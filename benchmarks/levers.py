@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 EVAL = ROOT.parent / "shared" / "eval" / "arwikiqa"
 
+_ABSENT = object()  # a dict entry the defaults do not set (restored by deleting it)
+
 #: name → overrides ("module.ATTR" → value; "module.DICT[key]" sets one dict entry).
 LEVERS: dict[str, dict] = {
     "defaults": {},
@@ -115,6 +117,7 @@ LEVERS: dict[str, dict] = {
     "fuzzy min-length=5": {"search.fuzzy.MIN_LENGTH": 5},
     # synonyms
     "no-synonyms": {"synonyms": False},
+    "no-body-exact": {"search.parsing.EXACT_FIELDS": {"title": "title_exact"}},
     # analysis (each gets a fresh index)
     "no-extra-stop-words": {"index.stopwords.EXTRA_STOP_WORDS": frozenset()},
     "min-stem=4": {"index.stemming.MIN_STEM": 4},
@@ -122,7 +125,6 @@ LEVERS: dict[str, dict] = {
 }
 
 
-_ABSENT = object()  # a dict entry the defaults do not set (restored by deleting it)
 
 
 def apply(overrides: dict) -> dict:

@@ -37,9 +37,11 @@ PROTOCOLS = (3, 4)
 
 def applies(fieldwriter) -> bool:
     """Whether :func:`write_term` writes what this field writer would: Whoosh's W3
-    codec with its default block options (no inlined postings, numeric ids)."""
+    codec, or a subclass that writes postings as it does (:class:`index.codec.SidecarCodec`),
+    with its default block options (no inlined postings, numeric ids)."""
     codec = getattr(fieldwriter, "_codec", None)
-    return type(fieldwriter) is W3FieldWriter and type(codec) is W3Codec and codec._inlinelimit <= 1
+    return type(fieldwriter) is W3FieldWriter and isinstance(codec, W3Codec) \
+        and type(codec).postings_writer is W3Codec.postings_writer and codec._inlinelimit <= 1
 
 
 def write_term(
@@ -70,6 +72,36 @@ def write_term(
     write = postfile.write
     terminfo = W3TermInfo()
     write(WHOOSH3_HEADER_MAGIC)
+    for ids, floats, shortest, longest, heaviest, last in _blocks(terminfo, docs, weights, doc_length, limit):
+        first = terminfo._df - len(ids)
+        # W3PostingsWriter._write_block
+        data = (tuple(map(sub, ids, chain((0,), ids))), _mini_weights(floats), _mini_values(values, first, limit, fixedsize))
+        databytes = dumps(data, protocol)
+        if level:
+            databytes = zlib.compress(databytes, level)
+        info = dumps((len(ids), ids[-1], heaviest, level, length_to_byte(shortest), length_to_byte(longest)), 2)
+        size = len(info) + len(databytes)
+        write(pack_int(-size if last else size))
+        write(info)
+        write(databytes)
+    terminfo.set_extent(start, postfile.tell() - start)
+    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, terminfo.to_bytes())
+
+
+def term_info(docs: Sequence[int], weights: Sequence[float], doc_length: Sequence[int], limit: int) -> W3TermInfo:
+    """The statistics :func:`write_term` gives a term's TermInfo (as Whoosh's blocks of
+    ``limit`` postings add up), without writing the blocks: for a term whose postings
+    are kept only in the sidecar (:mod:`index.codec`)."""
+    terminfo = W3TermInfo()
+    for _ in _blocks(terminfo, docs, weights, doc_length, limit):
+        pass
+    return terminfo
+
+
+def _blocks(terminfo: W3TermInfo, docs: Sequence[int], weights: Sequence[float], doc_length: Sequence[int], limit: int):
+    """Per block of ``limit`` postings: (ids, weights as float32, shortest and longest
+    length, heaviest weight, whether it is the last), once ``terminfo`` has added it up
+    as ``W3TermInfo.add_block`` does."""
     count = len(docs)
     for first in range(0, count, limit):
         last = first + limit >= count
@@ -96,18 +128,7 @@ def write_term(
         if terminfo._minid is None:
             terminfo._minid = ids[0]
         terminfo._maxid = ids[-1]
-        # W3PostingsWriter._write_block
-        data = (tuple(map(sub, ids, chain((0,), ids))), _mini_weights(floats), _mini_values(values, first, limit, fixedsize))
-        databytes = dumps(data, protocol)
-        if level:
-            databytes = zlib.compress(databytes, level)
-        info = dumps((len(ids), ids[-1], heaviest, level, length_to_byte(shortest), length_to_byte(longest)), 2)
-        size = len(info) + len(databytes)
-        write(pack_int(-size if last else size))
-        write(info)
-        write(databytes)
-    terminfo.set_extent(start, postfile.tell() - start)
-    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, terminfo.to_bytes())
+        yield ids, floats, shortest, longest, heaviest, last
 
 
 def _mini_weights(floats: array):

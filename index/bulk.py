@@ -11,8 +11,9 @@ form through each field's analyzer once (a memo per analyzer), and keeps per fie
 postings as flat arrays, grouped by term when the segment is written. At commit the
 postings are written, in order, straight to the codec's field writer; stored fields,
 lengths and columns go through the codec's per-document writer exactly as Whoosh's
-``add_document`` sends them. The segment it writes is therefore what Whoosh would
-write (``tests/test_bulk.py`` checks it posting by posting).
+``add_document`` sends them. The segment it writes therefore reads back as what Whoosh
+would write (``tests/test_bulk.py`` checks it posting by posting), though fields
+without positions keep their postings in the posting sidecar only (:mod:`index.codec`).
 
 What it does not invert itself it leaves to Whoosh in the same writer: fields whose
 analyzer is not ours (``id``, ``source``, ``date``...) go through ``field.index``, and
@@ -41,7 +42,7 @@ from whoosh.analysis import CompositeAnalyzer
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from index import blocks, sidecar
+from index import blocks, codec, sidecar
 from index.analysis import WORD, ArabicStopFilter
 from index.errors import SearchError
 from index.oneword import word_analysis
@@ -88,6 +89,7 @@ class BulkSegmentWriter(SegmentWriter):
     """A ``SegmentWriter`` that inverts Arabic-analyzed fields itself (see module doc)."""
 
     def __init__(self, ix, memos: dict | None = None, **kwargs):
+        kwargs.setdefault("codec", codec.SidecarCodec())  # reads fields kept in the sidecar only
         super().__init__(ix, **kwargs)
         #: analyzer key → surface form → term bytes (None: dropped); shared with the
         #: caller, who may have loaded it from the index (:func:`index.memos.load_memos`).
@@ -265,11 +267,14 @@ class BulkSegmentWriter(SegmentWriter):
             yield tbytes, entry[0], weights, entry[2]
 
     def _write_postings(self, lengths) -> None:
-        """What ``FieldWriter.add_postings`` does, without a tuple and a length lookup per posting."""
+        """What ``FieldWriter.add_postings`` does, without a tuple and a length lookup per
+        posting; fields without positions go to the sidecar only (:mod:`index.codec`)."""
         writer = self.fieldwriter
         schema = self.schema
         whole = blocks.applies(writer)  # Whoosh's W3 codec: whole posting lists at once
+        direct = whole and isinstance(writer._codec, codec.SidecarCodec)
         recorder = sidecar.Recorder(writer)  # posting arrays for queries (index.sidecar)
+        covered = []
         for name in sorted(self._postings):
             if not self._postings[name]:
                 continue
@@ -279,6 +284,12 @@ class BulkSegmentWriter(SegmentWriter):
             else:
                 doc_length = [0] * self.docnum
             writer.start_field(name, field)
+            if direct and codec.covers(field, name in self._fast):
+                covered.append(name)
+                for tbytes, docs, weights, _ in self._terms(name, field.format.field_boost):
+                    codec.write_term(writer, recorder, tbytes, docs, weights, doc_length)
+                writer.finish_field()
+                continue
             for tbytes, docs, weights, values in self._terms(name, field.format.field_boost):
                 if whole:
                     blocks.write_term(writer, tbytes, docs, weights, values, doc_length)
@@ -290,6 +301,7 @@ class BulkSegmentWriter(SegmentWriter):
                     writer.finish_term()
                 recorder.term(docs, weights)
             writer.finish_field()
+        writer._tindex.extras[codec.COVERED] = covered
         recorder.save(self.storage, self.newsegment)
 
     def _flush_segment(self):

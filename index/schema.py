@@ -1,7 +1,8 @@
 """The index schema: what is stored, what is searchable, and how.
 
-Bump :data:`SCHEMA_VERSION` whenever a field or an analyzer changes meaning: an index
-written under another version is refused with a message that names ``search index
+Bump :data:`SCHEMA_VERSION` whenever a field or an analyzer changes meaning, or the
+segments' format (7: postings of fields without positions only in the sidecar,
+:mod:`index.codec`): an index written under another version is refused with a message that names ``search index
 rebuild``, instead of silently mixing two analyses.
 """
 
@@ -11,7 +12,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis import ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Fields a query searches, with the boost each one gets in BM25F.
 SEARCH_FIELDS = {"title": 0.5, "body": 1.0}

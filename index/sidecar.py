@@ -15,18 +15,23 @@ fits (frequent terms, which hold most postings), else as absolute uint16/uint32;
 weights not at all when all are 1 (most rare terms), else as uint8/uint16 counts or
 float32. Decoding stays a few numpy calls per term (a cumulative sum at most).
 
-A term is found by its postings offset in the segment's postings file, which
-Whoosh's own ``TermInfo`` gives (so no second term dictionary). Terms whose postings
-Whoosh inlines in the TermInfo (a single posting) are not in the sidecar: they are
-read from the TermInfo. The sidecar also keeps a sorted 32-bit hash of every term of
-the segment, so that a term it certainly lacks is not looked up at all (most of the
-proclitic variants a query word is expanded to exist nowhere).
+Two kinds of terms. A term of a field with positions (body, title) keeps Whoosh's
+blocks too (phrases and the proximity rerank read its positions); its slice is found by
+its postings offset in the segment's postings file, which Whoosh's own ``TermInfo``
+gives (so no second term dictionary). A term of a field without positions (the exact
+and root twins, ids, sources, dates: see :func:`index.codec.covers`) has its postings
+*only* here: its TermInfo (:class:`index.codec.SideTermInfo`) says where its slice
+starts and how it is encoded, so the sidecar keeps no row for it. The sidecar also
+keeps a sorted 32-bit hash of every term of the segment, so that a term it certainly
+lacks is not looked up at all (most of the proclitic variants a query word is expanded
+to exist nowhere).
 
 Never a wrong answer: a segment without the file (written by Whoosh's own writer, a
 merge, an older index) or with a file of another version, size or shape has no
-sidecar (:func:`open_sidecar` returns None) and queries read Whoosh's postings as
-before; a term whose slice disagrees with its TermInfo (count, first and last
-document) is read from Whoosh too.
+sidecar (:func:`open_sidecar` returns None); queries then read Whoosh's postings of
+fields with positions, and a segment whose other fields live here is refused as
+damaged (:mod:`index.codec`). A term whose slice disagrees with its TermInfo (count,
+first and last document) is read from Whoosh's blocks too, or refused likewise.
 """
 
 from __future__ import annotations
@@ -46,7 +51,8 @@ from whoosh.filedb.structfile import BufferFile
 
 EXT = ".apx"
 MAGIC = b"ANSAPX\x00\x01"
-VERSION = 3  # 2: the term hashes (Sidecar.may_have); 3: per-term widths (encode)
+VERSION = 4  # 2: the term hashes (Sidecar.may_have); 3: per-term widths (encode);
+# 4: postings of fields without positions held only here (index.codec), rows without ends
 #: MAGIC, then the header's length: the JSON header follows, then the arrays.
 _PREFIX = struct.Struct("<8sI")
 _ALIGN = 8
@@ -56,65 +62,61 @@ class Recorder:
     """Collects, while a segment's postings are written, what the sidecar holds.
 
     Used by :meth:`index.bulk.BulkSegmentWriter._write_postings`: :meth:`term` after
-    each ``finish_term`` of Whoosh's field writer, :meth:`save` before the field
-    writer closes. Each term's encoded postings go straight to an anonymous temporary
-    file (deleted by the kernel even if the writer is killed) and are copied into the
-    sidecar in chunks: a worker at its flush already holds millions of postings, and
-    keeping a second copy of them in memory cost the build ~200 MB of peak memory.
-    Only the per-term arrays (offset, start, code, hash: 21 bytes a term) stay in memory.
+    each term of a field with positions (whose blocks Whoosh's field writer has just
+    written), :meth:`direct` for each term of a field without them, :meth:`save`
+    before the field writer closes. Each term's encoded postings go straight to an
+    anonymous temporary file (deleted by the kernel even if the writer is killed) and
+    are copied into the sidecar in chunks: a worker at its flush already holds millions
+    of postings, and keeping a second copy of them in memory cost the build ~200 MB of
+    peak memory. Only the per-term arrays (offset, start, code, hash) stay in memory.
 
-    The sidecar only speeds queries up: if the temporary file cannot be written (a full
-    disk), the segment is written without one and indexing goes on.
+    A write that fails (a full disk) fails the segment, as a failed write of Whoosh's
+    postings file would: the sidecar is the only copy of most postings.
     """
 
     def __init__(self, fieldwriter):
         self.fieldwriter = fieldwriter
         self.offsets = array("q")
-        #: Where each term's bytes start in the data (and the data's end, last).
-        self.starts = array("q", [0])
+        #: Where each row's bytes start in the data.
+        self.starts = array("q")
         self.codes = array("B")
-        #: term_key() of every term of the segment, inlined ones included.
+        #: term_key() of every term of the segment.
         self.keys = array("I")
-        try:
-            self._data = tempfile.TemporaryFile()
-        except OSError:
-            self._data = None
+        #: Bytes of data written so far.
+        self.size = 0
+        self._data = tempfile.TemporaryFile()
 
     def term(self, docs: array, weights) -> None:
-        """Record the term whose postings Whoosh's field writer has just written."""
-        if self._data is None:
+        """Record the term whose blocks Whoosh's field writer has just written, as a row
+        keyed by where its blocks start (none if Whoosh inlined them in the TermInfo)."""
+        writer = self.fieldwriter
+        offset = writer._postwriter._startoffset
+        if writer._postfile.tell() == offset:  # inlined: read from the TermInfo
+            self.keys.append(term_key(writer._fieldname, writer._btext))
             return
-        try:
-            self._record(docs, weights)
-        except OSError:
-            self._close()
+        start, code = self.direct(docs, weights)
+        self.offsets.append(offset)
+        self.codes.append(code)
+        self.starts.append(start)
 
-    def _record(self, docs: array, weights) -> None:
+    def direct(self, docs: array, weights) -> tuple[int, int]:
+        """Record the current term's postings without a row; returns (start, code),
+        which its TermInfo keeps instead (:class:`index.codec.SideTermInfo`)."""
         writer = self.fieldwriter
         self.keys.append(term_key(writer._fieldname, writer._btext))
-        start = writer._postwriter._startoffset
-        if writer._postfile.tell() == start:  # inlined in the TermInfo
-            return
         code, data = encode(docs, weights)
+        start = self.size
         self._data.write(data)
-        self.offsets.append(start)
-        self.codes.append(code)
-        self.starts.append(self.starts[-1] + len(data))
-
-    def _close(self) -> None:
-        if self._data is not None:
-            self._data.close()
-        self._data = None
+        self.size += len(data)
+        return start, code
 
     def save(self, storage, segment) -> None:
-        """Write the sidecar as one more file of ``segment`` (before it is compounded),
-        unless recording failed; a sidecar that fails half-way is deleted."""
-        if self._data is None:
-            return
+        """Write the sidecar as one more file of ``segment`` (before it is compounded);
+        one that fails half-way is deleted, and the error raised."""
         name = segment.make_filename(EXT)
         try:
             self._data.flush()
-            size = self.starts[-1]
+            size = self.size
             columns = {
                 "offsets": _Column.of(_narrow(np.frombuffer(self.offsets, dtype=np.int64))),
                 "starts": _Column.of(_narrow(np.frombuffer(self.starts, dtype=np.int64))),
@@ -126,8 +128,9 @@ class Recorder:
         except OSError:
             if storage.file_exists(name):
                 storage.delete_file(name)
+            raise
         finally:
-            self._close()
+            self._data.close()
 
 
 #: Bytes copied from the temporary file to the sidecar at a time.
@@ -276,17 +279,24 @@ class Sidecar:
         return i < len(terms) and terms[i] == key
 
     def postings(self, terminfo) -> tuple[np.ndarray, np.ndarray] | None:
-        """(document numbers, weights) of the term with this TermInfo, or None when the
-        sidecar does not hold it as the TermInfo describes it (read Whoosh's then)."""
+        """(document numbers, weights) of the term of a field with positions with this
+        TermInfo, or None when the sidecar does not hold it as the TermInfo describes it
+        (read Whoosh's then)."""
         offset = terminfo._offset
         keys = self._keys
         i = bisect.bisect_left(keys, offset)
         if i >= len(keys) or keys[i] != offset:
             return None
-        start, end = int(self.starts[i]), int(self.starts[i + 1])
-        code, count = int(self.codes[i]), terminfo.doc_frequency()
-        if code >> 2 >= len(WEIGHT_TYPES) or (code & 3) >= len(DOC_TYPES) \
-                or not count or end - start != _encoded_size(code, count):
+        return self.at(int(self.starts[i]), int(self.codes[i]), terminfo)
+
+    def at(self, start: int, code: int, terminfo) -> tuple[np.ndarray, np.ndarray] | None:
+        """(document numbers, weights) encoded with ``code`` from ``start`` of the data for
+        the postings ``terminfo`` describes, or None when they are not what it says."""
+        count = terminfo.doc_frequency()
+        if code >> 2 >= len(WEIGHT_TYPES) or (code & 3) >= len(DOC_TYPES) or not count:
+            return None
+        end = start + _encoded_size(code, count)
+        if start < 0 or end > len(self.data):
             return None
         docs, weights = decode(self.data[start:end], code, count, terminfo.min_id())
         if docs[0] != terminfo.min_id() or docs[-1] != terminfo.max_id():
@@ -336,8 +346,7 @@ def _parse(buf: memoryview) -> Sidecar | None:
         dtype = np.dtype(spec["dtype"])
         start = head_end + spec["offset"]
         views[name] = np.frombuffer(buf, dtype=dtype, count=spec["count"], offset=start)
-    offsets, starts = views["offsets"], views["starts"]
-    if len(starts) != len(offsets) + 1 or starts[0] != 0 or starts[-1] != len(views["data"]) \
-            or len(views["codes"]) != len(offsets):
+    offsets = views["offsets"]
+    if len(views["starts"]) != len(offsets) or len(views["codes"]) != len(offsets):
         return None
-    return Sidecar(offsets, starts, views["codes"], views["data"], views["terms"])
+    return Sidecar(offsets, views["starts"], views["codes"], views["data"], views["terms"])

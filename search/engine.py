@@ -14,7 +14,8 @@ from index.errors import IndexMissing, QueryError
 from index.store import Store, default_location
 from search import facets as facet_counts
 from search import ranking
-from search.parsing import ParsedQuery, parse
+from search.joined import split_words
+from search.parsing import ParsedQuery, parse, unquoted
 from search.results import Document, Hit, Results, Stats
 from search.snippets import make_snippet
 from search.suggestions import suggest
@@ -163,6 +164,26 @@ class SearchIndex:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _run(
+        self, searcher, text: str, parsed: ParsedQuery, filters: ranking.Filters, limit: int, sort: str
+    ) -> tuple[ParsedQuery, int, list[tuple[int, float]], list[dict]]:
+        """``ranking.run`` after two repairs of what was typed, each reported as a rewrite
+        ``{"typed", "searched"}``: words run together are split (:mod:`search.joined`),
+        and when quoted phrases leave nothing, their words are searched unquoted.
+        Returns ``(the parsed query searched, total, ranked, rewrites)``."""
+        parsed, rewrites = split_words(searcher.reader(), parsed)
+        total, ranked = ranking.run(searcher, parsed, filters, limit, sort)
+        if total or not parsed.phrases:
+            return parsed, total, ranked, rewrites
+        plain, phrases = unquoted(text)
+        relaxed, split = split_words(searcher.reader(), parse(plain, self.synonyms))
+        if relaxed.is_empty():
+            return parsed, total, ranked, rewrites
+        total, ranked = ranking.run(searcher, relaxed, filters, limit, sort)
+        if not total:
+            return parsed, total, ranked, rewrites
+        return relaxed, total, ranked, [{"typed": f'"{p}"', "searched": p} for p in phrases] + split
+
     def ranked(
         self,
         text: str,
@@ -175,7 +196,7 @@ class SearchIndex:
         """``(total, [(id, score), ...])``: the ranking :meth:`query` shows, without snippets."""
         parsed, filters = self._prepare(text, limit, source, since, until, sort)
         with self._searcher() as searcher:
-            total, ranked = ranking.run(searcher, parsed, filters, limit, sort)
+            _, total, ranked, _ = self._run(searcher, text, parsed, filters, limit, sort)
             return total, [(searcher.stored_fields(docnum)["id"], float(score)) for docnum, score in ranked]
 
     def query(
@@ -195,9 +216,9 @@ class SearchIndex:
         matching document by source and month into ``Results.facets``.
         """
         parsed, filters = self._prepare(text, limit, source, since, until, sort, offset)
-        terms = parsed.positive_terms
         with self._searcher() as searcher:
-            total, ranked = ranking.run(searcher, parsed, filters, offset + limit, sort)
+            parsed, total, ranked, rewrites = self._run(searcher, text, parsed, filters, offset + limit, sort)
+            terms = parsed.positive_terms
             hits = []
             for docnum, score in ranked[offset:]:
                 stored = searcher.stored_fields(docnum)
@@ -213,11 +234,11 @@ class SearchIndex:
                         url=stored.get("url"),
                     )
                 )
-            counted = facet_counts.count(searcher, ranking.matching(parsed), source, since, until) if facets else None
+            counted = facet_counts.count(searcher, ranking.matching(searcher.reader(), parsed), source, since, until) if facets else None
             suggestions = suggest(searcher, parsed)
         return Results(
             query=text, total=total, hits=hits, facets=counted,
-            expansions=parsed.expansions, suggestions=suggestions,
+            expansions=parsed.expansions, suggestions=suggestions, rewrites=rewrites,
         )
 
     def get(self, doc_id: str) -> Document | None:

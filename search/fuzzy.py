@@ -7,10 +7,13 @@ word. Here the nearest indexed word forms (:data:`MAX_EDITS` for short words, on
 from :data:`LONG_FROM` letters; found as "did you mean" finds them,
 :func:`search.suggestions.corrections`) stand in for it with weight :data:`WEIGHT`.
 
-They only score documents that the query finds anyway and count as the word being
-present there: a near word never adds a document, so ``total`` and the facets stay
-what the typed words find (``search.ranking.matching``), and "did you mean" still
-shows the user the correction.
+They count as the word being present and find documents of their own: a question
+that misspells the one name it asks about (``كنيسة نوثردام``) still finds the passages
+that spell it right. Only words that no document has are replaced, so a query of known
+words finds what it always did; "did you mean" still shows the user the correction,
+and ``total`` and the facets count the near words' documents too
+(``search.ranking.matching``). Letting near words add documents measured R@100
+0.9797 → 0.9801 on arwikiqa, nDCG@10 unchanged (benchmarks/quality.md).
 """
 
 from __future__ import annotations

@@ -156,6 +156,24 @@ def parse(text: str, synonyms: Synonyms | None = None) -> ParsedQuery:
     return parsed
 
 
+def unquoted(text: str) -> tuple[str, list[str]]:
+    """``text`` with its quoted phrases as plain words (exclusions kept), and those phrases.
+
+    A quoted phrase that no document holds is often a name spelled another way, or a
+    title remembered loosely (``"الدكتو هو"``): when phrases make a query find nothing,
+    the engine searches their words instead and says so (``Results.relaxed``).
+    """
+    phrases: list[str] = []
+
+    def plain(match: re.Match) -> str:
+        if match.group(2) is None or match.group(1):
+            return match.group(0)
+        phrases.append(match.group(2).strip())
+        return f" {match.group(2)} "
+
+    return _PART.sub(plain, text), [p for p in phrases if p]
+
+
 def _fields_query(terms: tuple[str, ...] | list[str], fields: dict[str, float], boost: float = 1.0) -> q.Query:
     """``terms`` (a word, or words standing together) in each of ``fields``, boosted."""
     if len(terms) == 1:
@@ -164,7 +182,7 @@ def _fields_query(terms: tuple[str, ...] | list[str], fields: dict[str, float], 
 
 
 def _exact_fields(share: float) -> dict[str, float]:
-    return {EXACT_FIELDS[name]: boost * share for name, boost in SEARCH_FIELDS.items()}
+    return {EXACT_FIELDS[name]: boost * share for name, boost in SEARCH_FIELDS.items() if name in EXACT_FIELDS}
 
 
 def _exact_query(forms: tuple[str, ...], share: float, boost: float) -> q.Query:
@@ -178,6 +196,7 @@ def _exact_query(forms: tuple[str, ...], share: float, boost: float) -> q.Query:
     return q.Or([
         q.Require(q.Phrase(name, stems, boost=b * share * boost), q.And([q.Term(EXACT_FIELDS[name], f) for f in forms]))
         for name, b in SEARCH_FIELDS.items()
+        if name in EXACT_FIELDS
     ])
 
 

@@ -102,15 +102,14 @@ def word_weights(searcher, parsed: ParsedQuery) -> list[float]:
     return weights
 
 
-def _with_near_words(searcher, scorer, concept, found, matching: np.ndarray):
-    """``found`` (one word's scores) plus its near words' (search.fuzzy), only within
-    ``matching``: a misspelled word counts where its correction stands, adds no document."""
+def _with_near_words(searcher, scorer, concept, found):
+    """``found`` (one word's scores) plus its near words' (search.fuzzy): a misspelled
+    word counts as present, and scores, where its correction stands."""
     near = fuzzy.near_query(searcher.reader(), concept)
     if near is None:
         return found
     extra = scorer.evaluate(near)
-    hit = extra.mask & matching
-    return array_scorer.Scored(found.mask | hit, found.scores + np.where(hit, extra.scores, 0.0))
+    return array_scorer.Scored(found.mask | extra.mask, found.scores + extra.scores)
 
 
 def proximity(parsed: ParsedQuery) -> list[q.Query]:
@@ -124,14 +123,16 @@ def proximity(parsed: ParsedQuery) -> list[q.Query]:
     ]
 
 
-def matching(parsed: ParsedQuery) -> q.Query:
-    """Every document the query finds at all: a word (or its root), every phrase, no exclusion.
+def matching(reader, parsed: ParsedQuery) -> q.Query:
+    """Every document the query finds at all: a word (its root, or a near word of a word
+    no document has), every phrase, no exclusion.
 
     ``total`` and the facets count exactly these documents.
     """
     words, phrases = clauses(parsed)
     excluded = exclusion(parsed)
-    any_q = _and(phrases + [q.Or(words + fallbacks(parsed))]) if words else _and(phrases)
+    near = [n for n in (fuzzy.near_query(reader, c) for c in parsed.concepts) if n is not None]
+    any_q = _and(phrases + [q.Or(words + fallbacks(parsed) + near)]) if words else _and(phrases)
     return q.AndNot(any_q, excluded) if excluded is not None else any_q
 
 
@@ -151,8 +152,8 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
     per_word = [scorer.evaluate(w) for w in words]
     extra = [scorer.evaluate(c) for c in fallbacks(parsed) + proximity(parsed)]
     if per_word:
+        per_word = [_with_near_words(searcher, scorer, c, w) for c, w in zip(parsed.concepts, per_word)]
         matching = np.logical_or.reduce([f.mask for f in per_word + extra])
-        per_word = [_with_near_words(searcher, scorer, c, w, matching) for c, w in zip(parsed.concepts, per_word)]
         found = per_word + extra
         # Root fallbacks keep their own weight: weighting them by idf as well measured worse.
         weights = word_weights(searcher, parsed) + [1.0] * len(extra)

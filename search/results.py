@@ -54,6 +54,10 @@ class Results:
     expansions: list[dict] = field(default_factory=list)
     #: Indexed words close to query words that found little ("did you mean").
     suggestions: list[str] = field(default_factory=list)
+    #: What was searched instead of what was typed: ``[{"typed", "searched"}]`` (words
+    #: typed without a space between them; quoted phrases no document holds, searched
+    #: as plain words).
+    rewrites: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = {
@@ -62,6 +66,7 @@ class Results:
             "hits": [h.to_json() for h in self.hits],
             "expansions": self.expansions,
             "suggestions": self.suggestions,
+            "rewrites": self.rewrites,
         }
         if self.facets is not None:
             data["facets"] = self.facets.to_json()

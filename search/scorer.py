@@ -40,6 +40,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F, WeightingModel
 from whoosh.util.numeric import byte_to_length
 
+from index import codec
 from index.sidecar import Sidecar, open_sidecar
 
 #: Whoosh stores a field's length per document as one byte (a logarithmic scale).
@@ -332,7 +333,11 @@ def for_searcher(searcher) -> ArrayScorer:
 
 
 def _sidecar(leaf) -> Sidecar | None:
-    """The posting sidecar of a segment reader (None for other readers, or without one)."""
+    """The posting sidecar of a segment reader (None for other readers, or without one):
+    the one its terms reader opened (index.codec), or else opened here."""
+    terms = getattr(leaf, "_terms", None)
+    if isinstance(terms, codec.SidecarTermsReader):
+        return terms.sidecar
     storage, segment = getattr(leaf, "_storage", None), getattr(leaf, "_segment", None)
     return open_sidecar(storage, segment) if storage is not None and segment is not None else None
 
@@ -342,8 +347,9 @@ def _leaf_postings(leaf, side: Sidecar | None, fieldname: str, btext: bytes) -> 
     included; None if absent.
 
     A term the sidecar's hashes rule out is not looked up. The postings come from the
-    TermInfo when Whoosh inlined them there, else from the segment's sidecar, else (no
-    sidecar, or it does not hold the term as the TermInfo says) from Whoosh's blocks.
+    sidecar alone for a field without positions (index.codec), else from the TermInfo
+    when Whoosh inlined them there, else from the segment's sidecar, else (no sidecar,
+    or it does not hold the term as the TermInfo says) from Whoosh's blocks.
     """
     if side is not None and not side.may_have(fieldname, btext):
         return None
@@ -352,6 +358,9 @@ def _leaf_postings(leaf, side: Sidecar | None, fieldname: str, btext: bytes) -> 
     except TermNotFound:
         return None
     frequency = info.doc_frequency()
+    if isinstance(info, codec.SideTermInfo):
+        docs, weights = codec.postings(side, info)
+        return docs, weights, frequency
     if info.is_inlined():
         leaf_ids, leaf_weights, _ = info.inlined_postings()
         return np.asarray(leaf_ids, dtype=np.int64), np.asarray(leaf_weights, dtype=np.float64), frequency

@@ -60,6 +60,8 @@ class Terminal:
                 self.out.print(Text("synonyms: none apply to this query", style="cyan"))
         if results.suggestions:
             self.out.print(Text("هل تقصد: ", style="bold") + Text("، ".join(results.suggestions)))
+        for rewrite in results.rewrites:
+            self.out.print(Text(f"searched for: {rewrite['searched']} (typed: {rewrite['typed']})", style="yellow"))
         if not results.hits:
             self.out.print(f"No results for {results.query!r}.", markup=False)
             return
@@ -127,7 +129,8 @@ class Terminal:
         for name, scores in rows:
             self.line(f"{name:<10}{scores.queries:>6}" + "".join(f"{scores.values[m]:>10.4f}" for m in MEASURES))
         if evaluation.empty_queries:
-            self.warn(f"{len(evaluation.empty_queries)} queries found nothing (counted as 0)")
+            empty = len(evaluation.empty_queries)
+            self.warn(f"{empty} {'query' if empty == 1 else 'queries'} found nothing (counted as 0)")
 
     def report(self, report: AddReport) -> None:
         summary = (

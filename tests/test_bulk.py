@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as q
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from index.bulk import BulkSegmentWriter, ParallelWriter
@@ -80,6 +81,9 @@ def contents(ix) -> dict:
             "postings": {
                 (name, term): postings(reader, name, term) for name in indexed for term in reader.lexicon(name)
             },
+            "terminfos": {  # what a TermInfo tells (index.codec writes its own for some fields)
+                (name, term): _statistics(reader.term_info(name, term)) for name in indexed for term in reader.lexicon(name)
+            },
             "lengths": {name: [reader.doc_field_length(d, name) for d in range(n)] for name in indexed},
             "totals": {
                 name: (reader.field_length(name), reader.max_field_length(name))
@@ -90,6 +94,11 @@ def contents(ix) -> dict:
                 name: list(reader.column_reader(name, translate=False)) for name, field in schema.items() if field.column_type
             },
         }
+
+
+def _statistics(info) -> tuple:
+    return (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight(),
+            info.min_id(), info.max_id())
 
 
 def results(ix) -> list:
@@ -119,6 +128,18 @@ def test_bulk_writer_writes_what_whoosh_writes(tmp_path, whoosh_ix):
         assert got[part] == expected[part], part
     assert results(bulk_ix) == results(whoosh_ix)
     assert all(results(whoosh_ix))
+
+
+def test_whoosh_merges_a_segment_whose_postings_are_in_the_sidecar(tmp_path, whoosh_ix):
+    """Whoosh's own writer reads our segment (fields without positions from the sidecar,
+    index.codec) and writes plain W3 blocks that hold exactly what merging Whoosh's gives
+    (a merge re-adds field lengths from their one-byte form: both totals move alike)."""
+    bulk_ix = build(tmp_path / "bulk", BulkSegmentWriter)
+    for ix in (bulk_ix, whoosh_ix):
+        SegmentWriter(ix).commit(optimize=True)  # Whoosh's writer and W3 codec
+    merged = whoosh_index.open_dir(str(tmp_path / "bulk"))
+    assert len(merged._segments()) == 1 and type(merged._segments()[0].codec()) is W3Codec
+    assert contents(merged) == contents(whoosh_index.open_dir(str(tmp_path / "whoosh")))
 
 
 def test_the_comparison_sees_a_shifted_word(tmp_path, whoosh_ix):
@@ -178,18 +199,21 @@ def test_whole_posting_lists_are_written_byte_for_byte_as_the_codec_writes_them(
     """With Whoosh's pickle protocol, index.blocks writes the same segment files as
     Whoosh's W3 field writer fed one posting at a time: with blocks of several postings
     (terms in more than 128 documents), lengths, weights above 1, every field format.
-    With our protocols the files are smaller and a reader finds exactly the same."""
-    from index import blocks
+    With our protocols, and the fields without positions kept in the sidecar only
+    (index.codec), the files are smaller and a reader finds exactly the same."""
+    from index import blocks, codec
 
     ours_protocols = blocks.PROTOCOLS
+    ours_covers = codec.covers
     short = [article for article in ARTICLES if article[2] != LONG]
     many = [(f"m{n}", title, f"{body} {body if n % 3 else ''} {n}", source, date)
             for n, (_, title, body, source, date) in enumerate(short * 40)]
     many.append(ARTICLES[4])
 
-    def build_files(folder, whole: bool, protocols: tuple[int, int]):
+    def build_files(folder, whole: bool, protocols: tuple[int, int], covers=lambda field, ours: False):
         monkeypatch.setattr(blocks, "applies", lambda writer: whole)
         monkeypatch.setattr(blocks, "PROTOCOLS", protocols)
+        monkeypatch.setattr(codec, "covers", covers)
         folder.mkdir()
         ix = whoosh_index.create_in(str(folder), build_schema())
         writer = BulkSegmentWriter(ix, compound=False)
@@ -203,8 +227,10 @@ def test_whole_posting_lists_are_written_byte_for_byte_as_the_codec_writes_them(
     _, whole_files = build_files(tmp_path / "whole", True, (2, 2))
     assert set(codec_files) == {".trm", ".pst"} and codec_files[".pst"]
     assert whole_files == codec_files
-    ours, our_files = build_files(tmp_path / "ours", True, ours_protocols)
-    assert len(our_files[".pst"]) < len(codec_files[".pst"])
+    ours, our_files = build_files(tmp_path / "ours", True, ours_protocols, ours_covers)
+    assert len(our_files[".pst"]) < len(codec_files[".pst"]) and len(our_files[".trm"]) < len(codec_files[".trm"])
+    with ours.reader() as reader:
+        assert set(reader.leaf_readers()[0][0]._terms.covered) == {"id", "source", "date", *EXACT_FIELDS.values(), *ROOT_FIELDS.values()}
     assert contents(ours) == contents(by_codec)
 
 

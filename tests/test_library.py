@@ -52,7 +52,10 @@ def test_sort_by_date_is_newest_first(built: SearchIndex):
 
 def test_phrases_require_adjacent_words(built: SearchIndex):
     assert ids(built.query('"أسعار النفط"')) == ["economy"]
-    assert ids(built.query('"النفط أسعار"')) == []
+    assert built.query('"أسعار النفط"').rewrites == []
+    # In no document in this order: searched as words, and said so (tests/test_rewrites.py).
+    reordered = built.query('"النفط أسعار"')
+    assert reordered.rewrites == [{"typed": '"النفط أسعار"', "searched": "النفط أسعار"}]
 
 
 def test_excluded_words_remove_documents(built: SearchIndex):

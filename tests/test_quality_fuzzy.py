@@ -30,12 +30,18 @@ def test_without_near_words_the_misspelled_name_counts_for_nothing(index, monkey
     assert index.query("سكان موريطانيا").hits[0].id == "other"
 
 
-def test_near_words_add_no_document(index, monkeypatch):
-    with_near = index.query("سكان موريطانيا", limit=10)
+def test_near_words_find_documents_of_their_own(index, monkeypatch):
+    alone = index.query("موريطانيا", limit=10)
+    assert [h.id for h in alone.hits] == ["answer"] and alone.total == 1
+    assert "موريتانيا" in alone.suggestions  # still told the spelling the documents use
     monkeypatch.setattr(fuzzy, "WEIGHT", 0.0)
-    without = index.query("سكان موريطانيا", limit=10)
-    assert with_near.total == without.total
-    assert {h.id for h in with_near.hits} == {h.id for h in without.hits}
+    assert index.query("موريطانيا", limit=10).total == 0
+
+
+def test_facets_count_what_near_words_find(index):
+    results = index.query("موريطانيا", facets=True)
+    assert results.total == 1
+    assert sum(results.facets.sources.values()) + results.facets.no_source == 1
 
 
 def test_a_word_the_index_has_is_not_corrected(index):

@@ -2,9 +2,12 @@
 
 A fixture index written by our writer in several commits (so some segments are
 merged by Whoosh and have no sidecar, and some documents are deleted) is read term
-by term through the sidecar and through Whoosh's own blocks. A sidecar that is
-absent, truncated, of another version, or that disagrees with a term's TermInfo must
-leave every score unchanged (the scorer falls back on Whoosh's postings).
+by term through the sidecar and through Whoosh's own blocks. For fields with
+positions, a sidecar that is absent, truncated, of another version, or that disagrees
+with a term's TermInfo must leave every score unchanged (the scorer falls back on
+Whoosh's postings); fields without positions have no other copy (index.codec), so
+there the index must be refused with a rebuild message. That those fields read back
+exactly what Whoosh's writer writes is tests/test_bulk.py's.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from whoosh import query as q
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.writing import SegmentWriter
 
-from index import sidecar
+from whoosh.codec.whoosh3 import W3TermInfo
+
+from index import codec, sidecar
+from index.errors import IndexUnreadable
 from index.mapped import MappedFile
 from search import SearchIndex
 from search import scorer as array_scorer
@@ -74,14 +80,14 @@ def test_sidecar_postings_equal_whoosh_postings(index):
         if side is None:
             continue
         for (fieldname, btext), info in leaf._terms.items():
-            if info.is_inlined():
+            if type(info) is not W3TermInfo or info.is_inlined():  # covered fields: no blocks to compare with
                 continue
             docs, weights = side.postings(info)
             expected_docs, expected_weights = _whoosh_postings(leaf, fieldname, btext)
             assert docs.tolist() == expected_docs.tolist(), (fieldname, btext)
             assert weights.tolist() == expected_weights.tolist(), (fieldname, btext)
             compared += 1
-    assert compared > 500
+    assert compared > 300
 
 
 def test_term_hashes_never_rule_out_a_term_of_the_segment(index):
@@ -108,7 +114,9 @@ def _scores_without_sidecars(index: SearchIndex, text: str) -> tuple[np.ndarray,
     with index._searcher() as searcher:
         with_sidecar = array_scorer.ArrayScorer(searcher)
         without = array_scorer.ArrayScorer(searcher)
-        without._sidecars = [None] * len(without._sidecars)
+        # Only the fields without positions, which have no other copy, from the sidecar.
+        without._sidecars = [side and sidecar.Sidecar(side.offsets[:0], side.starts[:0], side.codes[:0], side.data, side.terms)
+                             for side in without._sidecars]
         tree = q.Or(words + fallbacks(parsed))
         return with_sidecar.evaluate(tree).scores, without.evaluate(tree).scores
 
@@ -149,7 +157,8 @@ def test_missing_sidecar_file_means_no_sidecar(index):
 
 def test_term_that_disagrees_with_its_terminfo_is_read_from_whoosh(index):
     leaf, side = _one_sidecar(index)
-    (fieldname, btext), info = next((k, v) for k, v in leaf._terms.items() if not v.is_inlined() and v.doc_frequency() > 2)
+    (fieldname, btext), info = next((k, v) for k, v in leaf._terms.items()
+                                    if type(v) is W3TermInfo and not v.is_inlined() and v.doc_frequency() > 2)
     expected = _whoosh_postings(leaf, fieldname, btext)
     i = side._keys.tolist().index(info._offset)
     damaged = side.data.copy()
@@ -208,7 +217,7 @@ def test_arrays_survive_write_and_parse():
     assert sidecar._narrow(np.array([1, 70000])).dtype == np.dtype("<u4")
     arrays = {
         "offsets": sidecar._narrow(np.array([10, 300000])),
-        "starts": sidecar._narrow(np.array([0, 2, 5])),
+        "starts": sidecar._narrow(np.array([0, 2])),
         "codes": np.array([0, 4], dtype=np.uint8),
         "data": np.array([1, 9, 2, 3, 4], dtype=np.uint8),
         "terms": np.array([3, 99], dtype="<u4"),
@@ -251,6 +260,45 @@ def test_rerank_positions_and_idf_equal_whoosh(index, text):
             assert max_idf(searcher, "body", terms) == expected
 
 
+def test_a_covered_term_that_disagrees_with_its_terminfo_is_refused(index):
+    leaf, side = _one_sidecar(index)
+    (fieldname, btext), info = next((k, v) for k, v in leaf._terms.items()
+                                    if isinstance(v, codec.SideTermInfo) and v.doc_frequency() > 2)
+    docs, _ = codec.postings(side, info)
+    assert docs[0] == info.min_id() and docs[-1] == info.max_id()
+    damaged = side.data.copy()
+    damaged[info._start] ^= 1  # the first stored gap or document number, off by one
+    shifted = sidecar.Sidecar(side.offsets, side.starts, side.codes, damaged, side.terms)
+    with pytest.raises(IndexUnreadable, match="rebuild"):
+        array_scorer._leaf_postings(leaf, shifted, fieldname, btext)
+
+
+def test_a_segment_that_lost_its_sidecar_is_refused_with_a_rebuild_message(tmp_path, monkeypatch):
+    with SearchIndex(tmp_path / "index") as ix:
+        ix.add_records([{"id": f"d{n}", "title": "انسحاب القوات", "body": " ".join(WORDS[n:n + 30])} for n in range(20)])
+    monkeypatch.setattr(codec, "open_sidecar", lambda storage, segment: None)
+    with SearchIndex(tmp_path / "index") as ix, pytest.raises(IndexUnreadable, match="search index rebuild"):
+        ix.query("انسحاب")
+
+
+def test_rebuild_of_an_index_that_lost_its_sidecar_rereads_files_and_reports_records(tmp_path, monkeypatch):
+    """The rebuild the error asks for works: files are read again; documents added from
+    code, which only the damaged index held, are reported instead of failing it."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a1.txt").write_text("انسحاب القوات من المدينة " * 5, encoding="utf-8")
+    with SearchIndex(tmp_path / "index") as ix:
+        ix.add([folder])
+        ix.add_records([{"id": "r1", "title": "داعش", "body": " ".join(WORDS[:30])}])
+    monkeypatch.setattr(codec, "open_sidecar", lambda storage, segment: None)
+    with SearchIndex(tmp_path / "index") as ix:
+        report = ix.rebuild()
+    assert [p.path for p in report.problems] == ["records:records"] and report.added == 1
+    monkeypatch.undo()
+    with SearchIndex(tmp_path / "index") as ix:
+        assert [hit.id for hit in ix.query("انسحاب").hits] == ["a1"]
+
+
 class _FullDisk:
     """A temporary file on a full disk."""
 
@@ -271,15 +319,20 @@ def _failing_write(dbfile, columns) -> None:
 
 
 @pytest.mark.parametrize("where", ["recording", "saving"])
-def test_a_sidecar_that_cannot_be_written_leaves_indexing_working(tmp_path, monkeypatch, where):
+def test_a_sidecar_that_cannot_be_written_fails_the_add_and_changes_nothing(tmp_path, monkeypatch, where):
+    """The sidecar is the only copy of most postings: failing to write it is failing to
+    write the segment, and the index keeps what it had."""
+    records = [{"id": f"d{n}", "title": "انسحاب القوات", "body": " ".join(WORDS[n:n + 30])} for n in range(20)]
+    with SearchIndex(tmp_path / "index") as ix:
+        ix.add_records(records[:10])
     if where == "recording":
         monkeypatch.setattr(sidecar.tempfile, "TemporaryFile", _FullDisk)
     else:
         monkeypatch.setattr(sidecar, "write", _failing_write)
     with SearchIndex(tmp_path / "index") as ix:
-        report = ix.add_records([{"id": f"d{n}", "title": "انسحاب القوات", "body": " ".join(WORDS[n:n + 30])} for n in range(20)])
-        assert report.added == 20
-        assert ix.query("انسحاب").total == 20
-        for (leaf, _), side in _leaves(ix):
-            assert side is None
-            assert not leaf._storage.file_exists(leaf._segment.make_filename(sidecar.EXT))
+        with pytest.raises(OSError):
+            ix.add_records(records[10:])
+    assert not list((tmp_path / "index").rglob("*" + sidecar.EXT))  # no half-written sidecar left
+    monkeypatch.undo()
+    with SearchIndex(tmp_path / "index") as ix:
+        assert ix.query("انسحاب").total == 10

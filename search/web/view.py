@@ -103,7 +103,8 @@ def build(request: Request, results: Results) -> Page:
         pages=pages,
         page_links=[(n, request.url(page=n)) for n in window],
         suggestions=[(s, request.url(q=s)) for s in texts(getattr(results, "suggestions", None))],
-        expansions=texts(getattr(results, "expansions", None)),
+        expansions=texts(getattr(results, "expansions", None))
+        + [f"{r['typed']} ← {r['searched']}" for r in getattr(results, "rewrites", [])],
     )
     if results.facets is not None:
         page.sources = _sources(request, results.facets)
