@@ -419,8 +419,9 @@ def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: d
     applied = -1
     tables: dict[str, list[bytes | None]] = {}
     # The cyclic collector keeps walking the millions of posting lists a worker holds
-    # (a fifth of its time), and a worker makes no garbage cycles worth collecting
-    # before it exits.
+    # (a fifth of its time). It runs once per segment written instead: a finished
+    # segment writer leaves cycles behind, and without a collection each one stayed in
+    # memory (a 120k-article build, four segments per worker: 1,803 → 1,630 MB peak).
     gc.disable()
 
     def catch_up(number: int) -> None:
@@ -440,6 +441,8 @@ def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: d
                 writer.add_tokenized(fields, tokens, tables)
                 if writer.postings_count >= limit:
                     segments.append(writer._finalize_segment())
+                    writer = None
+                    gc.collect()
                     writer = BulkSegmentWriter(ix, memos, _lk=False)
         if writer._added:
             segments.append(writer._finalize_segment())
