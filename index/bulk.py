@@ -502,9 +502,27 @@ class ParallelWriter:
             batch, found = self._analyze(self.buffer)
             for analyses in self.analyses:
                 analyses.put((self.batches, found))
-            self.jobs.put((self.batches, batch))
+            self._put_job((self.batches, batch))
             self.batches += 1
             self.buffer = []
+
+    def _put_job(self, job) -> None:
+        """Queue ``job`` for the workers, failing (not waiting forever on a full queue)
+        when every worker has stopped before the end: killed (out of memory) or failed.
+        While one still runs it drains the queue, and :meth:`commit` reports the other."""
+        while True:
+            try:
+                self.jobs.put(job, timeout=1.0)
+                return
+            except queue.Full:
+                if any(task.is_alive() for task in self.tasks):
+                    continue
+                try:
+                    status, value = self.results.get_nowait()
+                except queue.Empty:
+                    status, value = "error", "a worker process died"
+                self.cancel()
+                raise BuildFailed(f"an indexing process failed ({value}): nothing was changed; try again")
 
     def _analyze(self, batch: list[dict]) -> tuple[list[tuple[dict, dict | None]], dict[str, list[bytes | None]]]:
         """Each document of ``batch`` with its texts as word numbers (field name →
@@ -551,7 +569,7 @@ class ParallelWriter:
         for analyses in self.analyses:
             analyses.put(None)
         for _ in self.tasks:
-            self.jobs.put(None)
+            self._put_job(None)
         segments = []
         for _ in self.tasks:
             status, value = self._result()
@@ -579,8 +597,8 @@ class ParallelWriter:
                     return "error", "a worker process died"
 
     def cancel(self) -> None:
-        for analyses in self.analyses:
-            analyses.cancel_join_thread()  # what a dead worker did not read is not needed
+        for pipe in (self.jobs, *self.analyses):
+            pipe.cancel_join_thread()  # what a dead worker did not read is not needed: exit without it
         for task in self.tasks:
             if task.is_alive():
                 task.terminate()

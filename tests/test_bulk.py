@@ -8,6 +8,7 @@ length, stored field, column value and search result must be identical.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from whoosh import index as whoosh_index
@@ -292,3 +293,37 @@ def test_after_a_whole_posting_list_the_field_writer_says_which_term_it_wrote(tm
     assert fieldwriter._postwriter._startoffset == before < fieldwriter._postfile.tell()
     fieldwriter.finish_field()
     writer.cancel()
+
+
+def _dies(*args) -> None:
+    os._exit(3)  # as if killed: no result, no cleanup
+
+
+def _fails(storage, indexname, jobs, analyses, results, limit, memos) -> None:
+    results.put(("error", "OSError: disk full"))  # as _work reports an exception, then exits
+
+
+@pytest.mark.parametrize(("worker", "said"), [(_dies, "a worker process died"), (_fails, "disk full")])
+def test_a_build_whose_workers_stopped_fails_in_one_line_instead_of_waiting(tmp_path, monkeypatch, worker, said):
+    """With both workers gone the job queue fills: the parent must say so, not hang."""
+    import signal
+
+    from index import bulk
+
+    monkeypatch.setattr(bulk, "_work", worker)
+    folder = tmp_path / "parallel"
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the parent waited forever on the job queue"))
+    signal.alarm(60)
+    try:
+        writer = ParallelWriter(ix, 2, limit=40)
+        with pytest.raises(bulk.BuildFailed, match=said):
+            for _ in range(20):  # more batches than the queue holds
+                for article in ARTICLES:
+                    writer.add_document(**fields_of(*article))
+                writer._send()
+            writer.commit()
+    finally:
+        signal.alarm(0)
+    assert all(not task.is_alive() for task in writer.tasks)
