@@ -57,6 +57,10 @@ FLUSH_POSTINGS = 8_000_000
 #: Documents sent to a worker at a time.
 BATCH_DOCUMENTS = 200
 
+#: What a failed build says of a worker that stopped without reporting why.
+WORKER_DIED = "a worker process died"
+
+
 class BuildFailed(SearchError):
     """A worker process could not write its part of the index."""
 
@@ -518,11 +522,10 @@ class ParallelWriter:
                 if any(task.is_alive() for task in self.tasks):
                     continue
                 try:
-                    status, value = self.results.get_nowait()
+                    _, value = self.results.get_nowait()
                 except queue.Empty:
-                    status, value = "error", "a worker process died"
-                self.cancel()
-                raise BuildFailed(f"an indexing process failed ({value}): nothing was changed; try again")
+                    value = WORKER_DIED
+                raise self._failed(value)
 
     def _analyze(self, batch: list[dict]) -> tuple[list[tuple[dict, dict | None]], dict[str, list[bytes | None]]]:
         """Each document of ``batch`` with its texts as word numbers (field name →
@@ -574,8 +577,7 @@ class ParallelWriter:
         for _ in self.tasks:
             status, value = self._result()
             if status != "ok":
-                self.cancel()
-                raise BuildFailed(f"an indexing process failed ({value}): nothing was changed; try again")
+                raise self._failed(value)
             segments += value
         for task in self.tasks:
             task.join()
@@ -594,7 +596,12 @@ class ParallelWriter:
                 return self.results.get(timeout=1.0)
             except queue.Empty:
                 if any(task.exitcode not in (None, 0) for task in self.tasks):
-                    return "error", "a worker process died"
+                    return "error", WORKER_DIED
+
+    def _failed(self, why: str) -> BuildFailed:
+        """Stop every worker and drop the parent's segment: the error to raise."""
+        self.cancel()
+        return BuildFailed(f"an indexing process failed ({why}): nothing was changed; try again")
 
     def cancel(self) -> None:
         for pipe in (self.jobs, *self.analyses):

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from whoosh import query as q
 
-from index.schema import EXACT_FIELDS, SEARCH_FIELDS
+from index.schema import EXACT_FIELDS
 from index.stemming import stem
 from search.parsing import Concept, term_query
-from search.suggestions import corrections
+from search.suggestions import corrections, frequency
 
 #: Weight of a near word, relative to the word typed (0: off).
 WEIGHT = 0.5
@@ -42,7 +42,7 @@ def _unknown(reader, concept: Concept) -> bool:
     """Whether ``concept`` is one typed word whose stem no searched field has."""
     if len(concept.forms) != 1 or concept.alternatives or len(concept.forms[0]) < MIN_LENGTH:
         return False
-    return not any(reader.doc_frequency(name, concept.stems[0]) for name in SEARCH_FIELDS)
+    return not frequency(reader, concept.forms[0])
 
 
 def near_query(reader, concept: Concept) -> q.Query | None:

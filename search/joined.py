@@ -7,17 +7,17 @@ second word (``تتطورالاعراض``, ``عبدالسلام``), or between l
 (``لعام2006``), when both halves are words the documents have, written as they are
 (the unstemmed body field); of several splits the one whose rarer half is more common
 wins. Anywhere else a split is a guess: ``سيتنحى`` is not ``سي تنحى``, nor ``الخنفي``
-``الخ نفي``. The halves are then searched as two words, so they find documents of their own
-(unlike near words, :mod:`search.fuzzy`, which only rescore), and the split is shown.
+``الخ نفي``. The halves are then searched as two words, and the split is shown.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from index.schema import EXACT_FIELDS, SEARCH_FIELDS
+from index.schema import EXACT_FIELDS
 from index.stemming import stem
 from search.parsing import Concept, ParsedQuery
+from search.suggestions import frequency
 
 #: Letters the first half needs before an article (``ال`` alone is no word), and the
 #: second half with its article: shorter pieces are particles, found everywhere.
@@ -25,10 +25,6 @@ MIN_HEAD = 3
 MIN_TAIL = 4
 ARTICLE = "ال"
 FIELD = EXACT_FIELDS["body"]
-
-
-def _known(reader, term: str) -> bool:
-    return any(reader.doc_frequency(name, term) for name in SEARCH_FIELDS)
 
 
 def _cuts(word: str) -> list[int]:
@@ -45,7 +41,7 @@ def _cuts(word: str) -> list[int]:
 def split(reader, word: str) -> tuple[str, str] | None:
     """The two indexed words ``word`` is made of, or None."""
     cuts = _cuts(word)
-    if not cuts or _known(reader, stem(word)):
+    if not cuts or frequency(reader, word):
         return None
     best, best_df = None, 0
     for cut in cuts:

@@ -161,7 +161,7 @@ def unquoted(text: str) -> tuple[str, list[str]]:
 
     A quoted phrase that no document holds is often a name spelled another way, or a
     title remembered loosely (``"الدكتو هو"``): when phrases make a query find nothing,
-    the engine searches their words instead and says so (``Results.relaxed``).
+    the engine searches their words instead and says so (``Results.rewrites``).
     """
     phrases: list[str] = []
 

@@ -83,7 +83,9 @@ def _scan(reader, field: str, word: str) -> list[tuple[str, int]]:
     return [(candidate, int(distance)) for candidate, distance, _ in near if candidate != word]
 
 
-def _frequency(reader, word: str) -> int:
+def frequency(reader, word: str) -> int:
+    """Documents whose title or body has ``word``'s stem, counted per field: 0 is a word
+    no document has (what near words and the splitting of joined words repair)."""
     return sum(reader.doc_frequency(field, stem(word)) for field in SEARCH_FIELDS)
 
 
@@ -95,7 +97,7 @@ def suggest(searcher, parsed: ParsedQuery) -> list[str]:
     found: list[str] = []
     for concept in parsed.concepts:
         for word in concept.forms:
-            if concept.alternatives or _frequency(reader, word) >= RARE:
+            if concept.alternatives or frequency(reader, word) >= RARE:
                 continue
             candidates: list[str] = []
             for field in reversed(list(EXACT_FIELDS.values())):  # body first: more words
