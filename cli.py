@@ -39,7 +39,7 @@ DefaultSynonymsOption = Annotated[
 
 
 def _terminal():
-    from search.terminal import Terminal
+    from search.present.terminal import Terminal
 
     return Terminal()
 
@@ -74,7 +74,7 @@ def index_add(
     index: IndexOption = None,
 ) -> None:
     """Add files and folders to the index; unchanged files are skipped, changed ones replaced."""
-    from index.documents import parse_field_mapping
+    from index.ingest.files import parse_field_mapping
 
     fields = parse_field_mapping(field)
     term = _terminal()
@@ -172,7 +172,7 @@ def serve(
     index: IndexOption = None,
 ) -> None:
     """Search the index in a local web page (right to left, with facets and a timeline); read-only."""
-    from search.web import serve as run_server
+    from search.present.web import serve as run_server
 
     run_server(_index(index), host=host, port=port, open_browser=open_browser, announce=_terminal().line)
 

@@ -1,16 +1,16 @@
 """Where a build's CPU time goes: reading, analysis, inversion, writing.
 
 One process (no workers, so every phase is measured in this process) builds an index
-of the first ``--limit`` articles with the real writer (``index.writing.add_paths``);
+of the first ``--limit`` articles with the real writer (``index.build.writing.add_paths``);
 the phases are timed by wrapping the functions that do them with ``time.process_time``:
 
 * **reading**: ``read_file`` (decompress, parse, records) and ``body_key`` (duplicates);
-* **analysis**: ``index.bulk._analyze``, a word form's first analysis (the memo's misses);
+* **analysis**: ``index.whoosh_ext.bulk._analyze``, a word form's first analysis (the memo's misses);
 * **inversion**: ``BulkSegmentWriter._invert`` without the analysis inside it;
 * **per-document writing**: the rest of ``add_document`` (stored fields, lengths,
   columns, the fields Whoosh indexes itself: id, source, date);
 * **postings writing**: ``_flush_segment`` (terms and posting blocks in Whoosh's W3
-  format, ``index.blocks``).
+  format, ``index.whoosh_ext.blocks``).
 
 The parallel build splits inversion and writing over two worker processes; the parent
 reads and does the analysis, once per word form for both workers.
@@ -31,8 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index import bulk, writing  # noqa: E402
-from index.store import Store  # noqa: E402
+from index.whoosh_ext import bulk
+from index.build import writing  # noqa: E402
+from index.build.store import Store  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared/corpus/saudinewsnet/articles.jsonl.gz"
 

@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from index.documents import read_file
-from index.duplicates import body_key
+from index.ingest.files import read_file
+from index.ingest.duplicates import body_key
 
 
 def timed(label: str, work) -> object:

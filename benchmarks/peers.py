@@ -16,8 +16,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from index.documents import Record, read_file
-from index.writing import WRITER_LIMIT_MB
+from index.ingest.files import Record, read_file
+from index.build.writing import WRITER_LIMIT_MB
 
 FTS_FILE = "fts.sqlite"
 

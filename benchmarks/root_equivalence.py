@@ -1,4 +1,4 @@
-"""Does :func:`index.stemming.root` give tashaphyne's own root for every word form?
+"""Does :func:`index.analysis.stemming.root` give tashaphyne's own root for every word form?
 
 ``root`` computes tashaphyne's ``light_stem`` + ``get_root`` result by a shorter path
 (see its docstring). This reads every distinct normalized, non-stop word form of the
@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index.analysis import WORD  # noqa: E402
-from index.normalize import normalize  # noqa: E402
-from index.stemming import _tashaphyne_root, root  # noqa: E402
-from index.stopwords import stop_words  # noqa: E402
+from index.analysis.chain import WORD  # noqa: E402
+from index.analysis.normalize import normalize  # noqa: E402
+from index.analysis.stemming import _tashaphyne_root, root  # noqa: E402
+from index.analysis.stopwords import stop_words  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared/corpus/saudinewsnet/articles.jsonl.gz"
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index.analysis import WORD  # noqa: E402
-from index.normalize import normalize  # noqa: E402
-from index.stemming import root, stem  # noqa: E402
-from index.stopwords import stop_words  # noqa: E402
+from index.analysis.chain import WORD  # noqa: E402
+from index.analysis.normalize import normalize  # noqa: E402
+from index.analysis.stemming import root, stem  # noqa: E402
+from index.analysis.stopwords import stop_words  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared/corpus/saudinewsnet/articles.jsonl.gz"
 

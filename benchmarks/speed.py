@@ -40,9 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure  # noqa: E402
 import peers  # noqa: E402
 
-from index.documents import Record  # noqa: E402
+from index.ingest.files import Record  # noqa: E402
 from search import QueryError, SearchIndex  # noqa: E402
-from search.parsing import analyze_terms  # noqa: E402
+from search.query.parsing import analyze_terms  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "saudinewsnet" / "articles.jsonl.gz"
@@ -157,7 +157,7 @@ def warm_latencies(folders: dict[str, Path], queries: list[str]) -> dict[str, di
     """Warm latency of each system over the same queries, one system after the other.
 
     Ours goes last: opening our index makes this process's Whoosh hand out compound
-    segment files without copying them (index.mapped), which plain Whoosh must not get.
+    segment files without copying them (index.whoosh_ext.mapped), which plain Whoosh must not get.
     """
     order = sorted(SYSTEMS, key=lambda system: system[1] == "ours")
     return {name: latencies(query(folders[name]), queries) for _, name, query in order}

@@ -39,9 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fastapi.testclient import TestClient  # noqa: E402
 
 from search import SearchIndex  # noqa: E402
-from search.parsing import analyze_terms  # noqa: E402
-from search.web import create_app, view  # noqa: E402
-from search.web.app import _environment  # noqa: E402
+from search.query.parsing import analyze_terms  # noqa: E402
+from search.present.web import create_app, view  # noqa: E402
+from search.present.web.app import _environment  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "saudinewsnet" / "articles.jsonl.gz"
 TARGET_MS = 50.0

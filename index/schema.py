@@ -2,7 +2,7 @@
 
 Bump :data:`SCHEMA_VERSION` whenever a field or an analyzer changes meaning, or the
 segments' format (7: postings of fields without positions only in the sidecar,
-:mod:`index.codec`): an index written under another version is refused with a message that names ``search index
+:mod:`index.whoosh_ext.codec`): an index written under another version is refused with a message that names ``search index
 rebuild``, instead of silently mixing two analyses.
 """
 
@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from index.analysis import ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
+from index.analysis.chain import ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 #: Fields a query searches, with the boost each one gets in BM25F.
 SEARCH_FIELDS = {"title": 0.5, "body": 1.0}
 
 #: Unstemmed twin of each searched field (same text, :func:`ArabicExactAnalyzer`), so a
-#: word found in the form typed can score above a mere stem match (search.parsing).
+#: word found in the form typed can score above a mere stem match (search.query.parsing).
 #: No positions: several exact words are phrased on the stemmed fields instead.
 EXACT_FIELDS = {"title": "title_exact", "body": "body_exact"}
-#: Root twin of each searched field: a low-weight fallback for recall (search.parsing).
+#: Root twin of each searched field: a low-weight fallback for recall (search.query.parsing).
 #: Searched one term at a time, never as a phrase, so they keep no positions: positions
 #: of two more whole-text fields would cost a third of the index size and build time.
 ROOT_FIELDS = {"title": "title_root", "body": "body_root"}
@@ -37,7 +37,7 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=analyzer, stored=True),
         body=TEXT(analyzer=analyzer, stored=True),
         # No positions either: phrases of exact forms are phrased on the stemmed fields
-        # (search.parsing._exact_query); positions here were a tenth of the index.
+        # (search.query.parsing._exact_query); positions here were a tenth of the index.
         title_exact=TEXT(analyzer=ArabicExactAnalyzer(), phrase=False),
         body_exact=TEXT(analyzer=ArabicExactAnalyzer(), phrase=False),
         # No positions: roots are never searched as phrases, and every query reads the

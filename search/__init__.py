@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING
 #: Where each public name lives. Imported on first use (PEP 562): a query process
 #: (``search query``) then never imports the writer and the file-format readers.
 _HOMES = {
-    "ReadProblem": "index.documents",
-    "Record": "index.documents",
+    "ReadProblem": "index.ingest.files",
+    "Record": "index.ingest.files",
     "IndexBusy": "index.errors",
     "IndexMissing": "index.errors",
     "IndexUnreadable": "index.errors",
     "QueryError": "index.errors",
     "SearchError": "index.errors",
-    "AddReport": "index.writing",
-    "Progress": "index.writing",
+    "AddReport": "index.build.writing",
+    "Progress": "index.build.writing",
     "analyze": "search.analyze",
     "SearchIndex": "search.engine",
-    "Facets": "search.facets",
+    "Facets": "search.present.facets",
     "Document": "search.results",
     "Hit": "search.results",
     "Results": "search.results",
@@ -35,12 +35,12 @@ _HOMES = {
 }
 
 if TYPE_CHECKING:
-    from index.documents import ReadProblem, Record
+    from index.ingest.files import ReadProblem, Record
     from index.errors import IndexBusy, IndexMissing, IndexUnreadable, QueryError, SearchError
-    from index.writing import AddReport, Progress
+    from index.build.writing import AddReport, Progress
     from search.analyze import analyze
     from search.engine import SearchIndex
-    from search.facets import Facets
+    from search.present.facets import Facets
     from search.results import Document, Hit, Results, Stats, Token
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.parsing import _ANALYZER
+from search.query.parsing import _ANALYZER
 from search.results import Token
 
 

@@ -11,19 +11,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.errors import IndexMissing, QueryError
-from index.store import Store, default_location
-from search import facets as facet_counts
-from search import ranking
-from search.joined import split_words
-from search.parsing import ParsedQuery, parse, unquoted
+from index.build.store import Store, default_location
+from search.present import facets as facet_counts
+from search.rank import ranking
+from search.query.joined import split_words
+from search.query.parsing import ParsedQuery, parse, unquoted
 from search.results import Document, Hit, Results, Stats
-from search.snippets import make_snippet
-from search.suggestions import suggest
-from search.synonyms import load as load_synonyms
+from search.present.snippets import make_snippet
+from search.query.suggestions import suggest
+from search.query.synonyms import load as load_synonyms
 
 if TYPE_CHECKING:  # the writer is imported when a method writes: queries start faster without it
-    from index.documents import Record
-    from index.writing import AddReport, Progress
+    from index.ingest.files import Record
+    from index.build.writing import AddReport, Progress
 
 SORTS = ("relevance", "date")
 
@@ -54,7 +54,7 @@ class SearchIndex:
         synonyms: str | os.PathLike | None = None,
         default_synonyms: bool = True,
     ):
-        """``synonyms``: a file of extra name groups (see :mod:`search.synonyms`), added to
+        """``synonyms``: a file of extra name groups (see :mod:`search.query.synonyms`), added to
         the list shipped with the project unless ``default_synonyms`` is false."""
         self.store = Store(Path(location) if location else default_location())
         self.synonyms = load_synonyms(synonyms, use_default=default_synonyms)
@@ -82,13 +82,13 @@ class SearchIndex:
 
         ``fields`` maps our field names to those of a JSONL/CSV file: ``{"body": "content"}``.
         """
-        from index.writing import add_paths
+        from index.build.writing import add_paths
 
         return add_paths(self.store, [Path(p) for p in paths], source=source, progress=progress, fields=fields)
 
     def add_records(self, records: Iterable[Record | dict], origin: str = "records") -> AddReport:
         """Index records made in code: dicts with id, title, body, source, date, url."""
-        from index.writing import add_records
+        from index.build.writing import add_records
 
         return add_records(self.store, records, origin=origin)
 
@@ -96,7 +96,7 @@ class SearchIndex:
         """Re-read every source added so far into a fresh index, swapped in when complete."""
         if not self.store.exists():
             raise IndexMissing(f"no index at {self.location}: create one with `search index add PATH`")
-        from index.writing import rebuild
+        from index.build.writing import rebuild
 
         return rebuild(self.store, progress=progress)
 
@@ -168,7 +168,7 @@ class SearchIndex:
         self, searcher, text: str, parsed: ParsedQuery, filters: ranking.Filters, limit: int, sort: str
     ) -> tuple[ParsedQuery, int, list[tuple[int, float]], list[dict]]:
         """``ranking.run`` after two repairs of what was typed, each reported as a rewrite
-        ``{"typed", "searched"}``: words run together are split (:mod:`search.joined`),
+        ``{"typed", "searched"}``: words run together are split (:mod:`search.query.joined`),
         and when quoted phrases leave nothing, their words are searched unquoted.
         Returns ``(the parsed query searched, total, ranked, rewrites)``."""
         parsed, rewrites = split_words(searcher.reader(), parsed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from search.facets import Facets
+from search.present.facets import Facets
 
 
 def _iso(value: dt.date | None) -> str | None:

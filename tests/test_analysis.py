@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.analysis import ArabicAnalyzer
-from index.normalize import normalize
+from index.analysis.chain import ArabicAnalyzer
+from index.analysis.normalize import normalize
 from search import analyze
 
 ANALYZER = ArabicAnalyzer()
@@ -157,7 +157,7 @@ def test_whoosh_query_parser_uses_the_analyzer():
 @given(st.text(alphabet=st.sampled_from("أإآٱىةکی٠١٩۰۵ـًٌٍَُِّْٰ ابتجح،. AZaz_09\u0652\u0670")))
 def test_whole_text_normalization_folds_like_word_normalization(text):
     """normalize_text (fast, for keys) and the per-word table must never disagree."""
-    from index.normalize import _TABLE, normalize_text
+    from index.analysis.normalize import _TABLE, normalize_text
 
     assert normalize_text(text) == text.translate(_TABLE).lower()
 
@@ -169,7 +169,7 @@ def test_roots_are_the_same_in_every_process():
     import sys
 
     words = ["اتبع", "اباه", "ابدت", "ابقاء", "اتاوات", "اتبعتها", "ابكي", "كتاب", "استخدام"]
-    script = "import sys\nfrom index.stemming import root\nprint(' '.join(root(w) for w in sys.argv[1:]))"
+    script = "import sys\nfrom index.analysis.stemming import root\nprint(' '.join(root(w) for w in sys.argv[1:]))"
     outputs = {
         subprocess.run(
             [sys.executable, "-c", script, *words], capture_output=True, text=True, check=True,

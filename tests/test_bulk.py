@@ -1,4 +1,4 @@
-"""The bulk segment writer (index.bulk) writes exactly what Whoosh's own writer writes.
+"""The bulk segment writer (index.whoosh_ext.bulk) writes exactly what Whoosh's own writer writes.
 
 The same documents go through Whoosh's ``SegmentWriter`` and our ``BulkSegmentWriter``
 under the real schema; every term, posting (docnum, weight, encoded positions), field
@@ -16,7 +16,7 @@ from whoosh import query as q
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
-from index.bulk import BulkSegmentWriter, ParallelWriter
+from index.whoosh_ext.bulk import BulkSegmentWriter, ParallelWriter
 from index.schema import EXACT_FIELDS, ROOT_FIELDS, build_schema
 
 LONG = " ".join(f"اجتمع الوزراء في الرياض للمرة {n} وناقشوا الميزانية" for n in range(2500))
@@ -82,7 +82,7 @@ def contents(ix) -> dict:
             "postings": {
                 (name, term): postings(reader, name, term) for name in indexed for term in reader.lexicon(name)
             },
-            "terminfos": {  # what a TermInfo tells (index.codec writes its own for some fields)
+            "terminfos": {  # what a TermInfo tells (index.whoosh_ext.codec writes its own for some fields)
                 (name, term): _statistics(reader.term_info(name, term)) for name in indexed for term in reader.lexicon(name)
             },
             "lengths": {name: [reader.doc_field_length(d, name) for d in range(n)] for name in indexed},
@@ -133,7 +133,7 @@ def test_bulk_writer_writes_what_whoosh_writes(tmp_path, whoosh_ix):
 
 def test_whoosh_merges_a_segment_whose_postings_are_in_the_sidecar(tmp_path, whoosh_ix):
     """Whoosh's own writer reads our segment (fields without positions from the sidecar,
-    index.codec) and writes plain W3 blocks that hold exactly what merging Whoosh's gives
+    index.whoosh_ext.codec) and writes plain W3 blocks that hold exactly what merging Whoosh's gives
     (a merge re-adds field lengths from their one-byte form: both totals move alike)."""
     bulk_ix = build(tmp_path / "bulk", BulkSegmentWriter)
     for ix in (bulk_ix, whoosh_ix):
@@ -176,8 +176,8 @@ def test_parallel_writer_with_small_flushes_keeps_every_document(tmp_path, whoos
 
 
 def test_an_add_reuses_the_analysis_kept_beside_the_index_and_survives_a_damaged_one(tmp_path):
-    from index.memos import load_memos
-    from index.writing import ANALYSIS_CACHE
+    from index.build.memos import load_memos
+    from index.build.writing import ANALYSIS_CACHE
     from search import SearchIndex
 
     index = SearchIndex(tmp_path / "ix")
@@ -197,12 +197,12 @@ def test_an_add_reuses_the_analysis_kept_beside_the_index_and_survives_a_damaged
 
 
 def test_whole_posting_lists_are_written_byte_for_byte_as_the_codec_writes_them(tmp_path, monkeypatch):
-    """With Whoosh's pickle protocol, index.blocks writes the same segment files as
+    """With Whoosh's pickle protocol, index.whoosh_ext.blocks writes the same segment files as
     Whoosh's W3 field writer fed one posting at a time: with blocks of several postings
     (terms in more than 128 documents), lengths, weights above 1, every field format.
     With our protocols, and the fields without positions kept in the sidecar only
-    (index.codec), the files are smaller and a reader finds exactly the same."""
-    from index import blocks, codec
+    (index.whoosh_ext.codec), the files are smaller and a reader finds exactly the same."""
+    from index.whoosh_ext import blocks, codec
 
     ours_protocols = blocks.PROTOCOLS
     ours_covers = codec.covers
@@ -236,8 +236,8 @@ def test_whole_posting_lists_are_written_byte_for_byte_as_the_codec_writes_them(
 
 
 def test_one_word_analysis_is_what_each_analyzer_makes_of_the_word():
-    from index.analysis import WORD, ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
-    from index.oneword import word_analysis
+    from index.analysis.chain import WORD, ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
+    from index.analysis.oneword import word_analysis
 
     words = set(WORD.findall(" ".join(f"{title} {body}" for _, title, body, _, _ in ARTICLES if body != LONG)))
     words |= {"ـــ", "ًٌ", "في", "وفي", "Saudi", "٢٠١٥", "الرّقّة", "شمال"}
@@ -252,7 +252,7 @@ def test_the_parallel_writer_analyzes_each_form_once_and_keeps_every_analysis(tm
     """The parent analyzes a batch's new forms for the workers and sends texts as word
     numbers: a batch of known forms costs nothing, the terms sent are in number order,
     and its memo (the next add's analysis.cache) holds every form."""
-    from index.analysis import WORD
+    from index.analysis.chain import WORD
 
     folder = tmp_path / "parallel"
     folder.mkdir()
@@ -279,7 +279,7 @@ def test_the_parallel_writer_analyzes_each_form_once_and_keeps_every_analysis(tm
 
 def test_after_a_whole_posting_list_the_field_writer_says_which_term_it_wrote(tmp_path):
     """Code reading the field writer after each term sees what start_term would leave."""
-    from index import blocks
+    from index.whoosh_ext import blocks
 
     folder = tmp_path / "ix"
     folder.mkdir()
@@ -308,7 +308,7 @@ def test_a_build_whose_workers_stopped_fails_in_one_line_instead_of_waiting(tmp_
     """With both workers gone the job queue fills: the parent must say so, not hang."""
     import signal
 
-    from index import bulk
+    from index.whoosh_ext import bulk
 
     monkeypatch.setattr(bulk, "_work", worker)
     folder = tmp_path / "parallel"

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from ingest_support import BODY, HEADLINE, PARAGRAPHS, SCRAPED_PAGE, write
 
-from index.article import extract, same_headline
-from index.boilerplate import clean_lines, is_caption, is_domain, is_ticker_item, is_trailer, is_widget, strip_icon
-from index.documents import ReadProblem, read_file
+from index.ingest.article import extract, same_headline
+from index.ingest.boilerplate import clean_lines, is_caption, is_domain, is_ticker_item, is_trailer, is_widget, strip_icon
+from index.ingest.files import ReadProblem, read_file
 from search import SearchIndex
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from index.dates import dates_in, find_date, is_date_line, labeled_date, parse_date
+from index.ingest.dates import dates_in, find_date, is_date_line, labeled_date, parse_date
 
 D = dt.date
 

@@ -10,8 +10,8 @@ import os
 import pytest
 from ingest_support import BODY, HEADLINE, SCRAPED_PAGE, write
 
-from index.documents import ReadProblem, Record, read_file
-from index.encoding import Undecodable, decode
+from index.ingest.files import ReadProblem, Record, read_file
+from index.ingest.encoding import Undecodable, decode
 from search import SearchIndex
 
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "cp1256", "iso-8859-6"]

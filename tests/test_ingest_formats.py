@@ -12,7 +12,7 @@ from ingest_support import BODY, HEADLINE, PARAGRAPHS, write
 from typer.testing import CliRunner
 
 from cli import app
-from index.documents import ReadProblem, Record, parse_field_mapping, read_file
+from index.ingest.files import ReadProblem, Record, parse_field_mapping, read_file
 from index.errors import InvalidOption
 from search import SearchIndex
 

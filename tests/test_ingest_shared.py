@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from index.documents import read_file
+from index.ingest.files import read_file
 from search import SearchIndex
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

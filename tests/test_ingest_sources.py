@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.sources import byline, dateline, find_source
+from index.ingest.sources import byline, dateline, find_source
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,12 @@
-"""Misspelled query words (search.fuzzy): met by the indexed words one or two edits away."""
+"""Misspelled query words (search.query.fuzzy): met by the indexed words one or two edits away."""
 
 from __future__ import annotations
 
 import pytest
 
-from search import SearchIndex, fuzzy
-from search.parsing import parse
+from search import SearchIndex
+from search.query import fuzzy
+from search.query.parsing import parse
 
 RECORDS = [
     {"id": "answer", "title": "أوروبا", "body": "يبلغ عدد سكان موريتانيا نحو أربعة ملايين نسمة"},

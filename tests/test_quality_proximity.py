@@ -1,10 +1,11 @@
-"""The proximity rerank (search.proximity): query words standing together rank higher."""
+"""The proximity rerank (search.rank.proximity): query words standing together rank higher."""
 
 from __future__ import annotations
 
 import pytest
 
-from search import SearchIndex, proximity
+from search import SearchIndex
+from search.rank import proximity
 
 # Two passages with the same words, the same counts and the same length: BM25F cannot
 # tell them apart. Only in "near" do the two query words stand side by side.

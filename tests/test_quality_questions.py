@@ -1,11 +1,12 @@
-"""Question frames (search.questions): the noun an interrogative asks with is not searched."""
+"""Question frames (search.query.questions): the noun an interrogative asks with is not searched."""
 
 from __future__ import annotations
 
 import pytest
 
-from search import SearchIndex, questions
-from search.parsing import analyze_terms, parse
+from search import SearchIndex
+from search.query import questions
+from search.query.parsing import analyze_terms, parse
 
 
 @pytest.mark.parametrize(

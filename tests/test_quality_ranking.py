@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search import SearchIndex
-from search.ranking import ALL_WORDS_UP_TO, required_matches
+from search.rank.ranking import ALL_WORDS_UP_TO, required_matches
 
 FILLER = "وقال المتحدث إن الاجتماع عقد في مقر الوزارة صباح اليوم. "
 

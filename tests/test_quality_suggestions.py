@@ -41,7 +41,7 @@ def test_suggestions_in_terminal_and_json(location):
 
 
 def test_corrections_fewest_edits_first_then_most_frequent(tmp_path):
-    from search.suggestions import corrections
+    from search.query.suggestions import corrections
 
     ix = SearchIndex(tmp_path / "ix")
     bodies = ["زيارة مكتبه الجامعة"] * 3 + ["افتتاح مكتب جديد", "مكاتب الشركة", "مكتبات المدينة", "مكتبتنا العامة"]
@@ -54,7 +54,7 @@ def test_corrections_fewest_edits_first_then_most_frequent(tmp_path):
 
 
 def test_one_scan_per_word_serves_every_number_of_edits(location, monkeypatch):
-    from search import suggestions
+    from search.query import suggestions
 
     scans = []
     real_scan = suggestions._scan

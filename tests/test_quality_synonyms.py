@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from cli import app
 from search import SearchIndex
-from search.parsing import parse
-from search.synonyms import SynonymsError, default_synonyms, load
+from search.query.parsing import parse
+from search.query.synonyms import SynonymsError, default_synonyms, load
 
 
 @pytest.fixture(scope="module")

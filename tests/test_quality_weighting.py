@@ -1,11 +1,12 @@
-"""Query words weighted by how rare they are (search.ranking.IDF_POWER)."""
+"""Query words weighted by how rare they are (search.rank.ranking.IDF_POWER)."""
 
 from __future__ import annotations
 
 import pytest
 
-from search import SearchIndex, ranking
-from search.parsing import parse
+from search import SearchIndex
+from search.rank import ranking
+from search.query.parsing import parse
 
 # "المدينة" is in every passage; "القلعة" in one. A passage that repeats the common word
 # (title included) must not outrank the only passage with the word that picks it out.

@@ -1,5 +1,5 @@
 """What the engine searches instead of what was typed, and says so (``Results.rewrites``):
-words typed without a space (search.joined) and quoted phrases that no document holds."""
+words typed without a space (search.query.joined) and quoted phrases that no document holds."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import json
 import pytest
 
 from search import SearchIndex
-from search.joined import _cuts
-from search.terminal import Terminal
+from search.query.joined import _cuts
+from search.present.terminal import Terminal
 
 RECORDS = [
     {"id": "sea", "title": "البحر الميت", "body": "تراجع منسوب البحر الميت مترا في عام 2010 وفق تقرير جديد"},

@@ -1,4 +1,4 @@
-"""index.stemming.root takes a shorter path than tashaphyne's to the very same root.
+"""index.analysis.stemming.root takes a shorter path than tashaphyne's to the very same root.
 
 Every word form of the test articles, the sample articles and a list of cases that
 exercise each branch of tashaphyne's root extraction must get exactly the root that
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from index.analysis import WORD
-from index.normalize import normalize
-from index.stemming import _tashaphyne_root, root
-from index.stopwords import stop_words
+from index.analysis.chain import WORD
+from index.analysis.normalize import normalize
+from index.analysis.stemming import _tashaphyne_root, root
+from index.analysis.stopwords import stop_words
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet" / "articles.jsonl.gz"

@@ -1,4 +1,4 @@
-"""The array scorer (search.scorer) must rank exactly as Whoosh scores.
+"""The array scorer (search.rank.scorer) must rank exactly as Whoosh scores.
 
 A fixture index of generated Arabic articles (lengths, dates and sources vary, some
 documents replaced so that segments hold deleted documents) is queried with words,
@@ -18,9 +18,10 @@ import numpy as np
 import pytest
 from whoosh import query as q
 
-from search import SearchIndex, ranking
-from search import scorer as array_scorer
-from search.parsing import clauses, exclusion, fallbacks, parse
+from search import SearchIndex
+from search.rank import ranking
+from search.rank import scorer as array_scorer
+from search.query.parsing import clauses, exclusion, fallbacks, parse
 
 WORDS = (
     "انسحاب القوات الأمريكية من العراق وزير الخارجية السعودي يلتقي نظيره الفرنسي في الرياض "
@@ -220,8 +221,8 @@ FILTERS = [
 def test_run_keeps_the_tier_rule_and_filters(index, filters, monkeypatch):
     # The reference is Whoosh's BM25F alone; the proximity rerank and the idf weighting
     # of query words have their own tests.
-    monkeypatch.setattr("search.proximity.WEIGHT", 0.0)
-    monkeypatch.setattr("search.ranking.IDF_POWER", 0.0)
+    monkeypatch.setattr("search.rank.proximity.WEIGHT", 0.0)
+    monkeypatch.setattr("search.rank.ranking.IDF_POWER", 0.0)
     for text in QUERIES:
         parsed = parse(text, index.synonyms)
         if parsed.is_empty() or any(c.alternatives for c in parsed.concepts):

@@ -1,11 +1,11 @@
-"""The posting sidecar (index.sidecar) must give exactly Whoosh's postings, or nothing.
+"""The posting sidecar (index.whoosh_ext.sidecar) must give exactly Whoosh's postings, or nothing.
 
 A fixture index written by our writer in several commits (so some segments are
 merged by Whoosh and have no sidecar, and some documents are deleted) is read term
 by term through the sidecar and through Whoosh's own blocks. For fields with
 positions, a sidecar that is absent, truncated, of another version, or that disagrees
 with a term's TermInfo must leave every score unchanged (the scorer falls back on
-Whoosh's postings); fields without positions have no other copy (index.codec), so
+Whoosh's postings); fields without positions have no other copy (index.whoosh_ext.codec), so
 there the index must be refused with a rebuild message. That those fields read back
 exactly what Whoosh's writer writes is tests/test_bulk.py's.
 """
@@ -25,12 +25,12 @@ from whoosh.writing import SegmentWriter
 
 from whoosh.codec.whoosh3 import W3TermInfo
 
-from index import codec, sidecar
+from index.whoosh_ext import codec, sidecar
 from index.errors import IndexUnreadable
-from index.mapped import MappedFile
+from index.whoosh_ext.mapped import MappedFile
 from search import SearchIndex
-from search import scorer as array_scorer
-from search.parsing import clauses, fallbacks, parse
+from search.rank import scorer as array_scorer
+from search.query.parsing import clauses, fallbacks, parse
 
 WORDS = (
     "انسحاب القوات الأمريكية من العراق وزير الخارجية السعودي يلتقي نظيره الفرنسي في الرياض "
@@ -230,7 +230,7 @@ def test_arrays_survive_write_and_parse():
 
 
 def _whoosh_positions(reader, terms: list[str], docnums: list[int]) -> dict[int, list[int]]:
-    """What the rerank read before search.positions: every form through the multi-segment reader."""
+    """What the rerank read before search.rank.positions: every form through the multi-segment reader."""
     found: dict[int, list[int]] = {}
     for term in terms:
         if ("body", term) not in reader:
@@ -246,8 +246,8 @@ def _whoosh_positions(reader, terms: list[str], docnums: list[int]) -> dict[int,
 
 @pytest.mark.parametrize("text", QUERIES)
 def test_rerank_positions_and_idf_equal_whoosh(index, text):
-    from search import proximity
-    from search.positions import max_idf, positions
+    from search.rank import proximity
+    from search.rank.positions import max_idf, positions
 
     parsed = parse(text, index.synonyms)
     with index._searcher() as searcher:

@@ -1,4 +1,4 @@
-"""search.snippets.find_marks analyses only the words that contain some spelling of a
+"""search.present.snippets.find_marks analyses only the words that contain some spelling of a
 query term; it must mark exactly what analysing every word marks."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from index.analysis import WORD
-from search import snippets
-from search.parsing import parse
+from index.analysis.chain import WORD
+from search.present import snippets
+from search.query.parsing import parse
 
 TEXT = (
     "أعلنَ وزيرُ الخارجيّة السعوديّ أيضاً انسحابَ القوّات الأمريكيّة، والانسحاب بدأ أمس. "

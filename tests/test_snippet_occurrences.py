@@ -1,12 +1,12 @@
-"""Snippet matching by substring search in the normalized text (search.snippets._occurrences)
+"""Snippet matching by substring search in the normalized text (search.present.snippets._occurrences)
 must find exactly the words the spelling pattern finds, harakat, tatweel and case included."""
 
 from __future__ import annotations
 
 import pytest
 
-from search import snippets
-from search.parsing import parse
+from search.present import snippets
+from search.query.parsing import parse
 
 TEXTS = [
     "الانْسِحَابُ من «الرقة» وانسحـــاب داعش، والرَّقَّةِ",
@@ -36,6 +36,6 @@ def test_the_comparison_is_not_empty():
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_fast_normalization_equals_the_table(text):
-    from index.normalize import _TABLE
+    from index.analysis.normalize import _TABLE
 
     assert snippets._normalize(text, True) == text.translate(_TABLE).lower()

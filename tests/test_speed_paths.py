@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from index import writing
-from index.store import Store
+from index.build import writing
+from index.build.store import Store
 from search import SearchIndex
-from search.parsing import _ANALYZER
-from search.snippets import find_marks
+from search.query.parsing import _ANALYZER
+from search.present.snippets import find_marks
 
 #: Sentences written for these tests; documents are made by combining them.
 SENTENCES = [
@@ -188,7 +188,7 @@ def test_forked_child_does_not_keep_the_write_lock(tmp_path):
     """A writer killed while its sub-processes live on must not leave the index locked."""
     script = (
         "import os, sys, time\n"
-        "from index.store import Store\n"
+        "from index.build.store import Store\n"
         f"store = Store({str(tmp_path / 'ix')!r})\n"
         "with store.write_lock():\n"
         "    pid = os.fork()\n"
@@ -213,7 +213,7 @@ def test_stemming_defers_the_tables_it_never_reads():
     """The deferred tashaphyne modules stay unloaded through stemming, and still load on use."""
     script = (
         "import sys\n"
-        "from index.stemming import stem\n"
+        "from index.analysis.stemming import stem\n"
         "assert stem('والانسحاب') == stem('انسحاب')\n"
         "assert 'tashaphyne.stopwords' not in sys.modules\n"
         "from tashaphyne import stemming\n"

@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 import cli
 from search import SearchError, SearchIndex
-from search.web import create_app
-from search.web.markup import marked_html
-from search.web.server import bind
-from search.web.view import PAGE_SIZE
+from search.present.web import create_app
+from search.present.web.markup import marked_html
+from search.present.web.server import bind
+from search.present.web.view import PAGE_SIZE
 from web_corpus import ARTICLES, HOSTILE_ID, build_index
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"

@@ -75,7 +75,7 @@ def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
 
 def doc_ids(index: Path) -> list[str]:
     """Every document id in the index, read directly (duplicates would show twice)."""
-    from index.store import Store
+    from index.build.store import Store
 
     ix = Store(index).open_index()
     with ix.searcher() as searcher:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import index.writing as writing
-from index.writing import MAX_DOCUMENT_BYTES
+import index.build.writing as writing
+from index.build.writing import MAX_DOCUMENT_BYTES
 from reliability_helpers import REPO, doc_ids, run_main, subprocess_env
 from search import SearchIndex
 

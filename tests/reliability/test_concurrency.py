@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from index.store import Store
+from index.build.store import Store
 from reliability_helpers import REPO, doc_ids, subprocess_env, write_jsonl, write_txt_corpus
 from search import SearchIndex
 

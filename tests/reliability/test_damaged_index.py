@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index.store import MANIFEST, Store
+from index.build.store import MANIFEST, Store
 from reliability_helpers import doc_ids, run_main, write_jsonl, write_txt_corpus
 from search import SearchIndex
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from index.errors import IndexBusy
-from index.store import Store
+from index.build.store import Store
 from search import SearchIndex
 from reliability_helpers import REPO, doc_ids, run_cli, subprocess_env, write_jsonl, write_txt_corpus
 
@@ -59,7 +59,7 @@ def assert_no_duplicates(ids: list[str]) -> None:
 
 
 ADD_POINTS = [
-    "index.writing:_Batch.add_file:before:5",  # reading files, nothing committed
+    "index.build.writing:_Batch.add_file:before:5",  # reading files, nothing committed
     "whoosh.index:TOC.write:before:1",  # new segment written, table of contents not
     "whoosh.index:TOC.write:after:1",  # committed, manifest not saved
 ]
@@ -82,7 +82,7 @@ def test_kill_during_add_keeps_old_documents_and_next_run_completes(corpora, tmp
 
 FIRST_ADD_POINTS = [
     "whoosh.index:TOC.write:after:2",  # first generation committed, not yet published
-    "index.store:_write_atomically:after:1",  # its manifest saved, CURRENT not written
+    "index.build.store:_write_atomically:after:1",  # its manifest saved, CURRENT not written
 ]
 
 
@@ -98,11 +98,11 @@ def test_kill_during_first_add_leaves_no_half_index(corpora, tmp_path, point):
 
 
 REBUILD_POINTS = [
-    "index.writing:_Batch.add_file:before:5",  # filling the new generation
+    "index.build.writing:_Batch.add_file:before:5",  # filling the new generation
     "whoosh.index:TOC.write:before:2",  # new generation's segment written, no TOC
     "whoosh.index:TOC.write:after:2",  # new generation committed, manifest not saved
-    "index.store:_write_atomically:after:1",  # new manifest saved, not swapped in
-    "index.store:_write_atomically:after:2",  # swapped in, old generation not deleted
+    "index.build.store:_write_atomically:after:1",  # new manifest saved, not swapped in
+    "index.build.store:_write_atomically:after:2",  # swapped in, old generation not deleted
 ]
 
 
@@ -164,7 +164,7 @@ def test_ctrl_c_during_add_is_one_line_exit_130_and_loses_nothing(corpora, tmp_p
     index = tmp_path / "ix"
     shutil.copytree(corpora["base"], index)
     done = subprocess.run(
-        [sys.executable, str(DRIVER), "index.writing:_Batch.add_file:before:5:INT",
+        [sys.executable, str(DRIVER), "index.build.writing:_Batch.add_file:before:5:INT",
          "index", "add", str(corpora["b"]), "--index", str(index)],
         cwd=REPO, env=subprocess_env(), capture_output=True, text=True, timeout=60,
     )
@@ -177,7 +177,7 @@ def test_ctrl_c_during_add_is_one_line_exit_130_and_loses_nothing(corpora, tmp_p
 
 HOLD_LOCK = """
 import sys, time
-from index.store import Store
+from index.build.store import Store
 with Store(sys.argv[1]).write_lock():
     print("locked", flush=True)
     time.sleep(60)
@@ -221,7 +221,7 @@ def test_a_waiting_writer_says_so_then_proceeds(tmp_path):
     """A second `index add` tells the user it waits instead of hanging silently."""
     import threading
 
-    from index.writing import Progress, add_paths
+    from index.build.writing import Progress, add_paths
 
     index = tmp_path / "ix"
     article = tmp_path / "a.txt"

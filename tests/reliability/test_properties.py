@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.analysis import ArabicAnalyzer
+from index.analysis.chain import ArabicAnalyzer
 from index.errors import QueryError
 from search import SearchIndex
-from search.parsing import parse
+from search.query.parsing import parse
 
 ANALYZER = ArabicAnalyzer()
 

@@ -1,0 +1,27 @@
+"""When two files hold the same article: the key that says so.
+
+Scraped copies of one story differ in spacing, punctuation, diacritics and hamza
+spelling, so the key is taken over the body's folded words only (the same folding the
+index applies, :mod:`index.analysis.normalize`). Titles are left out on purpose: the same story
+is often saved under two headline variants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from index.analysis.normalize import normalize_text
+
+#: Bodies shorter than this (in words) are too generic to call two files the same article.
+MIN_WORDS = 8
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def body_key(body: str) -> str | None:
+    """A short stable key for the normalized body, or None for a body too short to compare."""
+    words = _WORD.findall(normalize_text(body))
+    if len(words) < MIN_WORDS:
+        return None
+    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:20]

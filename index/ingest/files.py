@@ -1,0 +1,64 @@
+"""Reading documents: files on disk become :class:`Record` objects ready to index.
+
+Formats (one module each in :mod:`index.ingest.formats`): ``.txt`` saved or scraped pages
+(front matter, boilerplate removal, headline, date and source extraction),
+``.jsonl`` / ``.jsonl.gz``, ``.csv`` / ``.tsv`` and ``.html`` / ``.htm``; any of
+UTF-8, UTF-16, Windows-1256 or ISO-8859-6 (:mod:`index.ingest.encoding`). A problem with one
+file or one line is reported as a :class:`ReadProblem` and never stops the others.
+
+This module is the stable entry point: the names below are imported across the code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.ingest.dates import parse_date
+from index.ingest.formats import SUFFIXES, read_file
+from index.ingest.formats.text import FRONT_MATTER_KEYS, split_front_matter
+from index.ingest.records import ReadProblem, Record, parse_field_mapping, record_from_mapping
+
+__all__ = [
+    "FRONT_MATTER_KEYS",
+    "SUFFIXES",
+    "ReadProblem",
+    "Record",
+    "file_stem",
+    "find_files",
+    "is_supported",
+    "parse_date",
+    "parse_field_mapping",
+    "read_file",
+    "record_from_mapping",
+    "split_front_matter",
+]
+
+
+def is_supported(path: Path) -> bool:
+    """True when the file's name ends in one of :data:`SUFFIXES`."""
+    return path.name.lower().endswith(SUFFIXES)
+
+
+def file_stem(path: Path) -> str:
+    """The file name without its (possibly double) extension: ``a.jsonl.gz`` → ``a``."""
+    name = path.name
+    for suffix in SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return path.stem
+
+
+def find_files(paths: list[Path]) -> Iterator[Path]:
+    """Yield the supported files among ``paths``, walking folders recursively in name order."""
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    candidate = Path(root, name)
+                    if is_supported(candidate):
+                        yield candidate
+        else:
+            yield path

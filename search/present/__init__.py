@@ -1,0 +1,1 @@
+"""Showing results: snippets, facets, the terminal and the web page."""

@@ -1,0 +1,1 @@
+"""Matching and scoring: BM25F over posting arrays, tiers, proximity rerank."""

@@ -1,0 +1,409 @@
+"""Evaluating a query tree over posting arrays: Whoosh's BM25F scores, vectorized.
+
+Why: a query word becomes about forty ``Term`` queries (stem, proclitic variants,
+exact and root forms, each in title and body; see :mod:`search.query.parsing`), and Whoosh
+walks such a tree one document at a time in Python, several times per query (word
+sets, tiers, facets). Here each term's postings are read once per open index into
+numpy arrays (document numbers, term frequencies): mapped from the segment's posting
+sidecar (:mod:`index.whoosh_ext.sidecar`) when it has one, else decoded from Whoosh's blocks.
+A query becomes a few array operations over a score vector with one slot per document:
+
+* ``Term``: BM25F exactly as :class:`whoosh.scoring.BM25F` computes it (the searcher's
+  idf and average field length, the quantized field length Whoosh stores per
+  document, the weighting's B and K1, the query's boost);
+* ``Or``: the sum of its parts; ``And``: the sum, where every part matches;
+  ``AndNot``: the first part where the second does not match;
+* ``DisjunctionMax``: the best part plus ``tiebreak`` times the others (Whoosh's own
+  matcher ignores the tie-break and, when two parts sit on different documents,
+  compares a score of the wrong document; this is the documented rule);
+* ``DateRange`` on a sortable date field: a comparison on its column;
+* anything else (phrases, ...): Whoosh's own matchers, once per query.
+
+Whatever the scores, documents are ordered as Whoosh orders them: score descending,
+then document number ascending. tests/test_scorer.py checks documents, order and
+scores against Whoosh's searcher.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as q
+from whoosh.fields import DATETIME
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F, WeightingModel
+from whoosh.util.numeric import byte_to_length
+
+from index.whoosh_ext import codec
+from index.whoosh_ext.sidecar import Sidecar, open_sidecar
+
+#: Whoosh stores a field's length per document as one byte (a logarithmic scale).
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+#: Posting arrays kept per open index (a query word uses about forty terms).
+POSTINGS_CACHE = 4096
+#: Results of queries evaluated by Whoosh itself (phrases), kept per open index.
+FALLBACK_CACHE = 64
+
+
+@dataclass
+class Scored:
+    """One score per document number, and which documents match at all."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+
+    def docs(self) -> np.ndarray:
+        return np.flatnonzero(self.mask)
+
+
+class ArrayScorer:
+    """Evaluates queries for one open searcher; its caches live as long as the searcher.
+
+    Segments never change once written and a reopened index gets a new searcher (see
+    ``SearchIndex._searcher``), so nothing here needs invalidating: :func:`for_searcher`
+    simply keys the scorer by the searcher object.
+    """
+
+    def __init__(self, searcher):
+        weighting = searcher.weighting
+        if not isinstance(weighting, BM25F):
+            raise TypeError(f"the array scorer computes BM25F, not {type(weighting).__name__}")
+        self.searcher = searcher
+        self.schema = searcher.schema
+        self.size = searcher.doc_count_all()
+        self.leaves = list(searcher.reader().leaf_readers())
+        #: Each segment's posting arrays (index.whoosh_ext.sidecar), None where it has none.
+        self._sidecars = [_sidecar(leaf) for leaf, _ in self.leaves]
+        self.K1 = weighting.K1
+        #: Whether idf is Whoosh's default formula (a subclass may have its own).
+        self._own_idf = type(weighting).idf is WeightingModel.idf and searcher.get_parent() is searcher
+        self._B = weighting.B
+        self._field_B = dict(weighting._field_B)
+        self.live = np.ones(self.size, dtype=bool)
+        for leaf, base in self.leaves:
+            if leaf.has_deletions():
+                self.live[np.fromiter(leaf.deleted_docs_set, dtype=np.int64) + base] = False
+        self._lengths: dict[str, np.ndarray] = {}
+        self._fallbacks: OrderedDict[q.Query, Scored] = OrderedDict()
+        self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        #: (field, text) -> (documents, unboosted scores), least recently used first.
+        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        #: (field, text) -> document frequency (deleted documents included), beside _postings.
+        self._frequencies: dict[tuple[str, str], int] = {}
+
+    # -- what is read from the index, once ------------------------------------
+
+    def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, int]:
+        """(document numbers, weights) of a term over every segment, live documents only,
+        and its document frequency as Whoosh counts it (deleted documents included)."""
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        frequency = 0
+        for (leaf, base), side in zip(self.leaves, self._sidecars):
+            found = _leaf_postings(leaf, side, fieldname, btext)
+            if found is None:
+                continue
+            leaf_ids, leaf_weights, leaf_frequency = found
+            ids.append(leaf_ids + base)
+            weights.append(leaf_weights)
+            frequency += leaf_frequency
+        if not ids:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), 0
+        docs, tf = np.concatenate(ids), np.concatenate(weights)
+        keep = self.live[docs]
+        return (docs, tf, frequency) if keep.all() else (docs[keep], tf[keep], frequency)
+
+    def idf(self, fieldname: str, btext: bytes, frequency: int) -> float:
+        """Whoosh's idf (``WeightingModel.idf``) from the document frequency just read:
+        asking the searcher would look the term up in every segment a second time."""
+        if not self._own_idf:
+            return self.searcher.idf(fieldname, btext)
+        return math.log(self.size / (frequency + 1)) + 1
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Per document, the field length Whoosh's scorer sees (quantized to one byte)."""
+        if fieldname not in self._lengths:
+            parts = []
+            for leaf, _ in self.leaves:
+                reader = leaf._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+                raw = np.zeros(leaf.doc_count_all(), dtype=np.uint8)
+                if reader is not None:
+                    raw[: reader._count] = _fixed_column(reader, np.uint8)
+                parts.append(_BYTE_TO_LENGTH[raw])
+            self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
+        return self._lengths[fieldname]
+
+    def dates(self, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
+        """(values, present) of a sortable DATETIME column: Whoosh's longs (microseconds
+        since year 1, as DateRange's bounds), 0 where a document has no date."""
+        if fieldname not in self._columns:
+            missing = self.schema[fieldname].column_type.default_value()
+            values = []
+            for leaf, _ in self.leaves:
+                part = np.full(leaf.doc_count_all(), missing, dtype=np.uint64)
+                if leaf.has_column(fieldname):
+                    reader = leaf.column_reader(fieldname, translate=False)
+                    part[: reader._count] = _fixed_column(reader, np.dtype(">" + reader._typecode))
+                values.append(part)
+            joined = np.concatenate(values) if values else np.zeros(0, dtype=np.uint64)
+            present = joined != missing
+            self._columns[fieldname] = (np.where(present, joined, 0).astype(np.int64), present)
+        return self._columns[fieldname]
+
+    # -- evaluation -------------------------------------------------------------
+
+    def evaluate(self, query: q.Query) -> Scored:
+        """Scores of every document for ``query`` (0 and unmatched where it does not match)."""
+        if isinstance(query, q.Term) or _plain(query, q.Or):
+            found = self._empty()
+            self._accumulate(query, 1.0, found)
+            return found
+        if isinstance(query, q.DisjunctionMax):
+            return self._dismax(query)
+        if _plain(query, q.And):
+            return self._and(query)
+        if isinstance(query, q.AndNot):
+            found = self.evaluate(query.a)  # Whoosh's AndNot passes its boost on to ``a``
+            mask = found.mask & ~self.evaluate(query.b).mask
+            return Scored(mask, np.where(mask, found.scores, 0.0))
+        if isinstance(query, q.DateRange) and isinstance(self.schema[query.fieldname], DATETIME) \
+                and self.schema[query.fieldname].column_type is not None:
+            return self._range(query)
+        return self._whoosh(query)
+
+    def _empty(self) -> Scored:
+        return Scored(np.zeros(self.size, dtype=bool), np.zeros(self.size))
+
+    def _accumulate(self, query: q.Query, factor: float, into: Scored) -> None:
+        """Add ``factor`` × the scores of ``query`` into ``into``: an Or of terms is a
+        weighted sum of term scores, so a whole word (dozens of terms) needs one vector."""
+        if isinstance(query, q.Term):
+            docs, scores = self.term_scores(query.fieldname, query.text)
+            into.mask[docs] = True
+            into.scores[docs] += scores * (factor * query.boost)
+        elif _plain(query, q.Or):
+            # Whoosh applies a compound's boost only when it has several parts.
+            inner = factor * query.boost if len(query.subqueries) > 1 else factor
+            for sub in query.subqueries:
+                self._accumulate(sub, inner, into)
+        else:
+            found = self.evaluate(query)
+            into.mask |= found.mask
+            into.scores += found.scores * factor
+
+    def term_scores(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, unboosted scores) of one term: BM25F exactly as Whoosh's scorer
+        (the searcher's idf and average field length, the quantized field length)."""
+        key = (fieldname, text)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
+            return found
+        field = self.schema[fieldname] if fieldname in self.schema else None
+        try:
+            btext = field.to_bytes(text) if field is not None else None
+        except ValueError:
+            btext = None
+        frequency = 0
+        if btext is None:
+            found = (np.empty(0, dtype=np.int64), np.empty(0))
+        else:
+            docs, tf, frequency = self.postings(fieldname, btext)
+            if field.scorable:
+                idf = self.idf(fieldname, btext, frequency)
+                avgfl = self.searcher.avg_field_length(fieldname) or 1
+                B, K1 = self._field_B.get(fieldname, self._B), self.K1
+                fl = self.lengths(fieldname)[docs]
+                found = (docs, idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))))
+            else:  # Whoosh scores these by weight alone
+                found = (docs, tf)
+        self._postings[key] = found
+        self._frequencies[key] = frequency
+        if len(self._postings) > POSTINGS_CACHE:
+            self._frequencies.pop(self._postings.popitem(last=False)[0], None)
+        return found
+
+    def term_idf(self, fieldname: str, text: str) -> float | None:
+        """Whoosh's idf of a term of the index (None if no segment has it), from what
+        :meth:`term_scores` read: the proximity rerank asks it of every form of a word."""
+        self.term_scores(fieldname, text)
+        frequency = self._frequencies.get((fieldname, text), 0)
+        if not frequency:
+            return None
+        return self.idf(fieldname, self.schema[fieldname].to_bytes(text), frequency)
+
+    def _and(self, query: q.And) -> Scored:
+        parts = [self.evaluate(sub) for sub in query.subqueries]
+        if not parts:
+            return self._empty()
+        if len(parts) == 1:
+            return parts[0]
+        mask = parts[0].mask.copy()
+        scores = parts[0].scores.copy()
+        for part in parts[1:]:
+            mask &= part.mask
+            scores += part.scores
+        scores[~mask] = 0.0
+        return Scored(mask, scores * query.boost)
+
+    def _dismax(self, query: q.DisjunctionMax) -> Scored:
+        parts = [self.evaluate(sub) for sub in query.subqueries]
+        if not parts:
+            return self._empty()
+        if len(parts) == 1:  # as Whoosh: a single part, without the compound's boost
+            return parts[0]
+        stacked = np.vstack([p.scores for p in parts])
+        best = stacked.max(axis=0)
+        scores = best + query.tiebreak * (stacked.sum(axis=0) - best)
+        mask = np.logical_or.reduce([p.mask for p in parts])
+        return Scored(mask, scores * query.boost)
+
+    def _range(self, query: q.DateRange) -> Scored:
+        """Dates compared on the sortable column (Whoosh's longs, as DateRange's bounds);
+        as through Whoosh's index terms, a document without a date never matches."""
+        values, present = self.dates(query.fieldname)
+        mask = present & self.live
+        if query.start is not None:
+            mask &= values > query.start if query.startexcl else values >= query.start
+        if query.end is not None:
+            mask &= values < query.end if query.endexcl else values <= query.end
+        # Whoosh scores a range as a constant (its boost) per matching document.
+        return Scored(mask, np.where(mask, query.boost, 0.0))
+
+    def _whoosh(self, query: q.Query) -> Scored:
+        """Any other query, through Whoosh's own matchers (all matches, scored).
+
+        Kept for the next queries: a phrase of common words (a multi-word synonym)
+        costs Whoosh up to a second, and facets and the next page ask for it again.
+        """
+        if query in self._fallbacks:
+            self._fallbacks.move_to_end(query)
+            return self._fallbacks[query]
+        found = self._empty()
+        results = self.searcher.search(query, limit=None)
+        if results.top_n:
+            scores, docs = zip(*results.top_n)
+            docs = np.fromiter(docs, dtype=np.int64, count=len(docs))
+            found.mask[docs] = True
+            found.scores[docs] = np.fromiter((s or 0.0 for s in scores), dtype=np.float64, count=len(docs))
+        found.mask.setflags(write=False)  # shared by later queries
+        found.scores.setflags(write=False)
+        self._fallbacks[query] = found
+        if len(self._fallbacks) > FALLBACK_CACHE:
+            self._fallbacks.popitem(last=False)
+        return found
+
+
+def top(scores: np.ndarray, candidates: np.ndarray, limit: int, ties: bool = False) -> np.ndarray:
+    """The ``limit`` best of ``candidates`` (document numbers) in Whoosh's order:
+    score descending, then document number ascending; with ``ties``, also every
+    candidate scoring the same as the last of them."""
+    if limit < 1 or not len(candidates):
+        return candidates[:0]
+    values = scores[candidates]
+    if len(candidates) > limit:
+        # Every candidate scoring at least the limit-th best, ties included.
+        threshold = np.partition(values, len(values) - limit)[len(values) - limit]
+        keep = values >= threshold
+        candidates, values = candidates[keep], values[keep]
+    order = np.lexsort((candidates, -values))
+    return candidates[order] if ties else candidates[order[:limit]]
+
+
+def _plain(query: q.Query, kind: type) -> bool:
+    """An Or/And that just sums its parts (no coordination scale, no minimum match)."""
+    return isinstance(query, kind) and not getattr(query, "scale", None) and not getattr(query, "minmatch", 0)
+
+
+_SCORERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def for_searcher(searcher) -> ArrayScorer:
+    """The scorer (and its caches) of this open searcher."""
+    scorer = _SCORERS.get(searcher)
+    if scorer is None:
+        scorer = _SCORERS[searcher] = ArrayScorer(searcher)
+    return scorer
+
+
+def _sidecar(leaf) -> Sidecar | None:
+    """The posting sidecar of a segment reader (None for other readers, or without one):
+    the one its terms reader opened (index.whoosh_ext.codec), or else opened here."""
+    terms = getattr(leaf, "_terms", None)
+    if isinstance(terms, codec.SidecarTermsReader):
+        return terms.sidecar
+    storage, segment = getattr(leaf, "_storage", None), getattr(leaf, "_segment", None)
+    return open_sidecar(storage, segment) if storage is not None and segment is not None else None
+
+
+def _leaf_postings(leaf, side: Sidecar | None, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """(ids, weights, document frequency) of a term in one segment, deleted documents
+    included; None if absent.
+
+    A term the sidecar's hashes rule out is not looked up. The postings come from the
+    sidecar alone for a field without positions (index.whoosh_ext.codec), else from the TermInfo
+    when Whoosh inlined them there, else from the segment's sidecar, else (no sidecar,
+    or it does not hold the term as the TermInfo says) from Whoosh's blocks.
+    """
+    if side is not None and not side.may_have(fieldname, btext):
+        return None
+    try:
+        info = leaf.term_info(fieldname, btext)
+    except TermNotFound:
+        return None
+    frequency = info.doc_frequency()
+    if isinstance(info, codec.SideTermInfo):
+        docs, weights = codec.postings(side, info)
+        return docs, weights, frequency
+    if info.is_inlined():
+        leaf_ids, leaf_weights, _ = info.inlined_postings()
+        return np.asarray(leaf_ids, dtype=np.int64), np.asarray(leaf_weights, dtype=np.float64), frequency
+    found = side.postings(info) if side is not None else None
+    if found is None:
+        matcher = leaf.postings(fieldname, btext)
+        if isinstance(matcher, FilterMatcher):  # deleted documents: masked by the caller instead
+            matcher = matcher.child
+        found = _read_postings(matcher)
+    return found[0], found[1], frequency
+
+
+def _read_postings(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """All (ids, weights) of one segment's posting list, a block at a time.
+
+    Whoosh's public API yields one posting per call and decodes each block's ids in
+    Python; here each block's pickled (id deltas, weights, ...) tuple is decoded with
+    numpy, following W3LeafMatcher._read_ids/_read_weights (whoosh-reloaded is pinned;
+    tests/test_scorer.py fails if this changes).
+    """
+    ids, weights = [], []
+    while matcher.is_active():
+        matcher._read_data()
+        deltas, block_weights = matcher._data[0], matcher._data[1]
+        count = matcher._blocklength
+        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+        if block_weights is None:
+            weights.append(np.ones(count))
+        elif isinstance(block_weights, float):
+            weights.append(np.full(count, block_weights))
+        else:
+            weights.append(np.asarray(block_weights, dtype=np.float64))
+        matcher._next_block()
+    if not ids:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _fixed_column(reader, dtype) -> np.ndarray:
+    """The stored values of a fixed-width Whoosh column, read in one piece."""
+    dtype = np.dtype(dtype)
+    raw = reader._dbfile.get(reader._basepos, reader._count * dtype.itemsize)
+    return np.frombuffer(raw, dtype=dtype).astype(dtype.newbyteorder("="))
+
+
+__all__ = ["ArrayScorer", "Scored", "for_searcher", "top"]

@@ -1,6 +1,0 @@
-"""The local web interface: ``create_app(index)`` for ASGI servers, ``serve`` for the CLI."""
-
-from search.web.app import create_app
-from search.web.server import serve
-
-__all__ = ["create_app", "serve"]
