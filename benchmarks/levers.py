@@ -36,16 +36,9 @@ _ABSENT = object()  # a dict entry the defaults do not set (restored by deleting
 #: name → overrides ("module.ATTR" → value; "module.DICT[key]" sets one dict entry).
 LEVERS: dict[str, dict] = {
     "defaults": {},
-    # coordination: the ranking rule of issue 2 and its relaxations
+    # the ranking rule of issue 2: every word first for queries of up to N words
     "all-words-first (strict)": {"search.rank.ranking.ALL_WORDS_UP_TO": 1000},
-    "or-only (no tiers)": {"search.rank.ranking.ALL_WORDS_UP_TO": 1, "search.rank.ranking.LONG_QUERY_SHARE": 0.0},
-    "long queries 50%": {"search.rank.ranking.LONG_QUERY_SHARE": 0.5},
-    "long queries 75%": {"search.rank.ranking.LONG_QUERY_SHARE": 0.75},
-    "long queries 100%": {"search.rank.ranking.LONG_QUERY_SHARE": 1.0},
-    "long queries 85%": {"search.rank.ranking.LONG_QUERY_SHARE": 0.85},
-    "long queries 0% (no tiers)": {"search.rank.ranking.LONG_QUERY_SHARE": 0.0},
-    "long queries 25%": {"search.rank.ranking.LONG_QUERY_SHARE": 0.25},
-    "coordination=1": {"search.rank.ranking.COORDINATION": 1.0},
+    "or-only (no tiers)": {"search.rank.ranking.ALL_WORDS_UP_TO": 1},
     # exact-form twin fields, root fallback, proclitic variants
     "exact=0": {"search.query.parsing.EXACT_BOOST": 0.0},
     "exact=1": {"search.query.parsing.EXACT_BOOST": 1.0},
@@ -84,15 +77,9 @@ LEVERS: dict[str, dict] = {
     "idf^3,k1=0.8": {"search.rank.ranking.IDF_POWER": 3.0, "search.rank.ranking.K1": 0.8},
     "idf^2,root=0.3": {"search.rank.ranking.IDF_POWER": 2.0, "search.query.parsing.ROOT_BOOST": 0.3},
     "idf^2,root=0.2": {"search.rank.ranking.IDF_POWER": 2.0, "search.query.parsing.ROOT_BOOST": 0.2},
-    "idf^2,k1=0.8,rootidf": {"search.rank.ranking.IDF_POWER": 2.0, "search.rank.ranking.K1": 0.8, "search.rank.ranking.ROOT_IDF": True},
-    "idf^2,k1=0.8,rootidf,root=1": {"search.rank.ranking.IDF_POWER": 2.0, "search.rank.ranking.K1": 0.8, "search.rank.ranking.ROOT_IDF": True, "search.query.parsing.ROOT_BOOST": 1.0},
     "idf^2,k1=0.8,root=0.4": {"search.rank.ranking.IDF_POWER": 2.0, "search.rank.ranking.K1": 0.8, "search.query.parsing.ROOT_BOOST": 0.4},
     "idf^2,k1=0.8,root=0.8": {"search.rank.ranking.IDF_POWER": 2.0, "search.rank.ranking.K1": 0.8, "search.query.parsing.ROOT_BOOST": 0.8},
-    "title b=0": {"search.rank.ranking.FIELD_B[title]": 0.0, "search.rank.ranking.FIELD_B[title_exact]": 0.0},
-    "title b=0.3": {"search.rank.ranking.FIELD_B[title]": 0.3, "search.rank.ranking.FIELD_B[title_exact]": 0.3},
-    "title b=1": {"search.rank.ranking.FIELD_B[title]": 1.0, "search.rank.ranking.FIELD_B[title_exact]": 1.0},
     # proximity of neighbouring query words
-    "proximity=1": {"search.rank.ranking.PROXIMITY_BOOST": 1.0},
     "proximity-rerank=0": {"search.rank.proximity.WEIGHT": 0.0},
     "proximity-rerank=1": {"search.rank.proximity.WEIGHT": 1.0},
     "proximity-rerank window=10": {"search.rank.proximity.WINDOW": 10},

@@ -6,9 +6,8 @@ with one missing word therefore still answers, but never above a full match. A w
 with synonyms counts as one word, matched by any of its names.
 
 Long queries (more than :data:`ALL_WORDS_UP_TO` words, typically questions typed in
-full) have no tiers (:data:`LONG_QUERY_SHARE` = 0): one unusual word missing from a
-relevant passage must not bury it under every passage that happens to contain the
-others. Their BM25F sum, with each word weighted by its rarity (:data:`IDF_POWER`),
+full) have no tiers: one unusual word missing from a relevant passage must not bury it
+under every passage that happens to contain the others. Their BM25F sum, with each word weighted by its rarity (:data:`IDF_POWER`),
 already ranks a passage with more of the telling words higher; a tier of 75 % of the
 words measured worse than none. benchmarks/quality.md measures the trade-off.
 """
@@ -32,20 +31,9 @@ from search.query.parsing import ParsedQuery, clauses, exclusion, fallbacks
 #: words sooner, which suits short passages (see benchmarks/quality.md for measurements).
 K1 = 0.8
 B = 0.75
-#: Length normalization of particular fields, overriding B (field name -> b).
-FIELD_B: dict[str, float] = {}
-#: Queries of up to this many words rank documents with every word first.
+#: Queries of up to this many words rank documents with every word first; longer
+#: ones rank by score alone.
 ALL_WORDS_UP_TO = 3
-#: Longer queries rank first the documents with this share of their words (rounded up;
-#: 0: no tiers, by score alone).
-LONG_QUERY_SHARE = 0.0
-#: Weight of a pair of neighbouring query words found within PROXIMITY_SLOP words (0: off).
-PROXIMITY_BOOST = 0.0
-#: Within each tier, scores are multiplied by (share of words matched) ** COORDINATION
-#: over the RESCORE_DEPTH best by BM25F (0: off).
-COORDINATION = 0.0
-RESCORE_DEPTH = 100
-PROXIMITY_SLOP = 3
 #: Each query word's clause is multiplied by (its body idf / the largest idf) ** IDF_POWER
 #: (0: off). Whoosh's idf, log(N / (df + 1)) + 1, is flat: a word in a third of the
 #: documents still weighs a quarter of a unique one, so the generic words of a question
@@ -54,7 +42,7 @@ IDF_POWER = 2.0
 
 
 def weighting() -> BM25F:
-    return BM25F(B=B, K1=K1, **{f"{name}_B": b for name, b in FIELD_B.items()})
+    return BM25F(B=B, K1=K1)
 
 
 @dataclass
@@ -83,10 +71,9 @@ def _and(parts: list[q.Query]) -> q.Query:
 
 
 def required_matches(words: int) -> int:
-    """How many of ``words`` query words a document needs to be in the first tier."""
-    if words <= ALL_WORDS_UP_TO:
-        return words
-    return math.ceil(words * LONG_QUERY_SHARE)
+    """How many of ``words`` query words a document needs to be in the first tier
+    (0: no tiers, every matching document ranks by score alone)."""
+    return words if words <= ALL_WORDS_UP_TO else 0
 
 
 def word_weights(searcher, parsed: ParsedQuery) -> list[float]:
@@ -110,17 +97,6 @@ def _with_near_words(searcher, scorer, concept, found):
         return found
     extra = scorer.evaluate(near)
     return array_scorer.Scored(found.mask | extra.mask, found.scores + extra.scores)
-
-
-def proximity(parsed: ParsedQuery) -> list[q.Query]:
-    """Optional clauses that reward neighbouring query words standing close together."""
-    if not PROXIMITY_BOOST:
-        return []
-    pairs = zip(parsed.concepts, parsed.concepts[1:])
-    return [
-        q.Phrase("body", [a.stems[-1], b.stems[0]], slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
-        for a, b in pairs
-    ]
 
 
 def matching(reader, parsed: ParsedQuery) -> q.Query:
@@ -150,7 +126,7 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
 
     # Any document with at least one word (or its root), and every phrase; scored by all clauses.
     per_word = [scorer.evaluate(w) for w in words]
-    extra = [scorer.evaluate(c) for c in fallbacks(parsed) + proximity(parsed)]
+    extra = [scorer.evaluate(c) for c in fallbacks(parsed)]
     if per_word:
         per_word = [_with_near_words(searcher, scorer, c, w) for c, w in zip(parsed.concepts, per_word)]
         matching = np.logical_or.reduce([f.mask for f in per_word + extra])
@@ -180,19 +156,14 @@ def run(searcher, parsed: ParsedQuery, filters: Filters, limit: int, sort: str =
     in_tier = counts[docs] >= need if need > 1 else np.ones(len(docs), dtype=bool)
 
     def best(candidates: np.ndarray, wanted: int) -> list[tuple[int, float]]:
-        """The ``wanted`` best of ``candidates``: BM25F, times the share of words matched, with
-        the best few reordered by how close the query words stand (search.rank.proximity)."""
+        """The ``wanted`` best of ``candidates`` by BM25F, with the best few reordered by
+        how close the query words stand (search.rank.proximity)."""
         if not len(candidates) or wanted < 1:
             return []
         depth = max(wanted, proximity_rerank.DEPTH) if proximity_rerank.WEIGHT else wanted
-        if not COORDINATION or not words:
-            # Ties with the last one kept come along: proximity.rerank decides among them.
-            chosen = array_scorer.top(scores, candidates, depth, ties=True)
-            scored = [(int(d), float(scores[d])) for d in chosen]
-        else:
-            chosen = array_scorer.top(scores, candidates, max(depth, RESCORE_DEPTH))
-            scored = [(int(d), float(scores[d]) * (counts[d] / len(words)) ** COORDINATION) for d in chosen]
-            scored.sort(key=lambda pair: -pair[1])
+        # Ties with the last one kept come along: proximity.rerank decides among them.
+        chosen = array_scorer.top(scores, candidates, depth, ties=True)
+        scored = [(int(d), float(scores[d])) for d in chosen]
         return proximity_rerank.rerank(searcher, parsed, scored, K1, B)[:wanted]
 
     ranked = best(docs[in_tier], limit)
