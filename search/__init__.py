@@ -26,7 +26,8 @@ _HOMES = {
     "Progress": "index.build.writing",
     "analyze": "search.analyze",
     "SearchIndex": "search.engine",
-    "Facets": "search.present.facets",
+    "RankingSettings": "search.settings",
+    "Facets": "search.results",
     "Document": "search.results",
     "Hit": "search.results",
     "Results": "search.results",
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
     from index.build.writing import AddReport, Progress
     from search.analyze import analyze
     from search.engine import SearchIndex
-    from search.present.facets import Facets
-    from search.results import Document, Hit, Results, Stats, Token
+    from search.results import Document, Facets, Hit, Results, Stats, Token
+    from search.settings import RankingSettings
 
 
 def __getattr__(name: str):
@@ -66,6 +67,7 @@ __all__ = [
     "IndexUnreadable",
     "Progress",
     "QueryError",
+    "RankingSettings",
     "ReadProblem",
     "Record",
     "Results",

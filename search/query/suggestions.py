@@ -2,32 +2,29 @@
 
 Suggestions come from the unstemmed fields (``index.schema.EXACT_FIELDS``), so they
 are words as written in the documents (normalized: ``ه`` for ``ة``, bare alef), not
-stems. A query word is corrected when its stem occurs in fewer than :data:`RARE`
-documents, whatever else the query found: the root fallback (index.analysis.stemming.root) may
-find passages for a misspelled word, and those are rarely what the user meant. The
-candidates are the indexed words within :data:`MAX_DISTANCE` edits (:func:`corrections`),
-nearest first, then most frequent.
+stems. A query word is corrected when its stem occurs in fewer than
+``SuggestionSettings.rare`` documents, whatever else the query found: the root fallback
+(index.analysis.stemming.root) may find passages for a misspelled word, and those are
+rarely what the user meant. The candidates are the indexed words within a few edits
+(:func:`corrections`), nearest first, then most frequent.
 
-Whoosh's own corrector walks the whole word list in Python: over the 260,000 word forms
-of 30,000 articles one misspelled word took 5 to 16 seconds. rapidfuzz compares the
-word with every indexed form in compiled code (milliseconds), over a list of the
-field's words read once per open index.
+Whoosh's own corrector walks the whole word list in Python, one word at a time, which
+takes seconds on a large index; rapidfuzz compares the word with every indexed form in
+compiled code, over a list of the field's words read once per open index
+(benchmarks/README.md has the timings).
 """
 
 from __future__ import annotations
 
 import weakref
 
-from index.schema import EXACT_FIELDS, SEARCH_FIELDS
 from index.analysis.stemming import stem
-from search.query.parsing import ParsedQuery
+from index.schema import EXACT_FIELDS, SEARCH_FIELDS
+from search.query.parse import ParsedQuery
+from search.settings import SuggestionSettings
 
-#: A query word whose stem is in fewer documents than this is worth correcting.
-RARE = 2
-#: At most this many suggestions in all, and per word.
-LIMIT = 5
-PER_WORD = 3
-#: Edits (insert, delete, substitute, swap two neighbours) a suggestion may be away.
+#: Edits (insert, delete, substitute, swap two neighbours) of the words one scan keeps:
+#: the most that "did you mean" or near words may ask for.
 MAX_DISTANCE = 2
 
 #: Words whose corrections are kept per open index (see :func:`corrections`).
@@ -71,9 +68,9 @@ def corrections(reader, field: str, word: str, limit: int | None, edits: int = M
 def _scan(reader, field: str, word: str) -> list[tuple[str, int]]:
     """(word, edits) of every indexed word of ``field`` within :data:`MAX_DISTANCE` of
     ``word``, in the order :func:`corrections` gives. Edits are those of optimal string
-    alignment (insert, delete, substitute, swap two neighbours), five times cheaper in
-    rapidfuzz than unrestricted Damerau-Levenshtein (which also edits inside a swapped
-    pair): 20 against 100 ms per word over the 260,000 words of 30,000 articles."""
+    alignment (insert, delete, substitute, swap two neighbours): rapidfuzz computes them
+    much faster than unrestricted Damerau-Levenshtein (which also edits inside a swapped
+    pair), and a typo rarely needs more."""
     # Imported here: most queries need no correction, and a cold query should not pay for it.
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
@@ -89,20 +86,20 @@ def frequency(reader, word: str) -> int:
     return sum(reader.doc_frequency(field, stem(word)) for field in SEARCH_FIELDS)
 
 
-def suggest(searcher, parsed: ParsedQuery) -> list[str]:
-    """Up to :data:`LIMIT` indexed words to try instead of the rare words of ``parsed``."""
+def suggest(searcher, parsed: ParsedQuery, settings: SuggestionSettings) -> list[str]:
+    """Up to ``settings.limit`` indexed words to try instead of the rare words of ``parsed``."""
     reader = searcher.reader()
     if not parsed.concepts:
         return []
     found: list[str] = []
     for concept in parsed.concepts:
         for word in concept.forms:
-            if concept.alternatives or frequency(reader, word) >= RARE:
+            if concept.alternatives or frequency(reader, word) >= settings.rare:
                 continue
             candidates: list[str] = []
             for field in reversed(list(EXACT_FIELDS.values())):  # body first: more words
-                for candidate in corrections(reader, field, word, PER_WORD):
+                for candidate in corrections(reader, field, word, settings.per_word, settings.max_edits):
                     if candidate not in candidates:
                         candidates.append(candidate)
-            found.extend(c for c in candidates[:PER_WORD] if c not in found)
-    return found[:LIMIT]
+            found.extend(c for c in candidates[: settings.per_word] if c not in found)
+    return found[: settings.limit]

@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException
 from index.ingest.files import parse_date
 from index.errors import IndexMissing, IndexUnreadable, QueryError, SearchError
 from search.engine import SORTS, SearchIndex
-from search.query.parsing import parse
+from search.query.parse import parse
 from search.results import Results
 from search.present.snippets import highlight
 from search.present.web import view
