@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from search.results import Facets, Results
+from search import Facets, Results
 
 #: Hits per page in the browser and in /api/search.
 PAGE_SIZE = 10
