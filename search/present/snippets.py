@@ -1,8 +1,8 @@
 """Snippets: the passage of a document that best shows why it matched.
 
 The stored text is split into words with the tokenizer's pattern and each distinct
-word form is analyzed once (memoized: news repeats its words, and re-analysing ten whole
-bodies per query would cost more than the search itself); words whose term is one of the
+word form is analyzed once (memoized: news repeats its words, and a page of snippets
+must not cost more than the search that found it); words whose term is one of the
 query's are marks, with offsets into the original characters (harakat and tatweel
 included). The window holding the most distinct query terms wins, then it is
 widened to word boundaries. Output is HTML-escaped text with ``<mark>`` around each
@@ -91,8 +91,8 @@ def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
 def find_marks(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
     """Every (start, end, term) in ``text`` whose analyzed term is in ``terms``.
 
-    Analysing every word of ten bodies cost more than ranking them. A word's terms
-    are substrings of its normalized form (normalization is letter by letter and a
+    Only the words that can match are analyzed, so the cost follows the marks, not the
+    length of the bodies (benchmarks/README.md). A word's terms are substrings of its normalized form (normalization is letter by letter and a
     stem is a slice, see index.analysis.stemming), so only the words containing some spelling
     of a query term are analyzed: found by substring search (:func:`_occurrences`).
     """
@@ -114,9 +114,9 @@ def _occurrences(text: str, terms: set[str]) -> Iterator[tuple[int, int]]:
     Normalization deletes some characters (harakat, tatweel) and maps every other one
     to exactly one: the text is normalized once, each term is a plain substring
     search in it, and a span is mapped back past the deleted characters before it
-    (compiling a pattern of every spelling of each new query's terms would cost about
-    as much as the rest of its snippets). A text where lengths do not add up (lower-casing
-    changed one: rare letters) still goes through the pattern.
+    (no pattern of every spelling is compiled for each new query's terms: compiling is
+    the dear part). A text where lengths do not add up (lower-casing changed one: rare
+    letters) still goes through the pattern.
     """
     deleted = [m.start() for m in _DELETED_CHAR.finditer(text)]
     folded = normalize_text(text)

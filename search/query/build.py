@@ -67,9 +67,9 @@ def _fields_query(terms: tuple[str, ...] | list[str], fields: dict[str, float], 
 
 def _exact_query(forms: tuple[str, ...], share: float, boost: float, settings: RankingSettings) -> q.Query:
     """``forms`` found as typed (unstemmed twin fields), scored at ``share`` of each
-    field's weight. Several words: the twins keep no positions (they would cost a tenth
-    of the index), so the words stand together as the stemmed phrase, in a text that
-    also holds each word in its exact form."""
+    field's weight. Several words: the twins keep no positions (positions of two more
+    whole-text fields would make the index much larger), so the words stand together as
+    the stemmed phrase, in a text that also holds each word in its exact form."""
     weights = settings.scoring.field_weights()
     if len(forms) == 1:
         fields = {EXACT_FIELDS[name]: b * share for name, b in weights.items() if name in EXACT_FIELDS}
