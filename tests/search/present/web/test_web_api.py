@@ -21,7 +21,7 @@ from search.present.web.server import bind
 from search.present.web.view import PAGE_SIZE
 from web_corpus import ARTICLES, HOSTILE_ID, build_index
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+SHARED = Path(__file__).resolve().parents[5] / "shared"
 WITHDRAWAL = "انسحاب"
 
 
