@@ -22,6 +22,11 @@ from dataclasses import dataclass, field
 from index.analysis.normalize import normalize
 
 
+#: Corrections ("did you mean", near words) are at most this many edits away: one scan
+#: per word and open index keeps them all (search.query.suggestions).
+MAX_EDITS = 2
+
+
 def _normalized(words: str) -> frozenset[str]:
     return frozenset(normalize(w) for w in words.split())
 
@@ -82,6 +87,10 @@ class NearWordSettings:
     max_edits: int = 1
     long_from: int = 7
 
+    def __post_init__(self) -> None:
+        if not 0 <= self.max_edits < MAX_EDITS:
+            raise ValueError(f"near_words.max_edits must be 0 to {MAX_EDITS - 1} (long words get one more)")
+
 
 @dataclass(frozen=True)
 class ScoringSettings:
@@ -133,6 +142,10 @@ class SuggestionSettings:
     per_word: int = 3
     #: Edits (insert, delete, substitute, swap two neighbours) a suggestion may be away.
     max_edits: int = 2
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.max_edits <= MAX_EDITS:
+            raise ValueError(f"suggestions.max_edits must be 0 to {MAX_EDITS}")
 
 
 @dataclass(frozen=True)

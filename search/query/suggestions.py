@@ -21,11 +21,7 @@ import weakref
 from index.analysis.stemming import stem
 from index.schema import EXACT_FIELDS, SEARCH_FIELDS
 from search.query.parse import ParsedQuery
-from search.settings import SuggestionSettings
-
-#: Edits (insert, delete, substitute, swap two neighbours) of the words one scan keeps:
-#: the most that "did you mean" or near words may ask for.
-MAX_DISTANCE = 2
+from search.settings import MAX_EDITS, SuggestionSettings
 
 #: Words whose corrections are kept per open index (see :func:`corrections`).
 NEAR_CACHE = 256
@@ -46,16 +42,16 @@ def indexed_words(reader, field: str) -> list[str]:
     return per_field[field]
 
 
-def corrections(reader, field: str, word: str, limit: int | None, edits: int = MAX_DISTANCE) -> list[str]:
-    """Indexed words of ``field`` within ``edits`` (at most :data:`MAX_DISTANCE`) of
+def corrections(reader, field: str, word: str, limit: int | None, edits: int = MAX_EDITS) -> list[str]:
+    """Indexed words of ``field`` within ``edits`` (at most :data:`~search.settings.MAX_EDITS`) of
     ``word``: fewest edits first, then most frequent.
 
     One scan per word and open index serves every caller: a word no document has is
     looked up here by "did you mean" and by :mod:`search.query.fuzzy` in the same query,
     and again by the next page or the facets of the web page.
     """
-    if edits > MAX_DISTANCE:
-        raise ValueError(f"corrections are kept up to {MAX_DISTANCE} edits, not {edits}")
+    if edits > MAX_EDITS:
+        raise ValueError(f"corrections are kept up to {MAX_EDITS} edits, not {edits}")
     near = _NEAR.setdefault(reader, {})
     key = (field, word)
     if key not in near:
@@ -66,7 +62,7 @@ def corrections(reader, field: str, word: str, limit: int | None, edits: int = M
 
 
 def _scan(reader, field: str, word: str) -> list[tuple[str, int]]:
-    """(word, edits) of every indexed word of ``field`` within :data:`MAX_DISTANCE` of
+    """(word, edits) of every indexed word of ``field`` within :data:`~search.settings.MAX_EDITS` of
     ``word``, in the order :func:`corrections` gives. Edits are those of optimal string
     alignment (insert, delete, substitute, swap two neighbours): rapidfuzz computes them
     much faster than unrestricted Damerau-Levenshtein (which also edits inside a swapped
@@ -75,7 +71,7 @@ def _scan(reader, field: str, word: str) -> list[tuple[str, int]]:
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    near = process.extract(word, indexed_words(reader, field), scorer=OSA.distance, score_cutoff=MAX_DISTANCE, limit=None)
+    near = process.extract(word, indexed_words(reader, field), scorer=OSA.distance, score_cutoff=MAX_EDITS, limit=None)
     near.sort(key=lambda hit: (hit[1], -reader.frequency(field, hit[0]), hit[0]))
     return [(candidate, int(distance)) for candidate, distance, _ in near if candidate != word]
 

@@ -56,6 +56,13 @@ def test_bm25_parameters_reach_the_scores(location):
     assert dict(ours)["common"] != pytest.approx(dict(theirs)["common"])
 
 
+def test_corrections_beyond_what_one_scan_keeps_are_refused_when_made():
+    with pytest.raises(ValueError, match="near_words.max_edits"):
+        replace(RankingSettings().near_words, max_edits=2)
+    with pytest.raises(ValueError, match="suggestions.max_edits"):
+        replace(RankingSettings().suggestions, max_edits=3)
+
+
 def test_settings_are_frozen_and_hashable():
     settings = RankingSettings()
     with pytest.raises(dataclasses.FrozenInstanceError):
