@@ -6,7 +6,6 @@ folder). Errors are one line on stderr and an exit code (see README: Exit codes)
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 import warnings
@@ -39,7 +38,7 @@ DefaultSynonymsOption = Annotated[
 
 
 def _terminal():
-    from search.present.terminal import Terminal
+    from search import Terminal
 
     return Terminal()
 
@@ -48,17 +47,6 @@ def _index(location: Path | None, synonyms: Path | None = None, default_synonyms
     from search import SearchIndex
 
     return SearchIndex(location, synonyms=synonyms, default_synonyms=default_synonyms)
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        from search import QueryError
-
-        raise QueryError(f"{option} wants a date as YYYY-MM-DD, not {value!r}") from None
 
 
 @index_app.command("add")
@@ -74,7 +62,7 @@ def index_add(
     index: IndexOption = None,
 ) -> None:
     """Add files and folders to the index; unchanged files are skipped, changed ones replaced."""
-    from index.ingest.files import parse_field_mapping
+    from search import parse_field_mapping
 
     fields = parse_field_mapping(field)
     term = _terminal()
@@ -119,10 +107,12 @@ def query(
     json: JsonOption = False,
 ) -> None:
     """Search the index and show ranked hits with highlighted snippets."""
+    from search import parse_date_option
+
     term = _terminal()
     results = _index(index, synonyms, default_synonyms).query(
-        text, limit=limit, source=source, since=_date(since, "--since"), until=_date(until, "--until"), sort=sort,
-        facets=facets,
+        text, limit=limit, source=source, since=parse_date_option(since, "--since"),
+        until=parse_date_option(until, "--until"), sort=sort, facets=facets,
     )
     term.json(results.to_json()) if json else term.results(results, explain=explain)
     if results.facets is not None and not json:
@@ -140,11 +130,9 @@ def evaluate(
     json: JsonOption = False,
 ) -> None:
     """Run a query set exactly as `search query` would; print RR@10, nDCG@10, R@100 (ir-measures)."""
-    from search.evaluate import evaluate as run_evaluation
-
     term = _terminal()
     with _index(index, synonyms, default_synonyms) as ix:
-        result = run_evaluation(ix, queries, qrels, run_path=run, progress=term.progress())
+        result = ix.evaluate(queries, qrels, run=run, progress=term.progress())
     term.json(result.to_json()) if json else term.evaluation(result)
 
 
@@ -172,7 +160,7 @@ def serve(
     index: IndexOption = None,
 ) -> None:
     """Search the index in a local web page (right to left, with facets and a timeline); read-only."""
-    from search.present.web import serve as run_server
+    from search import serve as run_server
 
     run_server(_index(index), host=host, port=port, open_browser=open_browser, announce=_terminal().line)
 
@@ -208,7 +196,7 @@ def main() -> None:
     line (exit 3), never a traceback.
     """
     warnings.simplefilter("ignore")
-    from index.errors import SearchError
+    from search import SearchError
 
     try:
         # Outside standalone mode typer returns (not raises) an Exit's code, and turns
@@ -250,8 +238,8 @@ READ_ONLY_COMMANDS = frozenset({"query", "show", "analyze"})
 def run() -> None:
     """The ``search`` console script: :func:`main`; then a read-only command ends with
     ``os._exit`` once its output is flushed. Python's teardown (freeing every module,
-    cache and the index's memory maps, joining numpy's thread) cost a cold ``search
-    query`` about 0.1 s, a fifth of the whole process, and there is nothing to save.
+    cache and the index's memory maps, joining numpy's thread) is a noticeable share of
+    a cold ``search query`` (benchmarks/README.md), and there is nothing to save.
     """
     try:
         main()

@@ -42,7 +42,7 @@ import peers  # noqa: E402
 
 from index.ingest.files import Record  # noqa: E402
 from search import QueryError, SearchIndex  # noqa: E402
-from search.query.parsing import analyze_terms  # noqa: E402
+from search.query.parse import analyze_terms  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "saudinewsnet" / "articles.jsonl.gz"

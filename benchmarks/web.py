@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fastapi.testclient import TestClient  # noqa: E402
 
 from search import SearchIndex  # noqa: E402
-from search.query.parsing import analyze_terms  # noqa: E402
+from search.query.parse import analyze_terms  # noqa: E402
 from search.present.web import create_app, view  # noqa: E402
 from search.present.web.app import _environment  # noqa: E402
 

@@ -6,42 +6,71 @@
 >>> results = ix.query("انسحاب داعش", limit=5, since=datetime.date(2017, 1, 1))
 >>> [(h.title, h.date) for h in results.hits]
 
-Everything listed in ``__all__`` is stable; other modules are implementation.
+Everything listed in ``__all__`` is stable; other modules are implementation. The
+command line (``cli.py``) and the web page (:mod:`search.present.web`) use nothing else.
+
+* the index: :class:`SearchIndex`, its :class:`RankingSettings`, the :data:`SORTS` its
+  queries accept, :func:`analyze` (the tokens the index makes of a text);
+* what a query returns: :class:`Results` of :class:`Hit`, with :class:`Facets`;
+  :class:`Document` (``get``), :class:`Stats` (``stats``), :class:`Token` (``analyze``);
+* what adding returns: :class:`AddReport`, :class:`ReadProblem`, :class:`Record`, and the
+  :class:`Progress` interface it reports to;
+* errors, each one line that says what to do: :class:`SearchError` and its subclasses
+  :class:`IndexBusy`, :class:`IndexMissing`, :class:`IndexUnreadable`,
+  :class:`InvalidOption`, :class:`QueryError`;
+* options as the CLI and the web page read them: :func:`parse_date_option`,
+  :func:`parse_field_mapping`;
+* front ends: :class:`Terminal` (what ``search`` prints), :func:`serve` (the web page).
 """
 
 import importlib
 from typing import TYPE_CHECKING
 
 #: Where each public name lives. Imported on first use (PEP 562): a query process
-#: (``search query``) then never imports the writer and the file-format readers.
+#: (``search query``) then never imports the writer, the file-format readers or the web app.
 _HOMES = {
-    "ReadProblem": "index.ingest.files",
-    "Record": "index.ingest.files",
+    # errors
     "IndexBusy": "index.errors",
     "IndexMissing": "index.errors",
     "IndexUnreadable": "index.errors",
+    "InvalidOption": "index.errors",
     "QueryError": "index.errors",
     "SearchError": "index.errors",
+    # adding documents
     "AddReport": "index.build.writing",
     "Progress": "index.build.writing",
-    "analyze": "search.analyze",
+    "ReadProblem": "index.ingest.files",
+    "Record": "index.ingest.files",
+    "parse_field_mapping": "index.ingest.files",
+    # searching
+    "SORTS": "search.engine",
     "SearchIndex": "search.engine",
-    "Facets": "search.present.facets",
+    "RankingSettings": "search.settings",
+    "analyze": "search.analyze",
+    "parse_date_option": "search.options",
+    # what searching returns
     "Document": "search.results",
+    "Facets": "search.results",
     "Hit": "search.results",
     "Results": "search.results",
     "Stats": "search.results",
     "Token": "search.results",
+    # front ends
+    "Terminal": "search.present.terminal",
+    "serve": "search.present.web",
 }
 
 if TYPE_CHECKING:
-    from index.ingest.files import ReadProblem, Record
-    from index.errors import IndexBusy, IndexMissing, IndexUnreadable, QueryError, SearchError
     from index.build.writing import AddReport, Progress
+    from index.errors import IndexBusy, IndexMissing, IndexUnreadable, InvalidOption, QueryError, SearchError
+    from index.ingest.files import ReadProblem, Record, parse_field_mapping
     from search.analyze import analyze
-    from search.engine import SearchIndex
-    from search.present.facets import Facets
-    from search.results import Document, Hit, Results, Stats, Token
+    from search.engine import SORTS, SearchIndex
+    from search.options import parse_date_option
+    from search.present.terminal import Terminal
+    from search.present.web import serve
+    from search.results import Document, Facets, Hit, Results, Stats, Token
+    from search.settings import RankingSettings
 
 
 def __getattr__(name: str):
@@ -64,14 +93,21 @@ __all__ = [
     "IndexBusy",
     "IndexMissing",
     "IndexUnreadable",
+    "InvalidOption",
     "Progress",
     "QueryError",
+    "RankingSettings",
     "ReadProblem",
     "Record",
     "Results",
+    "SORTS",
     "SearchError",
     "SearchIndex",
     "Stats",
+    "Terminal",
     "Token",
     "analyze",
+    "parse_date_option",
+    "parse_field_mapping",
+    "serve",
 ]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from search.query.parsing import _ANALYZER
+from search.query.parse import ANALYZER
 from search.results import Token
 
 
 def analyze(text: str) -> list[Token]:
     """The indexed tokens of ``text`` with their offsets into ``text`` itself."""
-    return [Token(t.text, t.startchar, t.endchar) for t in _ANALYZER(text, chars=True)]
+    return [Token(t.text, t.startchar, t.endchar) for t in ANALYZER(text, chars=True)]

@@ -10,28 +10,23 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.errors import IndexMissing, QueryError
 from index.build.store import Store, default_location
-from search.present import facets as facet_counts
-from search.rank import ranking
-from search.query.joined import split_words
-from search.query.parsing import ParsedQuery, parse, unquoted
-from search.results import Document, Hit, Results, Stats
-from search.present.snippets import make_snippet
-from search.query.suggestions import suggest
+from index.errors import IndexMissing, QueryError
+from search.pipeline import Request, rewrite, run_query
+from search.present.snippets import highlight
+from search.query.parse import parse
 from search.query.synonyms import load as load_synonyms
+from search.rank.scoring import weighting
+from search.results import Document, Results, Stats, as_date
+from search.settings import RankingSettings
 
 if TYPE_CHECKING:  # the writer is imported when a method writes: queries start faster without it
-    from index.ingest.files import Record
     from index.build.writing import AddReport, Progress
+    from index.ingest.files import Record
+    from search.evaluate import Evaluation
 
+#: The orders ``query`` can sort hits in.
 SORTS = ("relevance", "date")
-
-
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
 
 
 class SearchIndex:
@@ -53,11 +48,15 @@ class SearchIndex:
         location: str | os.PathLike | None = None,
         synonyms: str | os.PathLike | None = None,
         default_synonyms: bool = True,
+        settings: RankingSettings = RankingSettings(),
     ):
         """``synonyms``: a file of extra name groups (see :mod:`search.query.synonyms`), added to
-        the list shipped with the project unless ``default_synonyms`` is false."""
+        the list shipped with the project unless ``default_synonyms`` is false.
+        ``settings``: every query-time knob (:class:`~search.settings.RankingSettings`);
+        the defaults are the shipped ranking."""
         self.store = Store(Path(location) if location else default_location())
         self.synonyms = load_synonyms(synonyms, use_default=default_synonyms)
+        self.settings = settings
         self._searcher_open = None
         self._generation: Path | None = None
         self._lock = threading.RLock()
@@ -102,7 +101,7 @@ class SearchIndex:
 
     # -- reading -------------------------------------------------------------
 
-    def _prepare(
+    def _request(
         self,
         text: str,
         limit: int,
@@ -111,8 +110,10 @@ class SearchIndex:
         until: dt.date | None,
         sort: str,
         offset: int = 0,
-    ) -> tuple[ParsedQuery, ranking.Filters]:
-        """Check the options and parse ``text``: one place for ``query`` and ``ranked``."""
+        facets: bool = False,
+        brief: bool = False,
+    ) -> Request:
+        """Check the options: one place for ``query`` and ``ranked``."""
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
         if limit < 1:
@@ -121,15 +122,7 @@ class SearchIndex:
             raise QueryError("the offset (page) cannot be negative")
         if since and until and since > until:
             raise QueryError("--since is after --until: swap the dates")
-        parsed = parse(text, self.synonyms)
-        if parsed.is_empty() and parsed.excluded:
-            raise QueryError("the query only excludes (-word): add a word to look for")
-        if parsed.is_empty():
-            raise QueryError(
-                "nothing to search for: the query has only common words (stop words) "
-                "or punctuation; add a more specific word"
-            )
-        return parsed, ranking.Filters(source=source, since=since, until=until)
+        return Request(text, limit, offset, source, since, until, sort, facets, brief)
 
     @contextlib.contextmanager
     def _searcher(self) -> Iterator:
@@ -148,7 +141,7 @@ class SearchIndex:
             searcher = self._searcher_open
             if searcher is None or generation != self._generation or not searcher.up_to_date():
                 self.close()
-                self._searcher_open = self.store.open_searcher(weighting=ranking.weighting())
+                self._searcher_open = self.store.open_searcher(weighting=weighting(self.settings.scoring))
                 self._generation = generation
             yield self._searcher_open
 
@@ -164,26 +157,6 @@ class SearchIndex:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _run(
-        self, searcher, text: str, parsed: ParsedQuery, filters: ranking.Filters, limit: int, sort: str
-    ) -> tuple[ParsedQuery, int, list[tuple[int, float]], list[dict]]:
-        """``ranking.run`` after two repairs of what was typed, each reported as a rewrite
-        ``{"typed", "searched"}``: words run together are split (:mod:`search.query.joined`),
-        and when quoted phrases leave nothing, their words are searched unquoted.
-        Returns ``(the parsed query searched, total, ranked, rewrites)``."""
-        parsed, rewrites = split_words(searcher.reader(), parsed)
-        total, ranked = ranking.run(searcher, parsed, filters, limit, sort)
-        if total or not parsed.phrases:
-            return parsed, total, ranked, rewrites
-        plain, phrases = unquoted(text)
-        relaxed, split = split_words(searcher.reader(), parse(plain, self.synonyms))
-        if relaxed.is_empty():
-            return parsed, total, ranked, rewrites
-        total, ranked = ranking.run(searcher, relaxed, filters, limit, sort)
-        if not total:
-            return parsed, total, ranked, rewrites
-        return relaxed, total, ranked, [{"typed": f'"{p}"', "searched": p} for p in phrases] + split
-
     def ranked(
         self,
         text: str,
@@ -194,10 +167,9 @@ class SearchIndex:
         sort: str = "relevance",
     ) -> tuple[int, list[tuple[str, float]]]:
         """``(total, [(id, score), ...])``: the ranking :meth:`query` shows, without snippets."""
-        parsed, filters = self._prepare(text, limit, source, since, until, sort)
-        with self._searcher() as searcher:
-            _, total, ranked, _ = self._run(searcher, text, parsed, filters, limit, sort)
-            return total, [(searcher.stored_fields(docnum)["id"], float(score)) for docnum, score in ranked]
+        request = self._request(text, limit, source, since, until, sort, brief=True)
+        results = run_query(request, self.settings, self.synonyms, self._searcher)
+        return results.total, [(hit.id, hit.score) for hit in results.hits]
 
     def query(
         self,
@@ -215,31 +187,32 @@ class SearchIndex:
         ``offset`` skips that many hits (pagination); ``facets=True`` also counts every
         matching document by source and month into ``Results.facets``.
         """
-        parsed, filters = self._prepare(text, limit, source, since, until, sort, offset)
+        request = self._request(text, limit, source, since, until, sort, offset, facets)
+        return run_query(request, self.settings, self.synonyms, self._searcher)
+
+    def highlight(self, text: str, query: str) -> str:
+        """The whole of ``text``, HTML-escaped, with ``<mark>`` around every word that
+        ``query`` searches for, as the snippets of :meth:`query` mark them: a document view."""
+        parsed = parse(query, self.synonyms, self.settings.parse)
+        if parsed.is_empty():
+            return highlight(text, set()).html()
         with self._searcher() as searcher:
-            parsed, total, ranked, rewrites = self._run(searcher, text, parsed, filters, offset + limit, sort)
-            terms = parsed.positive_terms
-            hits = []
-            for docnum, score in ranked[offset:]:
-                stored = searcher.stored_fields(docnum)
-                hits.append(
-                    Hit(
-                        id=stored["id"],
-                        title=stored.get("title", ""),
-                        source=stored.get("source"),
-                        date=_as_date(stored.get("date")),
-                        score=float(score),
-                        snippet=make_snippet(stored.get("body", ""), terms).html(),
-                        path=stored.get("path"),
-                        url=stored.get("url"),
-                    )
-                )
-            counted = facet_counts.count(searcher, ranking.matching(searcher.reader(), parsed), source, since, until) if facets else None
-            suggestions = suggest(searcher, parsed)
-        return Results(
-            query=text, total=total, hits=hits, facets=counted,
-            expansions=parsed.expansions, suggestions=suggestions, rewrites=rewrites,
-        )
+            searched, _ = rewrite(searcher.reader(), parsed, self.settings)
+        return highlight(text, searched.positive_terms).html()
+
+    def evaluate(
+        self,
+        queries: str | os.PathLike,
+        qrels: str | os.PathLike,
+        run: str | os.PathLike | None = None,
+        progress: Progress | None = None,
+    ) -> Evaluation:
+        """Run a query set as :meth:`query` ranks it and score it (RR@10, nDCG@10, R@100):
+        queries are JSON lines ``{"id", "text"}``, judgments ``query_id<TAB>doc_id<TAB>relevance``.
+        ``run``: also write the TREC run there."""
+        from search.evaluate import evaluate
+
+        return evaluate(self, Path(queries), Path(qrels), run_path=Path(run) if run else None, progress=progress)
 
     def get(self, doc_id: str) -> Document | None:
         """The whole stored document with this id, or None."""
@@ -255,7 +228,7 @@ class SearchIndex:
             title=stored.get("title", ""),
             body=stored.get("body", ""),
             source=stored.get("source"),
-            date=_as_date(stored.get("date")),
+            date=as_date(stored.get("date")),
             path=first,
             url=stored.get("url"),
             paths=([first] if first else []) + [h for h in holders if h != first],
@@ -280,7 +253,7 @@ class SearchIndex:
             location=str(self.location),
             documents=documents,
             sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
-            first_date=_as_date(min(dates)) if dates else None,
-            last_date=_as_date(max(dates)) if dates else None,
+            first_date=as_date(min(dates)) if dates else None,
+            last_date=as_date(max(dates)) if dates else None,
             size_bytes=size,
         )

@@ -1,15 +1,20 @@
-"""Typed results handed to library users, the CLI and JSON output."""
+"""The public types a query hands to library users, the CLI, the web page and JSON."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from search.present.facets import Facets
-
 
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def as_date(value: object) -> dt.date | None:
+    """A stored date field as a date (the index stores datetimes), None if absent."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 @dataclass
@@ -39,6 +44,45 @@ class Hit:
         data["date"] = _iso(self.date)
         data["score"] = round(self.score, 4)
         return data
+
+
+@dataclass
+class Facets:
+    """Counts of matching documents: ``sources`` largest first, ``months`` (YYYY-MM) in order.
+
+    Counted over every matching document, not only the page shown (search.present.facets).
+    Documents without a source or a date are counted in ``no_source`` / ``no_date``
+    instead, so every facet adds up to the query's total.
+    """
+
+    sources: dict[str, int] = field(default_factory=dict)
+    months: dict[str, int] = field(default_factory=dict)
+    no_source: int = 0
+    no_date: int = 0
+
+    def timeline(self) -> list[tuple[str, int]]:
+        """Every month from the first to the last, empty ones as 0, so gaps show as gaps."""
+        if not self.months:
+            return []
+        keys = list(self.months)
+        year, month = map(int, keys[0].split("-"))
+        last = tuple(map(int, keys[-1].split("-")))
+        out = []
+        while (year, month) <= last:
+            key = f"{year:04d}-{month:02d}"
+            out.append((key, self.months.get(key, 0)))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return out
+
+    @staticmethod
+    def month_range(month: str) -> tuple[dt.date, dt.date]:
+        """First and last day of ``YYYY-MM``: the since/until that filter to one timeline bar."""
+        first = dt.date.fromisoformat(month + "-01")
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return first, following - dt.timedelta(days=1)
+
+    def to_json(self) -> dict:
+        return asdict(self)
 
 
 @dataclass

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import os
 import time
+from pathlib import Path
 
 import pytest
 
 import search
 from search import IndexMissing, QueryError, SearchIndex
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def ids(results) -> list[str]:
@@ -19,6 +23,25 @@ def ids(results) -> list[str]:
 def test_public_api_is_exported():
     for name in search.__all__:
         assert hasattr(search, name), name
+    assert search.__all__ == sorted(search.__all__)
+    assert set(search.__all__) == set(search._HOMES)
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    found |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    return found
+
+
+@pytest.mark.parametrize("path", [ROOT / "cli.py", *sorted((ROOT / "search" / "present" / "web").glob("*.py"))],
+                         ids=lambda p: p.name)
+def test_front_ends_use_only_the_public_api(path):
+    """The CLI and the web page import from ``search`` itself (and the web page from its
+    own modules), never from the index or the library's internals."""
+    ours = {m for m in _imports(path) if m.split(".")[0] in ("search", "index", "cli")}
+    assert ours <= {"search", "search.present.web", "search.present.web.app", "search.present.web.server",
+                    "search.present.web.view", "search.present.web.markup"}, path
 
 
 def test_inflected_forms_are_found_and_highlighted(built: SearchIndex):

@@ -30,7 +30,8 @@ from index.errors import IndexUnreadable
 from index.whoosh_ext.mapped import MappedFile
 from search import SearchIndex
 from search.rank import scorer as array_scorer
-from search.query.parsing import clauses, fallbacks, parse
+from search.query.build import plan
+from search.query.parse import parse
 
 WORDS = (
     "انسحاب القوات الأمريكية من العراق وزير الخارجية السعودي يلتقي نظيره الفرنسي في الرياض "
@@ -110,14 +111,14 @@ def test_fixture_has_segments_with_and_without_sidecar(index):
 
 def _scores_without_sidecars(index: SearchIndex, text: str) -> tuple[np.ndarray, np.ndarray]:
     parsed = parse(text, index.synonyms)
-    words, _ = clauses(parsed)
+    built = plan(parsed, index.settings)
     with index._searcher() as searcher:
         with_sidecar = array_scorer.ArrayScorer(searcher)
         without = array_scorer.ArrayScorer(searcher)
         # Only the fields without positions, which have no other copy, from the sidecar.
         without._sidecars = [side and sidecar.Sidecar(side.offsets[:0], side.starts[:0], side.codes[:0], side.data, side.terms)
                              for side in without._sidecars]
-        tree = q.Or(words + fallbacks(parsed))
+        tree = q.Or(built.words + built.fallbacks)
         return with_sidecar.evaluate(tree).scores, without.evaluate(tree).scores
 
 
@@ -254,7 +255,7 @@ def test_rerank_positions_and_idf_equal_whoosh(index, text):
         reader = searcher.reader()
         live = [d for d in range(searcher.doc_count_all()) if not reader.is_deleted(d)]
         docnums = random.Random(text).sample(live, 40)
-        for terms in proximity._groups(parsed):
+        for terms in proximity._groups(parsed, index.settings.words):
             assert positions(searcher, "body", terms, docnums) == _whoosh_positions(reader, terms, sorted(docnums))
             expected = max((searcher.idf("body", t) for t in terms if ("body", t) in reader), default=0.0)
             assert max_idf(searcher, "body", terms) == expected

@@ -22,7 +22,7 @@ import pytest
 from index.build import writing
 from index.build.store import Store
 from search import SearchIndex
-from search.query.parsing import _ANALYZER
+from search.query.parse import ANALYZER
 from search.present.snippets import find_marks
 
 #: Sentences written for these tests; documents are made by combining them.
@@ -178,7 +178,7 @@ def test_closed_index_reopens_on_next_query(tmp_path):
     "",
 ])
 def test_memoized_marks_equal_whole_text_analysis(text):
-    whole = [(t.startchar, t.endchar, t.text) for t in _ANALYZER(text, chars=True)]
+    whole = [(t.startchar, t.endchar, t.text) for t in ANALYZER(text, chars=True)]
     terms = {term for _, _, term in whole[::2]} | {"انسحاب"}
     expected = [(s, e, term) for s, e, term in whole if term in terms]
     assert find_marks(text, terms) == expected

@@ -1,59 +1,19 @@
 """Facets: how the documents matching a query spread over sources and months.
 
-Counted over EVERY matching document (not only the page shown), from the sortable
-``source`` and ``date`` columns, so the web page's filters and timeline and
-``search query --facets`` agree with ``total``.
+Counted over EVERY document the query matched (not only the page shown): the very
+documents ``total`` counts, filters applied, as the ranking found them
+(:class:`search.rank.scoring.Found`), so the web page's filters and timeline and
+``search query --facets`` agree with ``total``. Sources and days are read from the
+sortable ``source`` and ``date`` columns.
 """
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
 from collections import Counter
-from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from whoosh import query as q
 
-from search.rank import scorer as array_scorer
-
-
-@dataclass
-class Facets:
-    """Counts of matching documents: ``sources`` largest first, ``months`` (YYYY-MM) in order.
-
-    Documents without a source or a date are counted in ``no_source`` / ``no_date``
-    instead, so every facet adds up to the query's total.
-    """
-
-    sources: dict[str, int] = field(default_factory=dict)
-    months: dict[str, int] = field(default_factory=dict)
-    no_source: int = 0
-    no_date: int = 0
-
-    def timeline(self) -> list[tuple[str, int]]:
-        """Every month from the first to the last, empty ones as 0, so gaps show as gaps."""
-        if not self.months:
-            return []
-        keys = list(self.months)
-        year, month = map(int, keys[0].split("-"))
-        last = tuple(map(int, keys[-1].split("-")))
-        out = []
-        while (year, month) <= last:
-            key = f"{year:04d}-{month:02d}"
-            out.append((key, self.months.get(key, 0)))
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return out
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
-def month_range(month: str) -> tuple[dt.date, dt.date]:
-    """First and last day of ``YYYY-MM``: the since/until that filter to one timeline bar."""
-    first = dt.date.fromisoformat(month + "-01")
-    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, following - dt.timedelta(days=1)
+from search.results import Facets
 
 
 #: Facet columns of the last few index states, keyed by their segments (see :func:`_columns`).
@@ -95,26 +55,11 @@ def _columns(searcher) -> tuple[list[str], list[str]]:
     return sources, dates
 
 
-def count(searcher, matching: q.Query, source: str | None = None, since: dt.date | None = None,
-          until: dt.date | None = None) -> Facets:
-    """Facets of every document ``matching`` finds from ``source`` between ``since`` and ``until``.
-
-    The filters are applied here on the cached columns (the same rules as the
-    query's filters: exact source, days inclusive), not through Whoosh's filter
-    sets, which cost more than the whole count.
-    """
-    docs = array_scorer.for_searcher(searcher).evaluate(matching).docs()
+def count(searcher, docs: np.ndarray) -> Facets:
+    """Facets of the documents ``docs`` (document numbers the query matched)."""
     sources, dates = _codes(searcher)
     source_names, source_codes = sources
     day_names, day_codes = dates
-    if source:
-        wanted = source_names.index(source) if source in source_names else -1
-        docs = docs[source_codes[docs] == wanted]
-    if since or until:
-        low = bisect.bisect_left(day_names, since.isoformat()) if since else 1
-        high = bisect.bisect_right(day_names, until.isoformat()) if until else len(day_names)
-        codes = day_codes[docs]
-        docs = docs[(codes >= max(low, 1)) & (codes < high)]  # code 0: no date
     per_source = np.bincount(source_codes[docs], minlength=len(source_names))
     per_day = np.bincount(day_codes[docs], minlength=len(day_names))
     by_source = Counter({name: int(n) for name, n in zip(source_names, per_source) if n})

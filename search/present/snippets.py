@@ -1,8 +1,8 @@
 """Snippets: the passage of a document that best shows why it matched.
 
 The stored text is split into words with the tokenizer's pattern and each distinct
-word form is analyzed once (memoized: news repeats its words, and re-analysing ten whole bodies
-per query would cost more than the search itself); words whose term is one of the
+word form is analyzed once (memoized: news repeats its words, and a page of snippets
+must not cost more than the search that found it); words whose term is one of the
 query's are marks, with offsets into the original characters (harakat and tatweel
 included). The window holding the most distinct query terms wins, then it is
 widened to word boundaries. Output is HTML-escaped text with ``<mark>`` around each
@@ -19,13 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.analysis.chain import WORD
-from index.analysis.normalize import _TABLE, normalize_text
-from search.query.parsing import _ANALYZER
-
-#: Target length of a snippet, in characters.
-WIDTH = 220
-#: How far before the first mark a window starts.
-LEAD = 60
+from index.analysis.normalize import normalize_text
+from search.query.parse import ANALYZER
+from search.settings import SnippetSettings
 
 
 @dataclass
@@ -50,20 +46,30 @@ class Snippet:
 @lru_cache(maxsize=200_000)
 def word_terms(word: str) -> tuple[str, ...]:
     """The terms the analyzer makes of one word: empty for a stop word."""
-    return tuple(t.text for t in _ANALYZER(word))
+    return tuple(t.text for t in ANALYZER(word))
 
 
+def _arabic_block_changes() -> dict[str, str]:
+    """Each character of the Arabic block (U+0600–U+06FF) that normalization deletes ("")
+    or folds into another, read from :func:`normalize_text` itself: every change it
+    makes besides lower-casing is to these letters (index.analysis.normalize)."""
+    block = [chr(c) for c in range(0x0600, 0x0700)]
+    # A separator normalization keeps: one call, each character's result between two.
+    results = normalize_text("\n".join(block)).split("\n")
+    return {c: r for c, r in zip(block, results) if r != c}
+
+
+_CHANGES = _arabic_block_changes()
 #: Characters that normalization deletes (harakat, superscript alef, tatweel): they
 #: may stand between any two letters of a word.
-_DELETED = "".join(sorted(chr(c) for c, v in _TABLE.items() if v is None))
+_DELETED = "".join(sorted(c for c, r in _CHANGES.items() if not r))
 _DELETED_CHAR = re.compile(f"[{re.escape(_DELETED)}]")
-_FOLDS = [(chr(c), v) for c, v in _TABLE.items() if v is not None]
 _WORD_CHAR = re.compile(r"(?:[^\W_]|[\u0640\u064B-\u065F\u0670])")  # one character of WORD
 
 
 def _letter(c: str) -> str:
     """A regex class of every character that normalizes to ``c``."""
-    sources = [chr(k) for k, v in _TABLE.items() if v == c] + [c]
+    sources = [k for k, r in _CHANGES.items() if r == c] + [c]
     return "[" + "".join(re.escape(x) for x in sources) + "]" if len(sources) > 1 else re.escape(c)
 
 
@@ -85,8 +91,8 @@ def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
 def find_marks(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
     """Every (start, end, term) in ``text`` whose analyzed term is in ``terms``.
 
-    Analysing every word of ten bodies cost more than ranking them. A word's terms
-    are substrings of its normalized form (normalization is letter by letter and a
+    Only the words that can match are analyzed, so the cost follows the marks, not the
+    length of the bodies (benchmarks/README.md). A word's terms are substrings of its normalized form (normalization is letter by letter and a
     stem is a slice, see index.analysis.stemming), so only the words containing some spelling
     of a query term are analyzed: found by substring search (:func:`_occurrences`).
     """
@@ -108,13 +114,13 @@ def _occurrences(text: str, terms: set[str]) -> Iterator[tuple[int, int]]:
     Normalization deletes some characters (harakat, tatweel) and maps every other one
     to exactly one: the text is normalized once, each term is a plain substring
     search in it, and a span is mapped back past the deleted characters before it
-    (compiling a pattern of every spelling of a new query's terms cost about as much
-    as the rest of its snippets). A text where lower-casing changes lengths still goes
-    through the pattern.
+    (no pattern of every spelling is compiled for each new query's terms: compiling is
+    the dear part). A text where lengths do not add up (lower-casing changed one: rare
+    letters) still goes through the pattern.
     """
     deleted = [m.start() for m in _DELETED_CHAR.finditer(text)]
-    folded = _normalize(text, bool(deleted))
-    if len(folded) + len(deleted) != len(text):  # lower() changed a length: rare letters
+    folded = normalize_text(text)
+    if len(folded) + len(deleted) != len(text):
         yield from (m.span() for m in _spellings(tuple(sorted(terms))).finditer(text))
         return
     # The j-th deleted character stood just before folded index deleted[j] - j.
@@ -127,24 +133,12 @@ def _occurrences(text: str, terms: set[str]) -> Iterator[tuple[int, int]]:
             start = folded.find(term, start + 1)
 
 
-def _normalize(text: str, has_deleted: bool) -> str:
-    """``text.translate(_TABLE).lower()``, faster: translate() looks every character up
-    in a dict (a quarter of a millisecond per article), while the few folded letters
-    are replaced in C, each only when present."""
-    if has_deleted:
-        text = _DELETED_CHAR.sub("", text)
-    for source, target in _FOLDS:
-        if source in text:
-            text = text.replace(source, target)
-    return text.lower()
-
-
-def _best_window(marks: list[tuple[int, int, str]]) -> int:
+def _best_window(marks: list[tuple[int, int, str]], width: int) -> int:
     best_start, best_score = marks[0][0], -1.0
     j = 0
     for i, (start, _, _) in enumerate(marks):
         j = max(j, i)
-        while j + 1 < len(marks) and marks[j + 1][1] <= start + WIDTH:
+        while j + 1 < len(marks) and marks[j + 1][1] <= start + width:
             j += 1
         window = marks[i : j + 1]
         score = len({m[2] for m in window}) + 0.01 * len(window)
@@ -161,15 +155,15 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def make_snippet(text: str, terms: set[str]) -> Snippet:
-    """The best ``WIDTH``-character passage of ``text`` for ``terms``."""
+def make_snippet(text: str, terms: set[str], settings: SnippetSettings = SnippetSettings()) -> Snippet:
+    """The best passage of about ``settings.width`` characters of ``text`` for ``terms``."""
     marks = find_marks(text, terms)
     if marks:
-        anchor = _best_window(marks)
-        start = max(0, anchor - LEAD)
+        anchor = _best_window(marks, settings.width)
+        start = max(0, anchor - settings.lead)
     else:
         start = 0
-    start, end = _widen(text, start, min(len(text), start + WIDTH))
+    start, end = _widen(text, start, min(len(text), start + settings.width))
     piece = text[start:end]
     inside = [(s - start, e - start) for s, e, _ in marks if s >= start and e <= end]
     flat = " ".join(piece.split())

@@ -18,8 +18,7 @@ if TYPE_CHECKING:  # a query must not import the writer and the file readers (co
     from index.build.writing import AddReport
     from index.build.writing import Progress as ProgressReport
     from search.evaluate import Evaluation
-    from search.present.facets import Facets
-    from search.results import Document, Results, Stats
+    from search.results import Document, Facets, Results, Stats
 
 #: Width of the longest bar in ``search query --facets``, in character cells.
 BAR_WIDTH = 30

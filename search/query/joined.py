@@ -14,33 +14,34 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from index.schema import EXACT_FIELDS
 from index.analysis.stemming import stem
-from search.query.parsing import Concept, ParsedQuery
+from index.schema import EXACT_FIELDS
+from search.query.parse import Concept, ParsedQuery
 from search.query.suggestions import frequency
+from search.settings import JoinedSettings
 
-#: Letters the first half needs before an article (``ال`` alone is no word), and the
-#: second half with its article: shorter pieces are particles, found everywhere.
-MIN_HEAD = 3
-MIN_TAIL = 4
 ARTICLE = "ال"
+#: Halves must be words of the unstemmed body field: words as written.
 FIELD = EXACT_FIELDS["body"]
 
 
-def _cuts(word: str) -> list[int]:
-    """Where a space may be missing in ``word`` (see the module's docstring)."""
-    cuts = [cut for cut in range(MIN_HEAD, len(word) - MIN_TAIL + 1) if word.startswith(ARTICLE, cut)]
+def _cuts(word: str, settings: JoinedSettings) -> list[int]:
+    """Where a space may be missing in ``word`` (see the module's docstring): the first
+    half needs ``min_head`` letters before an article (``ال`` alone is no word), the
+    second ``min_tail`` with its article; a run of letters beside digits ``min_head``."""
+    head_min, tail_min = settings.min_head, settings.min_tail
+    cuts = [cut for cut in range(head_min, len(word) - tail_min + 1) if word.startswith(ARTICLE, cut)]
     for cut in range(1, len(word)):
         head, tail = word[:cut], word[cut:]
         digits, letters = (head, tail) if head.isdigit() else (tail, head)
-        if digits.isdigit() and letters.isalpha() and len(letters) >= MIN_HEAD:
+        if digits.isdigit() and letters.isalpha() and len(letters) >= head_min:
             cuts.append(cut)
     return cuts
 
 
-def split(reader, word: str) -> tuple[str, str] | None:
+def split(reader, word: str, settings: JoinedSettings) -> tuple[str, str] | None:
     """The two indexed words ``word`` is made of, or None."""
-    cuts = _cuts(word)
+    cuts = _cuts(word, settings)
     if not cuts or frequency(reader, word):
         return None
     best, best_df = None, 0
@@ -52,13 +53,13 @@ def split(reader, word: str) -> tuple[str, str] | None:
     return best
 
 
-def split_words(reader, parsed: ParsedQuery) -> tuple[ParsedQuery, list[dict]]:
+def split_words(reader, parsed: ParsedQuery, settings: JoinedSettings) -> tuple[ParsedQuery, list[dict]]:
     """``parsed`` with each joined word searched as its two words, and what was split
     (``[{"typed", "searched"}]``)."""
     concepts: list[Concept] = []
     rewrites: list[dict] = []
     for concept in parsed.concepts:
-        halves = split(reader, concept.forms[0]) if len(concept.forms) == 1 and not concept.alternatives else None
+        halves = split(reader, concept.forms[0], settings) if len(concept.forms) == 1 and not concept.alternatives else None
         if halves is None:
             concepts.append(concept)
             continue

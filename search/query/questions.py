@@ -7,7 +7,8 @@ only shapes the question: the answer passage says ``يبلغ سكانها``, ``�
 use a common noun and, worse, counts in the every-word tier, so a passage lacking it
 falls below passages that have it. Such a noun is dropped when it directly follows
 an interrogative (a ``هو``/``هي`` between them is skipped: ``ما هو اسم``).
-Elsewhere (``عدد الضحايا``, ``اسم الفيلم``) it stays a query word.
+Elsewhere (``عدد الضحايا``, ``اسم الفيلم``) it stays a query word. The frame nouns are
+a setting (``RankingSettings.parse.frame_nouns``); the grammar around them is here.
 """
 
 from __future__ import annotations
@@ -23,14 +24,13 @@ def _normalized(words: str) -> frozenset[str]:
 INTERROGATIVES = _normalized("ما ماذا كم أي أية ايه ماهو ماهي ماهى")
 #: Pronouns that may stand between the interrogative and its noun.
 PRONOUNS = _normalized("هو هي")
-#: Nouns that frame a question: name, number, kind, year, amount (with or without ال).
-FRAME_NOUNS = _normalized("اسم أسماء عدد نوع أنواع سنة عام مقدار")
 
 
-def is_frame(previous: str, word: str) -> bool:
-    """Whether ``word`` (normalized) is a frame noun asked by the interrogative ``previous``."""
+def is_frame(previous: str, word: str, frame_nouns: frozenset[str]) -> bool:
+    """Whether ``word`` (normalized) is one of ``frame_nouns`` (with or without ال)
+    asked by the interrogative ``previous``."""
     bare = word[2:] if word.startswith("ال") else word
-    return previous in INTERROGATIVES and bare in FRAME_NOUNS
+    return previous in INTERROGATIVES and bare in frame_nouns
 
 
 def after(previous: str, word: str) -> str:

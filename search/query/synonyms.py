@@ -104,8 +104,8 @@ def parse_lines(lines: list[str], origin: str) -> Synonyms:
 @lru_cache(maxsize=1)
 def default_synonyms() -> Synonyms:
     """The list shipped with the project."""
-    # Beside this module (package data); importlib.resources would import zipfile, ~9 ms
-    # of every cold query, for installs that are never zipped.
+    # Beside this module (package data); importlib.resources would import zipfile on
+    # every cold query (benchmarks/README.md), for installs that are never zipped.
     text = Path(__file__).with_name(DEFAULT_FILE).read_text(encoding="utf-8")
     return parse_lines(text.splitlines(), DEFAULT_FILE)
 

@@ -1,7 +1,7 @@
 """Positions of query terms in a few documents, for the proximity rerank.
 
 Why: the rerank (search.rank.proximity) needs, for each query word's forms (its stem and
-about twenty proclitic variants), the body positions in the best 30 documents.
+about twenty proclitic variants), the body positions in the few best documents it reorders.
 Asking Whoosh's multi-segment reader term by term tests every form in every
 segment and walks each posting list. By the time the rerank runs, the array scorer
 has read every one of these terms' postings (they are part of the query), so it

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from index.analysis.chain import ArabicAnalyzer
 from index.errors import QueryError
 from search import SearchIndex
-from search.query.parsing import parse
+from search.query.parse import parse
 
 ANALYZER = ArabicAnalyzer()
 

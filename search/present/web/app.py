@@ -23,12 +23,16 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException
 
-from index.ingest.files import parse_date
-from index.errors import IndexMissing, IndexUnreadable, QueryError, SearchError
-from search.engine import SORTS, SearchIndex
-from search.query.parsing import parse
-from search.results import Results
-from search.present.snippets import highlight
+from search import (
+    SORTS,
+    IndexMissing,
+    IndexUnreadable,
+    QueryError,
+    Results,
+    SearchError,
+    SearchIndex,
+    parse_date_option,
+)
 from search.present.web import view
 from search.present.web.markup import marked_html
 
@@ -51,12 +55,9 @@ PageNo = Annotated[int, Query(ge=1, le=view.MAX_PAGE, description=f"Page of {vie
 
 
 def _day(value: str, name: str) -> dt.date | None:
-    if not value.strip():
-        return None
-    day = parse_date(value)
-    if day is None:
-        raise QueryError(f"{name} wants a date as YYYY-MM-DD, not {value!r}")
-    return day
+    """A date parameter, read as the CLI reads ``--since``/``--until``; empty (a form's
+    blank field) is none."""
+    return parse_date_option(value if value.strip() else None, name)
 
 
 def _search(index: SearchIndex, request: view.Request) -> Results:
@@ -159,12 +160,13 @@ def create_app(index: SearchIndex) -> FastAPI:
     def document(request: Request, doc_id: str, q: Q = ""):
         with one_at_a_time:
             doc = _document(index, doc_id)
-        terms = parse(q).positive_terms if q.strip() else set()
+            # Marked as the results page marks them: the index's synonyms and rewrites.
+            title, body = index.highlight(doc.title, q), index.highlight(doc.body, q)
         context = {
             "req": view.Request(q=q),
             "doc": doc,
-            "title": highlight(doc.title, terms).html(),
-            "body": highlight(doc.body, terms).html(),
+            "title": title,
+            "body": body,
             "url": doc.url if doc.url and doc.url.lower().startswith(("http://", "https://")) else None,
         }
         return templates.TemplateResponse(request, "document.html", context)

@@ -7,8 +7,7 @@ import threading
 import webbrowser
 from collections.abc import Callable
 
-from index.errors import IndexMissing, SearchError
-from search.engine import SearchIndex
+from search import IndexMissing, SearchError, SearchIndex
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 

@@ -11,8 +11,7 @@ import math
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from search.present.facets import Facets, month_range
-from search.results import Results
+from search import Facets, Results
 
 #: Hits per page in the browser and in /api/search.
 PAGE_SIZE = 10
@@ -127,7 +126,7 @@ def _timeline(request: Request, facets: Facets) -> list[Bar]:
     top = max((n for _, n in months), default=0) or 1
     bars = []
     for month, n in months:
-        since, until = (d.isoformat() for d in month_range(month))
+        since, until = (d.isoformat() for d in Facets.month_range(month))
         active = request.since == since and request.until == until
         url = request.url(since="", until="") if active else request.url(since=since, until=until)
         bars.append(Bar(month, n, max(2, round(100 * n / top)) if n else 0, url, active))

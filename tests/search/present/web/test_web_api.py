@@ -21,7 +21,7 @@ from search.present.web.server import bind
 from search.present.web.view import PAGE_SIZE
 from web_corpus import ARTICLES, HOSTILE_ID, build_index
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+SHARED = Path(__file__).resolve().parents[5] / "shared"
 WITHDRAWAL = "انسحاب"
 
 
@@ -182,6 +182,25 @@ def test_document_page_highlights_and_says_where_it_came_from(client):
     assert "<mark>انسحاب</mark> القوات" in html
     assert 'href="https://example.org/news/withdraw-city"' in html
     assert "<bdi>gulf-wire</bdi>" in html and 'datetime="2019-01-12"' in html
+
+
+def test_document_page_marks_what_the_query_found_through_synonyms(client):
+    # The article says الأمم المتحدة; the query names it as the shipped synonyms do.
+    results = client.get("/api/search", params={"q": "United Nations"}).json()
+    assert "withdraw-city" in [h["id"] for h in results["hits"]]
+    html = client.get("/doc/withdraw-city", params={"q": "United Nations"}).text
+    assert "<mark>الأمم</mark> <mark>المتحدة</mark>" in html
+
+
+@pytest.mark.parametrize("value", ["2019/03/01", "1 March 2019", "2019-03-01T10:00", "yesterday"])
+def test_dates_are_read_as_the_cli_reads_them(client, index, value):
+    """Only ISO dates, on the page as with --since: a bad one is a 400 with the CLI's words."""
+    response = client.get("/api/search", params={"q": WITHDRAWAL, "since": value})
+    assert response.status_code == 400
+    refused = CliRunner().invoke(cli.app, ["query", WITHDRAWAL, "--since", value, "--index", str(index.location)])
+    assert response.json()["error"] == str(refused.exception).removeprefix("--")
+    page = client.get("/", params={"q": WITHDRAWAL, "since": value})
+    assert page.status_code == 400 and "YYYY-MM-DD" in page.text
 
 
 def test_error_page_is_html_with_the_message(client):

@@ -8,7 +8,7 @@ import pytest
 
 from search import SearchIndex
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="../shared not present (fresh clone)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from search.present import snippets
-from search.query.parsing import parse
+from search.query.parse import parse
 
 TEXTS = [
     "الانْسِحَابُ من «الرقة» وانسحـــاب داعش، والرَّقَّةِ",
@@ -35,7 +35,13 @@ def test_the_comparison_is_not_empty():
 
 
 @pytest.mark.parametrize("text", TEXTS)
-def test_fast_normalization_equals_the_table(text):
-    from index.analysis.normalize import _TABLE
+def test_the_characters_normalization_deletes_are_the_ones_skipped(text):
+    """Spans map back to the text past the deleted characters: they must add up."""
+    from index.analysis.normalize import normalize_text
 
-    assert snippets._normalize(text, True) == text.translate(_TABLE).lower()
+    deleted = snippets._DELETED_CHAR.findall(text)
+    assert len(normalize_text(text)) + len(deleted) == len(text)
+
+
+def test_some_text_has_characters_normalization_deletes():
+    assert any(snippets._DELETED_CHAR.search(text) for text in TEXTS)

@@ -1,12 +1,14 @@
-"""Query words weighted by how rare they are (search.rank.ranking.IDF_POWER)."""
+"""Query words weighted by how rare they are (ScoringSettings.idf_power, search.rank.scoring)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from search import SearchIndex
-from search.rank import ranking
-from search.query.parsing import parse
+from search import RankingSettings, SearchIndex
+from search.query.parse import parse
+from search.rank.scoring import word_weights
 
 # "المدينة" is in every passage; "القلعة" in one. A passage that repeats the common word
 # (title included) must not outrank the only passage with the word that picks it out.
@@ -31,12 +33,13 @@ def test_the_rare_word_outweighs_a_repeated_common_one(index):
     assert index.query("المدينة القلعة").hits[0].id == "rare"
 
 
-def test_without_idf_weighting_the_repeated_common_word_wins(index, monkeypatch):
-    monkeypatch.setattr(ranking, "IDF_POWER", 0.0)
-    assert index.query("المدينة القلعة").hits[0].id == "common"
+def test_without_idf_weighting_the_repeated_common_word_wins(index):
+    default = RankingSettings()
+    flat = replace(default, scoring=replace(default.scoring, idf_power=0.0))
+    assert SearchIndex(index.location, default_synonyms=False, settings=flat).query("المدينة القلعة").hits[0].id == "common"
 
 
 def test_weights_are_at_most_one_and_rarer_words_weigh_more(index):
     with index._searcher() as searcher:
-        common, rare, absent = ranking.word_weights(searcher, parse("المدينة القلعة كوكب"))
+        common, rare, absent = word_weights(searcher, parse("المدينة القلعة كوكب"), RankingSettings().scoring)
     assert 0 < common < rare < absent <= 1.0

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from search import SearchIndex
-from search.rank.ranking import ALL_WORDS_UP_TO, required_matches
+from search import RankingSettings, SearchIndex
+from search.rank.tiers import required_matches
+
+SCORING = RankingSettings().scoring
 
 FILLER = "وقال المتحدث إن الاجتماع عقد في مقر الوزارة صباح اليوم. "
 
@@ -28,9 +30,9 @@ def index(tmp_path_factory):
 
 
 def test_keyword_queries_are_in_the_strict_range():
-    assert ALL_WORDS_UP_TO >= 3
+    assert SCORING.all_words_up_to >= 3
     for words in (1, 2, 3):
-        assert required_matches(words) == words
+        assert required_matches(words, SCORING) == words
 
 
 @pytest.mark.parametrize("text", ["حريق الميناء مخزن", "مخزن الميناء"])
@@ -41,8 +43,8 @@ def test_document_with_every_word_ranks_first(index, text):
 
 
 def test_long_queries_have_no_tiers():
-    for words in range(ALL_WORDS_UP_TO + 1, ALL_WORDS_UP_TO + 8):
-        assert required_matches(words) <= 1
+    for words in range(SCORING.all_words_up_to + 1, SCORING.all_words_up_to + 8):
+        assert required_matches(words, SCORING) <= 1
 
 
 def test_a_long_question_ranks_the_rare_words_above_the_count_of_words(tmp_path):

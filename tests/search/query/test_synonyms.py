@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from search import SearchIndex
-from search.query.parsing import parse
+from search.query.parse import parse
 from search.query.synonyms import SynonymsError, default_synonyms, load
 
 

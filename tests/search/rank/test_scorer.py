@@ -13,15 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from whoosh import query as q
 
-from search import SearchIndex
-from search.rank import ranking
+from search import RankingSettings, SearchIndex
+from search.query.build import Filters, plan
+from search.query.parse import parse
 from search.rank import scorer as array_scorer
-from search.query.parsing import clauses, exclusion, fallbacks, parse
+from search.rank.scoring import match
+from search.rank.tiers import order, required_matches
+
+SETTINGS = RankingSettings()
 
 WORDS = (
     "انسحاب القوات الأمريكية من العراق وزير الخارجية السعودي يلتقي نظيره الفرنسي في الرياض "
@@ -66,13 +71,8 @@ def index(tmp_path_factory) -> SearchIndex:
 
 
 def _any_query(text: str, index: SearchIndex) -> q.Query:
-    """The tree ranking.run scores: any word or root, every phrase, no exclusion."""
-    parsed = parse(text, index.synonyms)
-    words, phrases = clauses(parsed)
-    parts = phrases + ([q.Or(words + fallbacks(parsed))] if words else [])
-    tree = parts[0] if len(parts) == 1 else q.And(parts)
-    excluded = exclusion(parsed)
-    return q.AndNot(tree, excluded) if excluded is not None else tree
+    """The tree the ranking scores: any word or root, every phrase, no exclusion."""
+    return _any_query_from(parse(text, index.synonyms))
 
 
 def _has_dismax(query: q.Query) -> bool:
@@ -181,16 +181,16 @@ def test_comparison_catches_a_wrong_formula(index, monkeypatch, perturb):
 
 
 def _reference_run(searcher, parsed, filters, limit):
-    """ranking.run's rule through Whoosh's searcher (its implementation before the scorer)."""
-    words, phrases = clauses(parsed)
-    excluded = exclusion(parsed)
+    """The ranking rule (scoring.match, tiers.order) through Whoosh's searcher (its
+    implementation before the array scorer)."""
+    words = plan(parsed, SETTINGS).words
     any_q = _any_query_from(parsed)
     docs = set(searcher.docs_for_query(any_q))
     if filters.query() is not None:
         docs &= set(searcher.docs_for_query(filters.query()))
     word_docs = [set(searcher.docs_for_query(w)) for w in words]
     counts = {d: sum(d in found for found in word_docs) for d in docs}
-    need = ranking.required_matches(len(words))
+    need = required_matches(len(words), SETTINGS.scoring)
     tier = {d for d in docs if counts[d] >= need} if need > 1 else docs
     # limit=None: on this small multi-segment index, Whoosh's top-k search (limit=N)
     # misses better documents of later segments; the full result list does not.
@@ -202,34 +202,35 @@ def _reference_run(searcher, parsed, filters, limit):
 
 
 def _any_query_from(parsed):
-    words, phrases = clauses(parsed)
-    parts = phrases + ([q.Or(words + fallbacks(parsed))] if words else [])
+    built = plan(parsed, SETTINGS)
+    parts = built.phrases + ([q.Or(built.words + built.fallbacks)] if built.words else [])
     tree = parts[0] if len(parts) == 1 else q.And(parts)
-    excluded = exclusion(parsed)
-    return q.AndNot(tree, excluded) if excluded is not None else tree
+    return q.AndNot(tree, built.excluded) if built.excluded is not None else tree
 
 
 FILTERS = [
-    ranking.Filters(),
-    ranking.Filters(source="wire"),
-    ranking.Filters(since=dt.date(2015, 6, 1)),
-    ranking.Filters(source="daily", since=dt.date(2015, 3, 1), until=dt.date(2016, 3, 1)),
+    Filters(),
+    Filters(source="wire"),
+    Filters(since=dt.date(2015, 6, 1)),
+    Filters(source="daily", since=dt.date(2015, 3, 1), until=dt.date(2016, 3, 1)),
 ]
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=["none", "source", "since", "source+range"])
-def test_run_keeps_the_tier_rule_and_filters(index, filters, monkeypatch):
+def test_run_keeps_the_tier_rule_and_filters(index, filters):
     # The reference is Whoosh's BM25F alone; the proximity rerank and the idf weighting
     # of query words have their own tests.
-    monkeypatch.setattr("search.rank.proximity.WEIGHT", 0.0)
-    monkeypatch.setattr("search.rank.ranking.IDF_POWER", 0.0)
+    bm25f = replace(SETTINGS, proximity=replace(SETTINGS.proximity, weight=0.0),
+                    scoring=replace(SETTINGS.scoring, idf_power=0.0))
+    plain = SearchIndex(index.location, settings=bm25f)
     for text in QUERIES:
-        parsed = parse(text, index.synonyms)
+        parsed = parse(text, plain.synonyms)
         if parsed.is_empty() or any(c.alternatives for c in parsed.concepts):
             continue
-        with index._searcher() as searcher:
+        with plain._searcher() as searcher:
             for limit in (3, 200):
-                total, ranked = ranking.run(searcher, parsed, filters, limit)
+                found = match(searcher, parsed, filters, bm25f)
+                total, ranked = found.total, order(searcher, parsed, found, limit, "relevance", bm25f)
                 ref_total, reference = _reference_run(searcher, parsed, filters, limit)
                 assert total == ref_total, text
                 assert len(ranked) == len(reference), text
@@ -237,6 +238,7 @@ def test_run_keeps_the_tier_rule_and_filters(index, filters, monkeypatch):
                     assert abs(score - ref_score) < 1e-6, text
                     if doc != ref_doc:  # only equal scores may swap
                         assert abs(score - dict(reference).get(doc, -1)) < 1e-9, text
+    plain.close()
 
 
 def test_date_sort_puts_undated_documents_last(index):

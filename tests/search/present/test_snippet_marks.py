@@ -9,7 +9,7 @@ import pytest
 
 from index.analysis.chain import WORD
 from search.present import snippets
-from search.query.parsing import parse
+from search.query.parse import parse
 
 TEXT = (
     "أعلنَ وزيرُ الخارجيّة السعوديّ أيضاً انسحابَ القوّات الأمريكيّة، والانسحاب بدأ أمس. "

@@ -10,6 +10,7 @@ import pytest
 
 from search import SearchIndex
 from search.query.joined import _cuts
+from search.settings import JoinedSettings
 from search.present.terminal import Terminal
 
 RECORDS = [
@@ -43,13 +44,13 @@ def ids(results) -> list[str]:
     ],
 )
 def test_joined_words_are_cut_where_a_space_is_missing(word, halves):
-    assert [[word[:c], word[c:]] for c in _cuts(word)] == [halves]
+    assert [[word[:c], word[c:]] for c in _cuts(word, JoinedSettings())] == [halves]
 
 
 # Never cut: a particle or a bare article would be a half (a verb's prefix, a word's own ال).
 @pytest.mark.parametrize("word", ["سيتنحي", "الخنفي", "ستنطلق", "الالتماس", "ال20", "و2005", "1999و2005"])
 def test_words_are_not_cut_elsewhere(word):
-    assert _cuts(word) == []
+    assert _cuts(word, JoinedSettings()) == []
 
 
 def test_a_joined_word_finds_the_two_words_and_says_so(index):

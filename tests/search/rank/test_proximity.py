@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from search import SearchIndex
+from search import RankingSettings, SearchIndex
 from search.rank import proximity
+
+WINDOW = RankingSettings().proximity.window
 
 # Two passages with the same words, the same counts and the same length: BM25F cannot
 # tell them apart. Only in "near" do the two query words stand side by side.
@@ -25,9 +29,10 @@ def test_words_standing_together_rank_first(index):
     assert [h.id for h in index.query("العاصمة جورجيا").hits] == ["near", "far"]
 
 
-def test_without_proximity_the_passages_tie(index, monkeypatch):
-    monkeypatch.setattr(proximity, "WEIGHT", 0.0)
-    hits = index.query("العاصمة جورجيا").hits
+def test_without_proximity_the_passages_tie(index):
+    default = RankingSettings()
+    off = replace(default, proximity=replace(default.proximity, weight=0.0))
+    hits = SearchIndex(index.location, default_synonyms=False, settings=off).query("العاصمة جورجيا").hits
     assert hits[0].score == pytest.approx(hits[1].score)
 
 
@@ -39,6 +44,6 @@ def test_a_proclitic_form_counts_as_the_word(index, tmp_path):
 
 
 def test_pair_frequency_counts_only_occurrences_within_the_window():
-    assert proximity._pair_frequency([0], [1]) == 1.0
-    assert proximity._pair_frequency([0, 10], [2]) == 0.25
-    assert proximity._pair_frequency([0], [proximity.WINDOW + 1]) == 0.0
+    assert proximity._pair_frequency([0], [1], WINDOW) == 1.0
+    assert proximity._pair_frequency([0, 10], [2], WINDOW) == 0.25
+    assert proximity._pair_frequency([0], [WINDOW + 1], WINDOW) == 0.0

@@ -66,4 +66,4 @@ def test_one_scan_per_word_serves_every_number_of_edits(location, monkeypatch):
     assert len(scans) == 1
     assert one == ["البوكمال"] and two[0] == "البوكمال" and set(one) <= set(two)
     with pytest.raises(ValueError):
-        suggestions.corrections(reader, "body_exact", "البوكمل", None, suggestions.MAX_DISTANCE + 1)
+        suggestions.corrections(reader, "body_exact", "البوكمل", None, suggestions.MAX_EDITS + 1)

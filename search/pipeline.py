@@ -1,0 +1,116 @@
+"""The query pipeline, one stage per folder: parse → rewrite → match and score →
+rerank → present.
+
+* parse (:mod:`search.query.parse`): the syntax, analyzed as the index was; question
+  frames dropped, synonyms attached;
+* rewrite (:mod:`search.query`): words typed without a space split (``joined``), near
+  words for words no document has (``fuzzy``); quoted phrases that leave nothing are
+  searched as words (``phrases``);
+* match and score (:mod:`search.rank.scoring`, with the queries of
+  :mod:`search.query.build`): every matching document and its BM25F score;
+* rerank (:mod:`search.rank.tiers`, :mod:`search.rank.proximity`): every-word
+  matches first, the best of each tier reordered by proximity, or by date;
+* present (:mod:`search.present`): hits with snippets, facets, "did you mean".
+
+Every stage reads its knobs from one :class:`~search.settings.RankingSettings`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+from index.errors import QueryError
+from search.present import facets
+from search.present.hits import hits
+from search.query.build import Filters
+from search.query.fuzzy import with_near_words
+from search.query.joined import split_words
+from search.query.parse import ParsedQuery, parse
+from search.query.phrases import as_words
+from search.query.suggestions import suggest
+from search.query.synonyms import Synonyms
+from search.rank.scoring import Found, match
+from search.rank.tiers import order
+from search.results import Results
+from search.settings import RankingSettings
+
+
+@dataclass(frozen=True)
+class Request:
+    """One query and its options, as :class:`~search.engine.SearchIndex` checked them."""
+
+    text: str
+    limit: int = 10
+    offset: int = 0
+    source: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    sort: str = "relevance"
+    facets: bool = False
+    #: Ids and scores only (``search eval``): no snippets, no "did you mean".
+    brief: bool = False
+
+    def filters(self) -> Filters:
+        return Filters(source=self.source, since=self.since, until=self.until)
+
+
+def run_query(request: Request, settings: RankingSettings, synonyms: Synonyms,
+              open_searcher: Callable[[], AbstractContextManager]) -> Results:
+    """Answer ``request``. The text is parsed before the index is opened, so a query
+    with nothing to search for says so whatever the state of the index."""
+    parsed = parse(request.text, synonyms, settings.parse)
+    _require_words(parsed)
+    with open_searcher() as searcher:
+        searched, rewrites = rewrite(searcher.reader(), parsed, settings)
+        found = match(searcher, searched, request.filters(), settings)
+        if not found.total and searched.phrases:
+            unquoted = _phrases_as_words(searcher, request, settings, synonyms)
+            searched, rewrites, found = unquoted or (searched, rewrites, found)
+        ranked = order(searcher, searched, found, request.offset + request.limit, request.sort, settings)
+        return present(searcher, request, searched, rewrites, found, ranked[request.offset :], settings)
+
+
+def _require_words(parsed: ParsedQuery) -> None:
+    if parsed.is_empty() and parsed.excluded:
+        raise QueryError("the query only excludes (-word): add a word to look for")
+    if parsed.is_empty():
+        raise QueryError(
+            "nothing to search for: the query has only common words (stop words) "
+            "or punctuation; add a more specific word"
+        )
+
+
+def rewrite(reader, parsed: ParsedQuery, settings: RankingSettings) -> tuple[ParsedQuery, list[dict]]:
+    """``parsed`` with joined words split and near words attached, and the rewrites to
+    report (``[{"typed", "searched"}]``)."""
+    parsed, rewrites = split_words(reader, parsed, settings.joined)
+    return with_near_words(reader, parsed, settings.near_words), rewrites
+
+
+def _phrases_as_words(searcher, request: Request, settings: RankingSettings,
+                      synonyms: Synonyms) -> tuple[ParsedQuery, list[dict], Found] | None:
+    """The query with its quoted phrases searched as words, if that finds something."""
+    relaxed, unquoted = as_words(request.text, synonyms, settings.parse)
+    relaxed, split = rewrite(searcher.reader(), relaxed, settings)
+    if relaxed.is_empty():
+        return None
+    found = match(searcher, relaxed, request.filters(), settings)
+    return (relaxed, unquoted + split, found) if found.total else None
+
+
+def present(searcher, request: Request, searched: ParsedQuery, rewrites: list[dict], found: Found,
+            ranked: list[tuple[int, float]], settings: RankingSettings) -> Results:
+    """The page of ``ranked`` hits, the facets of everything ``found``, what was searched."""
+    terms = None if request.brief else searched.positive_terms
+    return Results(
+        query=request.text,
+        total=found.total,
+        hits=hits(searcher, ranked, terms, settings.snippets),
+        facets=facets.count(searcher, found.docs) if request.facets else None,
+        expansions=searched.expansions,
+        suggestions=[] if request.brief else suggest(searcher, searched, settings.suggestions),
+        rewrites=rewrites,
+    )
