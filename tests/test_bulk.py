@@ -235,19 +235,6 @@ def test_whole_posting_lists_are_written_byte_for_byte_as_the_codec_writes_them(
     assert contents(ours) == contents(by_codec)
 
 
-def test_one_word_analysis_is_what_each_analyzer_makes_of_the_word():
-    from index.analysis.chain import WORD, ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
-    from index.analysis.oneword import word_analysis
-
-    words = set(WORD.findall(" ".join(f"{title} {body}" for _, title, body, _, _ in ARTICLES if body != LONG)))
-    words |= {"ـــ", "ًٌ", "في", "وفي", "Saudi", "٢٠١٥", "الرّقّة", "شمال"}
-    for analyzer in (ArabicAnalyzer(), ArabicExactAnalyzer(), ArabicRootAnalyzer()):
-        analyze = word_analysis(analyzer)
-        for word in words:
-            chain = [t.text.encode("utf-8") for t in analyzer(word, mode="index")]
-            assert [analyze(word)] == (chain or [None]), word
-
-
 def test_the_parallel_writer_analyzes_each_form_once_and_keeps_every_analysis(tmp_path):
     """The parent analyzes a batch's new forms for the workers and sends texts as word
     numbers: a batch of known forms costs nothing, the terms sent are in number order,
