@@ -22,8 +22,8 @@ _HOMES = {
     "IndexUnreadable": "index.errors",
     "QueryError": "index.errors",
     "SearchError": "index.errors",
-    "AddReport": "index.build.writing",
-    "Progress": "index.build.writing",
+    "AddReport": "index.build.report",
+    "Progress": "index.build.report",
     "analyze": "search.analyze",
     "SearchIndex": "search.engine",
     "Facets": "search.present.facets",
@@ -37,7 +37,7 @@ _HOMES = {
 if TYPE_CHECKING:
     from index.ingest.files import ReadProblem, Record
     from index.errors import IndexBusy, IndexMissing, IndexUnreadable, QueryError, SearchError
-    from index.build.writing import AddReport, Progress
+    from index.build.report import AddReport, Progress
     from search.analyze import analyze
     from search.engine import SearchIndex
     from search.present.facets import Facets

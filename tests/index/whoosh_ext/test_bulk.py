@@ -1,4 +1,4 @@
-"""The bulk segment writer (index.whoosh_ext.bulk) writes exactly what Whoosh's own writer writes.
+"""The bulk segment writer (index.whoosh_ext.segment) writes exactly what Whoosh's own writer writes.
 
 The same documents go through Whoosh's ``SegmentWriter`` and our ``BulkSegmentWriter``
 under the real schema; every term, posting (docnum, weight, encoded positions), field
@@ -16,7 +16,8 @@ from whoosh import query as q
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
-from index.whoosh_ext.bulk import BulkSegmentWriter, ParallelWriter
+from index.whoosh_ext.parallel import ParallelWriter
+from index.whoosh_ext.segment import BulkSegmentWriter
 from index.schema import EXACT_FIELDS, ROOT_FIELDS, build_schema
 
 LONG = " ".join(f"اجتمع الوزراء في الرياض للمرة {n} وناقشوا الميزانية" for n in range(2500))
@@ -177,7 +178,7 @@ def test_parallel_writer_with_small_flushes_keeps_every_document(tmp_path, whoos
 
 def test_an_add_reuses_the_analysis_kept_beside_the_index_and_survives_a_damaged_one(tmp_path):
     from index.build.memos import load_memos
-    from index.build.writing import ANALYSIS_CACHE
+    from index.build.batch import ANALYSIS_CACHE
     from search import SearchIndex
 
     index = SearchIndex(tmp_path / "ix")
@@ -295,9 +296,9 @@ def test_a_build_whose_workers_stopped_fails_in_one_line_instead_of_waiting(tmp_
     """With both workers gone the job queue fills: the parent must say so, not hang."""
     import signal
 
-    from index.whoosh_ext import bulk
+    from index.whoosh_ext import parallel
 
-    monkeypatch.setattr(bulk, "_work", worker)
+    monkeypatch.setattr(parallel, "_work", worker)
     folder = tmp_path / "parallel"
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
@@ -305,7 +306,7 @@ def test_a_build_whose_workers_stopped_fails_in_one_line_instead_of_waiting(tmp_
     signal.alarm(60)
     try:
         writer = ParallelWriter(ix, 2, limit=40)
-        with pytest.raises(bulk.BuildFailed, match=said):
+        with pytest.raises(parallel.BuildFailed, match=said):
             for _ in range(20):  # more batches than the queue holds
                 for article in ARTICLES:
                     writer.add_document(**fields_of(*article))
