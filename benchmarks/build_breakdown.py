@@ -1,16 +1,17 @@
 """Where a build's CPU time goes: reading, analysis, inversion, writing.
 
 One process (no workers, so every phase is measured in this process) builds an index
-of the first ``--limit`` articles with the real writer (``index.build.writing.add_paths``);
+of the first ``--limit`` articles with the real writer (``index.build.add.add_paths``);
 the phases are timed by wrapping the functions that do them with ``time.process_time``:
 
 * **reading**: ``read_file`` (decompress, parse, records) and ``body_key`` (duplicates);
-* **analysis**: ``index.whoosh_ext.bulk._analyze``, a word form's first analysis (the memo's misses);
+* **analysis**: the word analysis the writer builds per analyzer
+  (``index.analysis.oneword.word_analysis``), called on a word form's first sight (the memo's misses);
 * **inversion**: ``BulkSegmentWriter._invert`` without the analysis inside it;
 * **per-document writing**: the rest of ``add_document`` (stored fields, lengths,
   columns, the fields Whoosh indexes itself: id, source, date);
 * **postings writing**: ``_flush_segment`` (terms and posting blocks in Whoosh's W3
-  format, ``index.whoosh_ext.blocks``).
+  format, ``index.whoosh_ext.blocks``; the posting sidecar).
 
 The parallel build splits inversion and writing over two worker processes; the parent
 reads and does the analysis, once per word form for both workers.
@@ -31,9 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index.whoosh_ext import bulk
-from index.build import writing  # noqa: E402
+from index.build import add, batch  # noqa: E402
 from index.build.store import Store  # noqa: E402
+from index.whoosh_ext import segment  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared/corpus/saudinewsnet/articles.jsonl.gz"
 
@@ -71,6 +72,28 @@ def timed_iterator(owner, name: str, totals: dict, label: str) -> None:
     setattr(owner, name, wrapper)
 
 
+def timed_analysis(totals: dict, label: str) -> None:
+    """Make every word analysis the writer builds (``segment.word_analysis``) add its CPU
+    time to ``totals[label]``: the real per-word path, timed where the writer calls it."""
+    build = segment.word_analysis
+
+    def timed_build(analyzer):
+        analyze = build(analyzer)
+        if analyze is None:
+            return None
+
+        def timed_analyze(word: str):
+            start = time.process_time()
+            try:
+                return analyze(word)
+            finally:
+                totals[label] = totals.get(label, 0.0) + time.process_time() - start
+
+        return timed_analyze
+
+    segment.word_analysis = timed_build
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -81,15 +104,15 @@ def main() -> None:
         with gzip.open(args.corpus, "rt", encoding="utf-8") as source, open(sample, "w", encoding="utf-8") as out:
             out.writelines(itertools.islice(source, args.limit))
         totals: dict[str, float] = {}
-        writing.PARALLEL_MIN_BYTES = 1 << 62  # one process: every phase is measured here
-        timed_iterator(writing, "read_file", totals, "reading")
-        timed(writing, "body_key", totals, "duplicate keys")
-        timed(bulk, "_analyze", totals, "analysis")
-        timed(bulk.BulkSegmentWriter, "_invert", totals, "inversion+analysis")
-        timed(bulk.BulkSegmentWriter, "add_document", totals, "add_document")
-        timed(bulk.BulkSegmentWriter, "_flush_segment", totals, "postings writing")
+        batch.PARALLEL_MIN_BYTES = 1 << 62  # one process: every phase is measured here
+        timed_iterator(batch, "read_file", totals, "reading")
+        timed(batch, "body_key", totals, "duplicate keys")
+        timed_analysis(totals, "analysis")
+        timed(segment.BulkSegmentWriter, "_invert", totals, "inversion+analysis")
+        timed(segment.BulkSegmentWriter, "add_document", totals, "add_document")
+        timed(segment.BulkSegmentWriter, "_flush_segment", totals, "postings writing")
         start = time.process_time()
-        report = writing.add_paths(Store(Path(work) / "ix"), [sample])
+        report = add.add_paths(Store(Path(work) / "ix"), [sample])
         total = time.process_time() - start
     phases = {
         "reading": totals.get("reading", 0.0),

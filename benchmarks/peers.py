@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from index.ingest.files import Record, read_file
-from index.build.writing import WRITER_LIMIT_MB
+from index.build.batch import WRITER_LIMIT_MB
 
 FTS_FILE = "fts.sqlite"
 

@@ -156,8 +156,9 @@ SYSTEMS = [
 def warm_latencies(folders: dict[str, Path], queries: list[str]) -> dict[str, dict]:
     """Warm latency of each system over the same queries, one system after the other.
 
-    Ours goes last: opening our index makes this process's Whoosh hand out compound
-    segment files without copying them (index.whoosh_ext.mapped), which plain Whoosh must not get.
+    Ours goes last, as in earlier runs. Reading compound segment files without copying
+    them (index.whoosh_ext.mapped) applies to our index's storage only, so plain Whoosh
+    never gets it whatever the order.
     """
     order = sorted(SYSTEMS, key=lambda system: system[1] == "ours")
     return {name: latencies(query(folders[name]), queries) for _, name, query in order}

@@ -23,7 +23,8 @@ SEARCH_FIELDS = {"title": 0.5, "body": 1.0}
 EXACT_FIELDS = {"title": "title_exact", "body": "body_exact"}
 #: Root twin of each searched field: a low-weight fallback for recall (search.query.parsing).
 #: Searched one term at a time, never as a phrase, so they keep no positions: positions
-#: of two more whole-text fields would cost a third of the index size and build time.
+#: of two more whole-text fields would add much to the index's size and build time for
+#: nothing a query reads (benchmarks/README.md, "Measurements behind index/ rules").
 ROOT_FIELDS = {"title": "title_root", "body": "body_root"}
 
 
@@ -37,11 +38,11 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=analyzer, stored=True),
         body=TEXT(analyzer=analyzer, stored=True),
         # No positions either: phrases of exact forms are phrased on the stemmed fields
-        # (search.query.parsing._exact_query); positions here were a tenth of the index.
+        # (search.query.parsing._exact_query), so positions here would be size for nothing.
         title_exact=TEXT(analyzer=ArabicExactAnalyzer(), phrase=False),
         body_exact=TEXT(analyzer=ArabicExactAnalyzer(), phrase=False),
         # No positions: roots are never searched as phrases, and every query reads the
-        # long root posting lists (with positions: 8.9 ms instead of 2.6 per query).
+        # long root posting lists, whose blocks positions would make several times larger.
         title_root=TEXT(analyzer=ArabicRootAnalyzer(), phrase=False),
         body_root=TEXT(analyzer=ArabicRootAnalyzer(), phrase=False),
         source=ID(stored=True, sortable=True),

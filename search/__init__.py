@@ -37,8 +37,8 @@ _HOMES = {
     "QueryError": "index.errors",
     "SearchError": "index.errors",
     # adding documents
-    "AddReport": "index.build.writing",
-    "Progress": "index.build.writing",
+    "AddReport": "index.build.report",
+    "Progress": "index.build.report",
     "ReadProblem": "index.ingest.files",
     "Record": "index.ingest.files",
     "parse_field_mapping": "index.ingest.files",
@@ -61,7 +61,7 @@ _HOMES = {
 }
 
 if TYPE_CHECKING:
-    from index.build.writing import AddReport, Progress
+    from index.build.report import AddReport, Progress
     from index.errors import IndexBusy, IndexMissing, IndexUnreadable, InvalidOption, QueryError, SearchError
     from index.ingest.files import ReadProblem, Record, parse_field_mapping
     from search.analyze import analyze

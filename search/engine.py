@@ -21,7 +21,7 @@ from search.results import Document, Results, Stats, as_date
 from search.settings import RankingSettings
 
 if TYPE_CHECKING:  # the writer is imported when a method writes: queries start faster without it
-    from index.build.writing import AddReport, Progress
+    from index.build.report import AddReport, Progress
     from index.ingest.files import Record
     from search.evaluate import Evaluation
 
@@ -81,13 +81,13 @@ class SearchIndex:
 
         ``fields`` maps our field names to those of a JSONL/CSV file: ``{"body": "content"}``.
         """
-        from index.build.writing import add_paths
+        from index.build.add import add_paths
 
         return add_paths(self.store, [Path(p) for p in paths], source=source, progress=progress, fields=fields)
 
     def add_records(self, records: Iterable[Record | dict], origin: str = "records") -> AddReport:
         """Index records made in code: dicts with id, title, body, source, date, url."""
-        from index.build.writing import add_records
+        from index.build.add import add_records
 
         return add_records(self.store, records, origin=origin)
 
@@ -95,7 +95,7 @@ class SearchIndex:
         """Re-read every source added so far into a fresh index, swapped in when complete."""
         if not self.store.exists():
             raise IndexMissing(f"no index at {self.location}: create one with `search index add PATH`")
-        from index.build.writing import rebuild
+        from index.build.rebuild import rebuild
 
         return rebuild(self.store, progress=progress)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import QueryError, SearchError
-from index.build.writing import Progress
+from index.build.report import Progress
 
 #: How many documents each query contributes to the run (R@100 needs 100).
 DEPTH = 100

@@ -73,28 +73,60 @@ class ArabicTokenizer(_Stateless, Tokenizer):
             yield t
 
 
-class ArabicNormalizer(_Stateless, Filter):
-    """Fold each token with :func:`index.analysis.normalize.normalize` (harakat, tatweel, alef, ة, digits)."""
+class WordFilter(_Stateless, Filter):
+    """A filter that turns each token into at most one: its text becomes :meth:`word` of it.
+
+    The step is a plain function of one word, so that the bulk writer's per-word path
+    (:func:`index.analysis.oneword.word_analysis`) composes these very steps without
+    tokens: the analysis is defined here once. A subclass may change how tokens flow
+    (positions, marks) but must keep each token's text what :meth:`word` makes of it.
+    Tokens marked stopped (kept only for Whoosh's highlighter) pass unchanged.
+    """
+
+    #: Whether a token whose text :meth:`word` empties is dropped (else kept, empty).
+    drops = False
+
+    @staticmethod
+    def word(text: str) -> str:
+        raise NotImplementedError
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        word, drops = self.word, self.drops
         for t in tokens:
-            t.text = normalize(t.text)
-            if t.text:
+            if not t.stopped:
+                t.text = word(t.text)
+            if t.text or not drops:
                 yield t
 
 
-class ArabicStopFilter(_Stateless, Filter):
+def _unless_stop_word(text: str) -> str:
+    """``text``, or nothing when it is a stop word (:mod:`index.analysis.stopwords`)."""
+    return "" if text in stop_words() else text
+
+
+class ArabicNormalizer(WordFilter):
+    """Fold each token with :func:`index.analysis.normalize.normalize` (harakat, tatweel,
+    alef, ة, digits); a token left empty is dropped."""
+
+    word = staticmethod(normalize)
+    drops = True
+
+
+class ArabicStopFilter(WordFilter):
     """Drop stop words (:mod:`index.analysis.stopwords`), renumbering positions like Whoosh's StopFilter.
 
     Renumbering keeps phrase queries consistent: the query side drops the same words.
     With ``removestops=False`` (Whoosh's highlighter) stop words are kept, marked stopped.
     """
 
+    word = staticmethod(_unless_stop_word)
+    drops = True
+
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        stops = stop_words()
+        word = self.word
         pos = None
         for t in tokens:
-            if t.text in stops:
+            if not word(t.text):
                 if not t.removestops:
                     t.stopped = True
                     yield t
@@ -106,24 +138,16 @@ class ArabicStopFilter(_Stateless, Filter):
             yield t
 
 
-class ArabicStemFilter(_Stateless, Filter):
+class ArabicStemFilter(WordFilter):
     """Replace each token by its light stem (:func:`index.analysis.stemming.stem`, memoized)."""
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            if not t.stopped:
-                t.text = stem(t.text)
-            yield t
+    word = staticmethod(stem)
 
 
-class ArabicRootFilter(_Stateless, Filter):
+class ArabicRootFilter(WordFilter):
     """Replace each token by its root (:func:`index.analysis.stemming.root`, memoized)."""
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            if not t.stopped:
-                t.text = root(t.text)
-            yield t
+    word = staticmethod(root)
 
 
 def ArabicAnalyzer() -> CompositeAnalyzer:

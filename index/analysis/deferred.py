@@ -1,10 +1,10 @@
 """Deferring the import of modules a dependency loads but our code path never reads.
 
 ``tashaphyne.stemming`` imports, at start-up, a table of verb patterns (built with
-14,000 regex substitutions) and a 4 MB stop-word dictionary; light stemming reads
-neither (they serve root extraction and verb checks). Loading both would cost every
-``search query`` process about 80 ms of CPU, a third of what our own code adds to
-Python's start. :func:`defer` puts a stand-in in ``sys.modules`` that imports the
+thousands of regex substitutions) and a large stop-word dictionary; light stemming reads
+neither (they serve root extraction and verb checks). Loading both would be a large
+share of what every ``search query`` process adds to Python's start
+(benchmarks/README.md). :func:`defer` puts a stand-in in ``sys.modules`` that imports the
 real module on its first attribute access, so nothing is lost if it is ever used.
 """
 

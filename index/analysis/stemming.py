@@ -115,9 +115,10 @@ def _stem_root(stem: str) -> str:
     ``extract_root(left, right)`` reads only the letters between ``left`` and
     ``right``, so the candidate root of a segmentation depends on that slice alone:
     ``الكتاب``, ``والكتاب``, ``كتابه`` and ``بكتابهم`` all ask for the root of ``كتاب``.
-    Memoizing per slice computes most of them once: on the 260,659 forms of the news
-    corpus (499,835 distinct slices) 200,000 entries take 6.4 s of CPU and 59 MB, all
-    of them 5.7 s and 120 MB (``/proc`` RSS), 50,000 8.0 s and 19 MB.
+    Memoizing per slice computes most of them once. The cache is bounded below the
+    number of distinct slices of a large corpus: the slices that recur stay cached, so
+    a bound costs little CPU against caching every slice and saves half its memory
+    (benchmarks/README.md, "Measurements behind index/ rules").
     """
     _SCRATCH.word = _SCRATCH.unvocalized = stem
     return _SCRATCH.extract_root(0, len(stem))

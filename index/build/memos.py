@@ -1,9 +1,9 @@
 """The analysis of every word form an index has seen, kept beside it for the next add.
 
-Stemming and above all root extraction cost 20–200 µs per new word form, and adding a
-few articles to a large index meets mostly forms it has seen: :mod:`index.whoosh_ext.bulk` looks
-them up here instead. Kept apart from :mod:`index.whoosh_ext.bulk` so that opening an index to
-query does not import Whoosh's writer.
+Stemming and above all root extraction are the costly part of analyzing a new word
+form, and adding a few articles to a large index meets mostly forms it has seen: the
+segment writer (:mod:`index.whoosh_ext.segment`) looks them up here instead. Kept apart
+from it so that opening an index to query does not import Whoosh's writer.
 """
 
 from __future__ import annotations

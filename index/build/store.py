@@ -115,11 +115,8 @@ class Store:
 
     def open_index(self, gen: Path | None = None):
         """Open the live Whoosh index (or ``gen``) for reading, or raise a one-line, actionable error."""
-        from whoosh import index as whoosh_index
+        from index.whoosh_ext.mapped import MappedStorage  # segment files stay in the map, uncopied
 
-        from index.whoosh_ext import mapped
-
-        mapped.install()  # segment files stay in the map instead of being copied
         gen = gen or self.live_generation()
         if gen is None:
             raise IndexMissing(
@@ -131,7 +128,7 @@ class Store:
                 "run `search index rebuild`"
             )
         try:
-            ix = whoosh_index.open_dir(str(gen))
+            ix = MappedStorage(str(gen)).open_index()
             # Opening a reader opens every segment file: a truncated or missing one
             # fails here, not later in the middle of a writer's merge.
             ix.reader().close()
@@ -238,12 +235,12 @@ class Store:
 
     def new_generation(self):
         """Create an empty Whoosh index in a fresh generation folder (lock held)."""
-        from whoosh import index as whoosh_index
+        from index.whoosh_ext.mapped import MappedStorage
 
         numbers = [int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()]
         gen = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
         gen.mkdir(parents=True)
-        return gen, whoosh_index.create_in(str(gen), build_schema())
+        return gen, MappedStorage(str(gen)).create_index(build_schema())
 
     def save_manifest(self, gen: Path, manifest: dict) -> None:
         manifest["schema_version"] = SCHEMA_VERSION

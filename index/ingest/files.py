@@ -25,7 +25,6 @@ __all__ = [
     "SUFFIXES",
     "ReadProblem",
     "Record",
-    "file_stem",
     "find_files",
     "is_supported",
     "parse_date",
@@ -39,15 +38,6 @@ __all__ = [
 def is_supported(path: Path) -> bool:
     """True when the file's name ends in one of :data:`SUFFIXES`."""
     return path.name.lower().endswith(SUFFIXES)
-
-
-def file_stem(path: Path) -> str:
-    """The file name without its (possibly double) extension: ``a.jsonl.gz`` → ``a``."""
-    name = path.name
-    for suffix in SUFFIXES:
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)]
-    return path.stem
 
 
 def find_files(paths: list[Path]) -> Iterator[Path]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from index.ingest.dates import find_date, parse_date
 from index.errors import InvalidOption
@@ -48,6 +49,16 @@ class ReadProblem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+
+def file_stem(path: Path, suffixes: Iterable[str]) -> str:
+    """The file name without the first of ``suffixes`` it ends with (``a.jsonl.gz`` → ``a``),
+    else without its last extension: the id of a document named after its file."""
+    name = path.name
+    for suffix in suffixes:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return path.stem
 
 
 def parse_field_mapping(specs: Iterable[str] | None) -> dict[str, str]:

@@ -3,17 +3,17 @@
 Whoosh's ``W3FieldWriter`` takes postings one call at a time (``add``, then the
 postings writer's ``add_posting`` with its type asserts and running statistics).
 :func:`write_term` takes a term's whole posting list, already inverted by
-:mod:`index.whoosh_ext.bulk`, and writes the same blocks (same objects, same zlib level, same
-block and term statistics), slicing arrays in C instead of looping in Python.
+:mod:`index.whoosh_ext.segment`, and writes the same blocks (same objects, same zlib level,
+same block and term statistics), slicing arrays in C instead of looping in Python.
 
 One thing differs on purpose: the pickle protocol of each block's data
 (:data:`PROTOCOLS`). Whoosh pickles with protocol 2, which writes every encoded
 position list as a call to ``_codecs.encode`` on a Latin-1 string; protocol 3 and 4
 write bytes as bytes. Whoosh reads blocks with ``pickle.loads``, which takes any
 protocol, so the index stays an ordinary Whoosh index with the same postings, while
-positional blocks shrink to about half (body: 38 → 19 MB per segment on the news
-corpus) and pickle, compress and unpickle faster. ``tests/test_bulk.py`` checks that
-with protocol 2 the segment files are byte for byte those of the codec's own path.
+positional blocks get smaller (no call per position list) and pickle, compress and
+unpickle faster (benchmarks/README.md). ``tests/index/whoosh_ext/test_bulk.py`` checks
+that with protocol 2 the segment files are byte for byte those of the codec's own path.
 """
 
 from __future__ import annotations

@@ -1,13 +1,12 @@
 """Whoosh's W3 codec, with the postings of fields without positions kept only in the sidecar.
 
 Why: a term of a field without positions (the exact and root twins, ids, sources,
-dates) has nothing in Whoosh's blocks that the posting sidecar (:mod:`index.whoosh_ext.sidecar`)
-lacks: document numbers and weights. Keeping both copies cost about 60 MB of Whoosh
-blocks on the news corpus (body_exact alone 20 MB per segment), and those fields' 35-byte
-TermInfos plus a sidecar row per term another 12 MB. So for such a field
-(:func:`covers`) :class:`index.whoosh_ext.bulk.BulkSegmentWriter` writes no blocks: the postings
-go to the sidecar only, and the term's TermInfo is a :class:`SideTermInfo` (14 bytes for
-a term in one document, 27 otherwise) that says where in the sidecar they are.
+dates) has nothing in Whoosh's blocks that the posting sidecar (:mod:`index.whoosh_ext.sidecar_format`)
+lacks: document numbers and weights. Keeping both copies would store those postings
+twice, and give each term both a full W3 TermInfo and a sidecar row. So for such a field
+(:func:`covers`) :class:`index.whoosh_ext.segment.BulkSegmentWriter` writes no blocks: the postings
+go to the sidecar only, and the term's TermInfo is a :class:`SideTermInfo` (:data:`_SHORT`
+for a term in one document, :data:`_LONG` otherwise) that says where in the sidecar they are.
 
 The terms file of such a segment lists those fields (:data:`COVERED`, in its extras),
 and :class:`SidecarTermsReader` serves them to Whoosh as Whoosh's own in-memory
@@ -36,7 +35,9 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from index.whoosh_ext import blocks
 from index.errors import IndexUnreadable
-from index.whoosh_ext.sidecar import EXT, Recorder, Sidecar, open_sidecar
+from index.whoosh_ext.sidecar_format import EXT
+from index.whoosh_ext.sidecar_reader import Sidecar, open_sidecar
+from index.whoosh_ext.sidecar_writer import Recorder
 
 #: Key of the terms file's extras listing the fields whose postings are only in the sidecar.
 COVERED = "sidecar_fields"
@@ -68,7 +69,7 @@ _F32 = struct.Struct("<f")
 
 class SideTermInfo(W3TermInfo):
     """A covered field's TermInfo: W3's statistics, and where the postings are in the
-    sidecar's data (``_start``, ``_code``: see :func:`index.whoosh_ext.sidecar.encode`)."""
+    sidecar's data (``_start``, ``_code``: see :func:`index.whoosh_ext.sidecar_format.encode`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +119,7 @@ def postings(side: Sidecar, info: SideTermInfo):
 
 
 class SidecarCodec(W3Codec):
-    """W3, read through :class:`SidecarTermsReader` (writing is :mod:`index.whoosh_ext.bulk`'s)."""
+    """W3, read through :class:`SidecarTermsReader` (writing is :mod:`index.whoosh_ext.segment`'s)."""
 
     def terms_reader(self, storage, segment):
         tiname = segment.make_filename(self.TERMS_EXT)

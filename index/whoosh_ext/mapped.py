@@ -1,26 +1,30 @@
-"""Opening a compound segment's files without copying them into memory.
+"""Opening our index's compound segment files without copying them into memory.
 
 Why: Whoosh maps a compound segment file (``.seg``) and hands out each sub-file as a
 ``BufferFile`` over a slice of the map, but ``BufferFile.__init__`` also wraps the
-slice in ``io.BytesIO``, which copies it. Opening a reader therefore copied every
-sub-file (postings, terms, stored fields: hundreds of MB on the full corpus), about
-half a second of a cold ``search query``, before reading a byte of it. Most readers
-use only ``BufferFile.get`` (slices of the map); stream reads (seek/read) go
-through a buffered reader over the map, which copies only what is read.
+slice in ``io.BytesIO``, which copies it. Opening a reader would therefore copy every
+sub-file (postings, terms, stored fields) before reading a byte of it, most of a cold
+``search query``'s own time on a large index. Most readers use only
+``BufferFile.get`` (slices of the map); stream reads (seek/read) go through a buffered
+reader over the map, which copies only what is read.
 
-:func:`install` replaces ``CompoundStorage.open_file`` for this process (whoosh-
-reloaded is pinned; tests/test_sidecar.py::test_compound_files_are_not_copied fails
-if the patched class changes shape).
+Scoped to our index: :class:`MappedStorage` is the storage :mod:`index.build.store`
+opens and creates generations with. It tells Whoosh not to map compound files itself
+(``supports_mmap=False``), so ``CompoundStorage`` hands out each sub-file through the
+``subset`` method of the compound file the storage opened, and for a ``.seg`` file
+that is a :class:`_CompoundFile`, whose ``subset`` is a :class:`MappedFile` over its one
+map. Any other Whoosh index in the process reads as Whoosh reads it.
 """
 
 from __future__ import annotations
 
 import io
+import mmap
 
-from whoosh.filedb import compound
-from whoosh.filedb.structfile import BufferFile
+from whoosh.codec.base import Segment
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import BufferFile, StructFile
 
-_original_open_file = compound.CompoundStorage.open_file
 #: Bytes a stream read brings in at a time (block headers of one posting list are near each other).
 STREAM_BUFFER = 4096
 
@@ -70,14 +74,39 @@ class MappedFile(BufferFile):
         self.is_closed = False
 
 
-def _open_file(self: compound.CompoundStorage, name: str, *args, **kwargs):
-    source = self._source
-    if source is None or self.is_closed:
-        return _original_open_file(self, name, *args, **kwargs)
-    offset, length = self.range(name)
-    return MappedFile(memoryview(source)[offset : offset + length], name=name)
+class _CompoundFile(StructFile):
+    """A compound segment file, mapped once: ``CompoundStorage`` reads its directory
+    through the file, then asks :meth:`subset` for each sub-file."""
+
+    def __init__(self, fileobj, name: str | None = None, onclose=None):
+        super().__init__(fileobj, name=name, onclose=onclose)
+        try:
+            self._map: mmap.mmap | None = mmap.mmap(fileobj.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # an empty file, no address space left: read through the file
+            self._map = None
+
+    def subset(self, offset: int, length: int, name: str | None = None) -> StructFile:
+        if self._map is None:
+            return super().subset(offset, length, name=name)
+        return MappedFile(memoryview(self._map)[offset : offset + length], name=name or self._name)
+
+    def close(self) -> None:
+        if self._map is not None:
+            try:
+                self._map.close()
+            except BufferError:  # views still in use (sidecar arrays): the map goes with them
+                pass
+            self._map = None
+        super().close()
 
 
-def install() -> None:
-    """Make compound storages hand out :class:`MappedFile` (idempotent)."""
-    compound.CompoundStorage.open_file = _open_file
+class MappedStorage(FileStorage):
+    """A folder storage whose compound segment files are read through one map each, uncopied."""
+
+    def __init__(self, path: str, readonly: bool = False):
+        super().__init__(path, supports_mmap=False, readonly=readonly)
+
+    def open_file(self, name: str, **kwargs) -> StructFile:
+        if not name.endswith(Segment.COMPOUND_EXT):
+            return super().open_file(name, **kwargs)
+        return _CompoundFile(open(self._fpath(name), "rb"), name=name, **kwargs)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from index.ingest.files import ReadProblem
-from index.build.writing import Progress as ProgressReport
+from index.build.report import Progress as ProgressReport
 
 if TYPE_CHECKING:
     from search.present.terminal import Terminal

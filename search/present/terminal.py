@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.text import Text
 
 if TYPE_CHECKING:  # a query must not import the writer and the file readers (cold start)
-    from index.build.writing import AddReport
-    from index.build.writing import Progress as ProgressReport
+    from index.build.report import AddReport
+    from index.build.report import Progress as ProgressReport
     from search.evaluate import Evaluation
     from search.results import Document, Facets, Results, Stats
 

@@ -5,7 +5,7 @@ exact and root forms, each in title and body; see :mod:`search.query.parsing`), 
 walks such a tree one document at a time in Python, several times per query (word
 sets, tiers, facets). Here each term's postings are read once per open index into
 numpy arrays (document numbers, term frequencies): mapped from the segment's posting
-sidecar (:mod:`index.whoosh_ext.sidecar`) when it has one, else decoded from Whoosh's blocks.
+sidecar when it has one, else decoded from Whoosh's blocks (:mod:`index.whoosh_ext.postings`).
 A query becomes a few array operations over a score vector with one slot per document:
 
 * ``Term``: BM25F exactly as :class:`whoosh.scoring.BM25F` computes it (the searcher's
@@ -34,14 +34,10 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as q
 from whoosh.fields import DATETIME
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F, WeightingModel
 from whoosh.util.numeric import byte_to_length
 
-from index.whoosh_ext import codec
-from index.whoosh_ext.sidecar import Sidecar, open_sidecar
+from index.whoosh_ext.postings import leaf_postings, length_bytes, numeric_column, open_leaf_sidecar, per_field_b
 
 #: Whoosh stores a field's length per document as one byte (a logarithmic scale).
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -78,13 +74,13 @@ class ArrayScorer:
         self.schema = searcher.schema
         self.size = searcher.doc_count_all()
         self.leaves = list(searcher.reader().leaf_readers())
-        #: Each segment's posting arrays (index.whoosh_ext.sidecar), None where it has none.
-        self._sidecars = [_sidecar(leaf) for leaf, _ in self.leaves]
+        #: Each segment's posting arrays (index.whoosh_ext.postings), None where it has none.
+        self._sidecars = [open_leaf_sidecar(leaf) for leaf, _ in self.leaves]
         self.K1 = weighting.K1
         #: Whether idf is Whoosh's default formula (a subclass may have its own).
         self._own_idf = type(weighting).idf is WeightingModel.idf and searcher.get_parent() is searcher
         self._B = weighting.B
-        self._field_B = dict(weighting._field_B)
+        self._field_B = per_field_b(weighting)
         self.live = np.ones(self.size, dtype=bool)
         for leaf, base in self.leaves:
             if leaf.has_deletions():
@@ -106,7 +102,7 @@ class ArrayScorer:
         weights: list[np.ndarray] = []
         frequency = 0
         for (leaf, base), side in zip(self.leaves, self._sidecars):
-            found = _leaf_postings(leaf, side, fieldname, btext)
+            found = leaf_postings(leaf, side, fieldname, btext)
             if found is None:
                 continue
             leaf_ids, leaf_weights, leaf_frequency = found
@@ -129,13 +125,7 @@ class ArrayScorer:
     def lengths(self, fieldname: str) -> np.ndarray:
         """Per document, the field length Whoosh's scorer sees (quantized to one byte)."""
         if fieldname not in self._lengths:
-            parts = []
-            for leaf, _ in self.leaves:
-                reader = leaf._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-                raw = np.zeros(leaf.doc_count_all(), dtype=np.uint8)
-                if reader is not None:
-                    raw[: reader._count] = _fixed_column(reader, np.uint8)
-                parts.append(_BYTE_TO_LENGTH[raw])
+            parts = [_BYTE_TO_LENGTH[length_bytes(leaf, fieldname)] for leaf, _ in self.leaves]
             self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
         return self._lengths[fieldname]
 
@@ -144,13 +134,7 @@ class ArrayScorer:
         since year 1, as DateRange's bounds), 0 where a document has no date."""
         if fieldname not in self._columns:
             missing = self.schema[fieldname].column_type.default_value()
-            values = []
-            for leaf, _ in self.leaves:
-                part = np.full(leaf.doc_count_all(), missing, dtype=np.uint64)
-                if leaf.has_column(fieldname):
-                    reader = leaf.column_reader(fieldname, translate=False)
-                    part[: reader._count] = _fixed_column(reader, np.dtype(">" + reader._typecode))
-                values.append(part)
+            values = [numeric_column(leaf, fieldname, missing) for leaf, _ in self.leaves]
             joined = np.concatenate(values) if values else np.zeros(0, dtype=np.uint64)
             present = joined != missing
             self._columns[fieldname] = (np.where(present, joined, 0).astype(np.int64), present)
@@ -330,80 +314,6 @@ def for_searcher(searcher) -> ArrayScorer:
     if scorer is None:
         scorer = _SCORERS[searcher] = ArrayScorer(searcher)
     return scorer
-
-
-def _sidecar(leaf) -> Sidecar | None:
-    """The posting sidecar of a segment reader (None for other readers, or without one):
-    the one its terms reader opened (index.whoosh_ext.codec), or else opened here."""
-    terms = getattr(leaf, "_terms", None)
-    if isinstance(terms, codec.SidecarTermsReader):
-        return terms.sidecar
-    storage, segment = getattr(leaf, "_storage", None), getattr(leaf, "_segment", None)
-    return open_sidecar(storage, segment) if storage is not None and segment is not None else None
-
-
-def _leaf_postings(leaf, side: Sidecar | None, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, int] | None:
-    """(ids, weights, document frequency) of a term in one segment, deleted documents
-    included; None if absent.
-
-    A term the sidecar's hashes rule out is not looked up. The postings come from the
-    sidecar alone for a field without positions (index.whoosh_ext.codec), else from the TermInfo
-    when Whoosh inlined them there, else from the segment's sidecar, else (no sidecar,
-    or it does not hold the term as the TermInfo says) from Whoosh's blocks.
-    """
-    if side is not None and not side.may_have(fieldname, btext):
-        return None
-    try:
-        info = leaf.term_info(fieldname, btext)
-    except TermNotFound:
-        return None
-    frequency = info.doc_frequency()
-    if isinstance(info, codec.SideTermInfo):
-        docs, weights = codec.postings(side, info)
-        return docs, weights, frequency
-    if info.is_inlined():
-        leaf_ids, leaf_weights, _ = info.inlined_postings()
-        return np.asarray(leaf_ids, dtype=np.int64), np.asarray(leaf_weights, dtype=np.float64), frequency
-    found = side.postings(info) if side is not None else None
-    if found is None:
-        matcher = leaf.postings(fieldname, btext)
-        if isinstance(matcher, FilterMatcher):  # deleted documents: masked by the caller instead
-            matcher = matcher.child
-        found = _read_postings(matcher)
-    return found[0], found[1], frequency
-
-
-def _read_postings(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
-    """All (ids, weights) of one segment's posting list, a block at a time.
-
-    Whoosh's public API yields one posting per call and decodes each block's ids in
-    Python; here each block's pickled (id deltas, weights, ...) tuple is decoded with
-    numpy, following W3LeafMatcher._read_ids/_read_weights (whoosh-reloaded is pinned;
-    tests/test_scorer.py fails if this changes).
-    """
-    ids, weights = [], []
-    while matcher.is_active():
-        matcher._read_data()
-        deltas, block_weights = matcher._data[0], matcher._data[1]
-        count = matcher._blocklength
-        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        if block_weights is None:
-            weights.append(np.ones(count))
-        elif isinstance(block_weights, float):
-            weights.append(np.full(count, block_weights))
-        else:
-            weights.append(np.asarray(block_weights, dtype=np.float64))
-        matcher._next_block()
-    if not ids:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-    return np.concatenate(ids), np.concatenate(weights)
-
-
-def _fixed_column(reader, dtype) -> np.ndarray:
-    """The stored values of a fixed-width Whoosh column, read in one piece."""
-    dtype = np.dtype(dtype)
-    raw = reader._dbfile.get(reader._basepos, reader._count * dtype.itemsize)
-    return np.frombuffer(raw, dtype=dtype).astype(dtype.newbyteorder("="))
 
 
 __all__ = ["ArrayScorer", "Scored", "for_searcher", "top"]

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import index.build.writing as writing
-from index.build.writing import MAX_DOCUMENT_BYTES
+import index.build.batch as batch
+import index.build.limits as limits
+from index.build.limits import MAX_DOCUMENT_BYTES
 from reliability_helpers import REPO, doc_ids, run_main, subprocess_env
 from search import SearchIndex
 
@@ -99,14 +100,14 @@ def test_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
     huge = tmp_path / "huge.txt"
     with open(huge, "wb") as handle:
         handle.truncate(MAX_DOCUMENT_BYTES + 1)
-    monkeypatch.setattr(writing, "_sha1", lambda path: pytest.fail(f"{path} was read"))
+    monkeypatch.setattr(batch, "_sha1", lambda path: pytest.fail(f"{path} was read"))
     report = SearchIndex(tmp_path / "ix").add([huge])
     assert [p.path for p in report.problems] == [str(huge)]
 
 
 def test_huge_jsonl_record_is_refused_with_its_line(tmp_path, monkeypatch):
     """JSONL files may be big; the limit applies to each record (made small here)."""
-    monkeypatch.setattr(writing, "MAX_DOCUMENT_BYTES", 2000)
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_BYTES", 2000)
     feed = tmp_path / "feed.jsonl"
     feed.write_text(
         _record(id="small", title="خبر", body="نص قصير") + "\n" + _record(id="big", title="خبر", body="نص " * 1000) + "\n",
@@ -141,14 +142,14 @@ def test_unreadable_file_is_reported(tmp_path, monkeypatch):
     good.write_text(GOOD_TXT, encoding="utf-8")
     locked = tmp_path / "locked.txt"
     locked.write_text(GOOD_TXT, encoding="utf-8")
-    real_sha1 = writing._sha1
+    real_sha1 = batch._sha1
 
     def sha1(path: Path) -> str:
         if path.name == "locked.txt":
             raise PermissionError(13, "Permission denied", str(path))
         return real_sha1(path)
 
-    monkeypatch.setattr(writing, "_sha1", sha1)
+    monkeypatch.setattr(batch, "_sha1", sha1)
     report = SearchIndex(tmp_path / "ix").add([good, locked])
     assert [str(p) for p in report.problems] == [f"{locked}: cannot read: Permission denied"]
     assert doc_ids(tmp_path / "ix") == ["good"]

@@ -59,7 +59,7 @@ def assert_no_duplicates(ids: list[str]) -> None:
 
 
 ADD_POINTS = [
-    "index.build.writing:_Batch.add_file:before:5",  # reading files, nothing committed
+    "index.build.batch:Batch.add_file:before:5",  # reading files, nothing committed
     "whoosh.index:TOC.write:before:1",  # new segment written, table of contents not
     "whoosh.index:TOC.write:after:1",  # committed, manifest not saved
 ]
@@ -98,7 +98,7 @@ def test_kill_during_first_add_leaves_no_half_index(corpora, tmp_path, point):
 
 
 REBUILD_POINTS = [
-    "index.build.writing:_Batch.add_file:before:5",  # filling the new generation
+    "index.build.batch:Batch.add_file:before:5",  # filling the new generation
     "whoosh.index:TOC.write:before:2",  # new generation's segment written, no TOC
     "whoosh.index:TOC.write:after:2",  # new generation committed, manifest not saved
     "index.build.store:_write_atomically:after:1",  # new manifest saved, not swapped in
@@ -164,7 +164,7 @@ def test_ctrl_c_during_add_is_one_line_exit_130_and_loses_nothing(corpora, tmp_p
     index = tmp_path / "ix"
     shutil.copytree(corpora["base"], index)
     done = subprocess.run(
-        [sys.executable, str(DRIVER), "index.build.writing:_Batch.add_file:before:5:INT",
+        [sys.executable, str(DRIVER), "index.build.batch:Batch.add_file:before:5:INT",
          "index", "add", str(corpora["b"]), "--index", str(index)],
         cwd=REPO, env=subprocess_env(), capture_output=True, text=True, timeout=60,
     )
@@ -221,7 +221,8 @@ def test_a_waiting_writer_says_so_then_proceeds(tmp_path):
     """A second `index add` tells the user it waits instead of hanging silently."""
     import threading
 
-    from index.build.writing import Progress, add_paths
+    from index.build.add import add_paths
+    from index.build.report import Progress
 
     index = tmp_path / "ix"
     article = tmp_path / "a.txt"

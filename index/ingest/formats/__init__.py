@@ -18,14 +18,8 @@ from index.ingest.records import ReadProblem, Record
 Reader = Callable[[Path, "Mapping[str, str] | None"], Iterator["Record | ReadProblem"]]
 
 #: File name endings and their readers, longest ending first.
-READERS: tuple[tuple[str, Reader], ...] = (
-    (".jsonl.gz", jsonl.read),
-    (".jsonl", jsonl.read),
-    (".txt", text.read),
-    (".csv", table.read),
-    (".tsv", table.read),
-    (".html", webpage.read),
-    (".htm", webpage.read),
+READERS: tuple[tuple[str, Reader], ...] = tuple(
+    (suffix, module.read) for module in (jsonl, text, table, webpage) for suffix in module.SUFFIXES
 )
 SUFFIXES = tuple(suffix for suffix, _ in READERS)
 

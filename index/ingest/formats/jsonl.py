@@ -11,13 +11,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from index.ingest.encoding import open_text
-from index.ingest.records import ReadProblem, Record, record_from_mapping
+from index.ingest.records import ReadProblem, Record, file_stem, record_from_mapping
+
+#: File name endings read here, longest first.
+SUFFIXES = (".jsonl.gz", ".jsonl")
 
 
 def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record | ReadProblem]:
-    from index.ingest.files import file_stem
-
-    stem = file_stem(path)
+    stem = file_stem(path, SUFFIXES)
     with open_text(path) as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():

@@ -14,7 +14,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from index.ingest.encoding import read_text
-from index.ingest.records import ReadProblem, Record, record_from_mapping
+from index.ingest.records import ReadProblem, Record, file_stem, record_from_mapping
+
+#: File name endings read here, longest first.
+SUFFIXES = (".csv", ".tsv")
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # article bodies exceed the 128 KB default
 
@@ -30,8 +33,6 @@ def _delimiter(path: Path, header: str) -> str:
 
 
 def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record | ReadProblem]:
-    from index.ingest.files import file_stem
-
     text = read_text(path)
     if not text.strip():
         yield ReadProblem(str(path), "empty file")
@@ -51,7 +52,7 @@ def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record
             "name one with --field body=COLUMN",
         )
         return
-    stem = file_stem(path)
+    stem = file_stem(path, SUFFIXES)
     for number, row in enumerate(rows, 1):
         if not any(cell.strip() for cell in row):
             continue

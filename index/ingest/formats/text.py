@@ -12,7 +12,10 @@ from pathlib import Path
 from index.ingest.article import extract
 from index.ingest.dates import parse_date
 from index.ingest.encoding import read_text
-from index.ingest.records import ReadProblem, Record
+from index.ingest.records import ReadProblem, Record, file_stem
+
+#: File name endings read here, longest first.
+SUFFIXES = (".txt",)
 
 FRONT_MATTER_KEYS = ("title", "source", "date", "url")
 
@@ -39,8 +42,6 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record | ReadProblem]:
     """One record per file; ``fields`` does not apply (a page has no field names)."""
-    from index.ingest.files import file_stem
-
     meta, text = split_front_matter(read_text(path))
     article = extract(text, title=meta.get("title"))
     if article is None:
@@ -56,7 +57,7 @@ def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record
     if meta.get("source"):
         provenance["source"] = "front matter"
     yield Record(
-        id=file_stem(path),
+        id=file_stem(path, SUFFIXES),
         title=article.title,
         body=article.body,
         source=meta.get("source") or article.source,

@@ -16,7 +16,10 @@ from pathlib import Path
 from index.ingest.article import extract
 from index.ingest.dates import parse_date
 from index.ingest.encoding import decode
-from index.ingest.records import ReadProblem, Record
+from index.ingest.records import ReadProblem, Record, file_stem
+
+#: File name endings read here, longest first.
+SUFFIXES = (".html", ".htm")
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 # Only the page's own metadata, never a date guessed from its text: see index.ingest.dates.
@@ -38,8 +41,6 @@ def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record
     """One record per page; ``fields`` does not apply."""
     import trafilatura
 
-    from index.ingest.files import file_stem
-
     html = page_text(path.read_bytes())
     doc = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False, date_extraction_params=_DATE_PARAMS
@@ -60,7 +61,7 @@ def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record
     if source:
         provenance["source"] = "html site name"
     yield Record(
-        id=file_stem(path),
+        id=file_stem(path, SUFFIXES),
         title=article.title,
         body=article.body,
         source=source or article.source,

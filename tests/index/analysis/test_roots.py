@@ -20,7 +20,7 @@ from index.analysis.normalize import normalize
 from index.analysis.stemming import _tashaphyne_root, root
 from index.analysis.stopwords import stop_words
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet" / "articles.jsonl.gz"
 
 #: Branches of tashaphyne's extraction: teh/tah/dal infixes (اضطرب, ازدهر, مشتت),

@@ -1,4 +1,4 @@
-"""The bulk segment writer (index.whoosh_ext.bulk) writes exactly what Whoosh's own writer writes.
+"""The bulk segment writer (index.whoosh_ext.segment) writes exactly what Whoosh's own writer writes.
 
 The same documents go through Whoosh's ``SegmentWriter`` and our ``BulkSegmentWriter``
 under the real schema; every term, posting (docnum, weight, encoded positions), field
@@ -16,7 +16,8 @@ from whoosh import query as q
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
-from index.whoosh_ext.bulk import BulkSegmentWriter, ParallelWriter
+from index.whoosh_ext.parallel import ParallelWriter
+from index.whoosh_ext.segment import BulkSegmentWriter
 from index.schema import EXACT_FIELDS, ROOT_FIELDS, build_schema
 
 LONG = " ".join(f"اجتمع الوزراء في الرياض للمرة {n} وناقشوا الميزانية" for n in range(2500))
@@ -177,7 +178,7 @@ def test_parallel_writer_with_small_flushes_keeps_every_document(tmp_path, whoos
 
 def test_an_add_reuses_the_analysis_kept_beside_the_index_and_survives_a_damaged_one(tmp_path):
     from index.build.memos import load_memos
-    from index.build.writing import ANALYSIS_CACHE
+    from index.build.batch import ANALYSIS_CACHE
     from search import SearchIndex
 
     index = SearchIndex(tmp_path / "ix")
@@ -233,19 +234,6 @@ def test_whole_posting_lists_are_written_byte_for_byte_as_the_codec_writes_them(
     with ours.reader() as reader:
         assert set(reader.leaf_readers()[0][0]._terms.covered) == {"id", "source", "date", *EXACT_FIELDS.values(), *ROOT_FIELDS.values()}
     assert contents(ours) == contents(by_codec)
-
-
-def test_one_word_analysis_is_what_each_analyzer_makes_of_the_word():
-    from index.analysis.chain import WORD, ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
-    from index.analysis.oneword import word_analysis
-
-    words = set(WORD.findall(" ".join(f"{title} {body}" for _, title, body, _, _ in ARTICLES if body != LONG)))
-    words |= {"ـــ", "ًٌ", "في", "وفي", "Saudi", "٢٠١٥", "الرّقّة", "شمال"}
-    for analyzer in (ArabicAnalyzer(), ArabicExactAnalyzer(), ArabicRootAnalyzer()):
-        analyze = word_analysis(analyzer)
-        for word in words:
-            chain = [t.text.encode("utf-8") for t in analyzer(word, mode="index")]
-            assert [analyze(word)] == (chain or [None]), word
 
 
 def test_the_parallel_writer_analyzes_each_form_once_and_keeps_every_analysis(tmp_path):
@@ -308,9 +296,9 @@ def test_a_build_whose_workers_stopped_fails_in_one_line_instead_of_waiting(tmp_
     """With both workers gone the job queue fills: the parent must say so, not hang."""
     import signal
 
-    from index.whoosh_ext import bulk
+    from index.whoosh_ext import parallel
 
-    monkeypatch.setattr(bulk, "_work", worker)
+    monkeypatch.setattr(parallel, "_work", worker)
     folder = tmp_path / "parallel"
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
@@ -318,7 +306,7 @@ def test_a_build_whose_workers_stopped_fails_in_one_line_instead_of_waiting(tmp_
     signal.alarm(60)
     try:
         writer = ParallelWriter(ix, 2, limit=40)
-        with pytest.raises(bulk.BuildFailed, match=said):
+        with pytest.raises(parallel.BuildFailed, match=said):
             for _ in range(20):  # more batches than the queue holds
                 for article in ARTICLES:
                     writer.add_document(**fields_of(*article))

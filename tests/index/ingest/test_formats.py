@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import pytest
 from ingest_support import BODY, HEADLINE, PARAGRAPHS, write
@@ -163,3 +164,22 @@ def test_a_date_not_understood_is_a_warning_not_a_failure(tmp_path):
     result = CliRunner().invoke(app, ["index", "add", str(path), "--index", str(tmp_path / "ix2")])
     assert result.exit_code == 0, result.output
     assert "1 warning" in result.output
+
+
+def test_an_id_from_a_file_name_drops_the_whole_ending():
+    from index.ingest.formats import jsonl, text
+    from index.ingest.records import file_stem
+
+    assert file_stem(Path("a.b.jsonl.gz"), jsonl.SUFFIXES) == "a.b"
+    assert file_stem(Path("خبر.TXT"), text.SUFFIXES) == "خبر"
+    assert file_stem(Path("notes.md"), text.SUFFIXES) == "notes"
+
+
+def test_the_readers_do_not_import_the_files_entry_point():
+    """The formats sit below index.ingest.files, which imports them: no import circle."""
+    import subprocess
+    import sys
+
+    code = "import sys, index.ingest.formats.jsonl; print('index.ingest.files' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"

@@ -18,7 +18,7 @@ from cli import app
 from index.ingest.files import read_file
 from search import SearchIndex
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 SEEDS = SHARED / "seeds"
 RAW = SHARED / "corpus" / "saudinewsnet" / "raw-sample"
 

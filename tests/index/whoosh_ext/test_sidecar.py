@@ -1,4 +1,4 @@
-"""The posting sidecar (index.whoosh_ext.sidecar) must give exactly Whoosh's postings, or nothing.
+"""The posting sidecar (index.whoosh_ext.sidecar_*) must give exactly Whoosh's postings, or nothing.
 
 A fixture index written by our writer in several commits (so some segments are
 merged by Whoosh and have no sidecar, and some documents are deleted) is read term
@@ -7,27 +7,25 @@ positions, a sidecar that is absent, truncated, of another version, or that disa
 with a term's TermInfo must leave every score unchanged (the scorer falls back on
 Whoosh's postings); fields without positions have no other copy (index.whoosh_ext.codec), so
 there the index must be refused with a rebuild message. That those fields read back
-exactly what Whoosh's writer writes is tests/test_bulk.py's.
+exactly what Whoosh's writer writes is tests/index/whoosh_ext/test_bulk.py's.
 """
 
 from __future__ import annotations
 
 import copy
-import io
 import random
 from array import array
 
 import numpy as np
 import pytest
 from whoosh import query as q
-from whoosh.filedb.compound import CompoundStorage
 from whoosh.writing import SegmentWriter
 
 from whoosh.codec.whoosh3 import W3TermInfo
 
-from index.whoosh_ext import codec, sidecar
 from index.errors import IndexUnreadable
-from index.whoosh_ext.mapped import MappedFile
+from index.whoosh_ext import codec, postings, sidecar_format, sidecar_reader, sidecar_writer
+from index.whoosh_ext.sidecar_reader import Sidecar
 from search import SearchIndex
 from search.rank import scorer as array_scorer
 from search.query.build import plan
@@ -72,7 +70,7 @@ def _leaves(index: SearchIndex):
 def _whoosh_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     """Whoosh's postings of the term, deleted documents included (as the sidecar holds them)."""
     matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
-    return array_scorer._read_postings(matcher)
+    return postings.read_blocks(matcher)
 
 
 def test_sidecar_postings_equal_whoosh_postings(index):
@@ -116,7 +114,7 @@ def _scores_without_sidecars(index: SearchIndex, text: str) -> tuple[np.ndarray,
         with_sidecar = array_scorer.ArrayScorer(searcher)
         without = array_scorer.ArrayScorer(searcher)
         # Only the fields without positions, which have no other copy, from the sidecar.
-        without._sidecars = [side and sidecar.Sidecar(side.offsets[:0], side.starts[:0], side.codes[:0], side.data, side.terms)
+        without._sidecars = [side and Sidecar(side.offsets[:0], side.starts[:0], side.codes[:0], side.data, side.terms)
                              for side in without._sidecars]
         tree = q.Or(built.words + built.fallbacks)
         return with_sidecar.evaluate(tree).scores, without.evaluate(tree).scores
@@ -138,22 +136,22 @@ def _one_sidecar(index: SearchIndex):
 
 def test_truncated_or_foreign_sidecar_is_refused(index):
     leaf, _ = _one_sidecar(index)
-    buf = sidecar._buffer(leaf._storage, leaf._segment.make_filename(sidecar.EXT))
-    assert sidecar._parse(buf) is not None
+    buf = sidecar_reader.file_bytes(leaf._storage, leaf._segment.make_filename(sidecar_format.EXT))
+    assert sidecar_reader.parse(buf) is not None
     raw = bytes(buf)
-    assert sidecar._parse(memoryview(raw[:-8])) is None  # truncated
-    assert sidecar._parse(memoryview(raw + b"\0" * 8)) is None  # longer than it says
-    assert sidecar._parse(memoryview(b"NOTAPX\0\1" + raw[8:])) is None  # not a sidecar
-    newer = raw.replace(f'"version": {sidecar.VERSION}'.encode(), b'"version": 9', 1)
+    assert sidecar_reader.parse(memoryview(raw[:-8])) is None  # truncated
+    assert sidecar_reader.parse(memoryview(raw + b"\0" * 8)) is None  # longer than it says
+    assert sidecar_reader.parse(memoryview(b"NOTAPX\0\1" + raw[8:])) is None  # not a sidecar
+    newer = raw.replace(f'"version": {sidecar_format.VERSION}'.encode(), b'"version": 9', 1)
     assert newer != raw
-    assert sidecar._parse(memoryview(newer)) is None
+    assert sidecar_reader.parse(memoryview(newer)) is None
 
 
 def test_missing_sidecar_file_means_no_sidecar(index):
     leaf, _ = _one_sidecar(index)
     segment = copy.copy(leaf._segment)
     segment.segid = "nosuchsegment0"
-    assert sidecar.open_sidecar(leaf._storage, segment) is None
+    assert sidecar_reader.open_sidecar(leaf._storage, segment) is None
 
 
 def test_term_that_disagrees_with_its_terminfo_is_read_from_whoosh(index):
@@ -164,25 +162,13 @@ def test_term_that_disagrees_with_its_terminfo_is_read_from_whoosh(index):
     i = side._keys.tolist().index(info._offset)
     damaged = side.data.copy()
     damaged[int(side.starts[i])] ^= 1  # the first stored gap or document number, off by one
-    shifted = sidecar.Sidecar(side.offsets, side.starts, side.codes, damaged, side.terms)
+    shifted = Sidecar(side.offsets, side.starts, side.codes, damaged, side.terms)
     assert shifted.postings(info) is None
-    docs, weights, _ = array_scorer._leaf_postings(leaf, shifted, fieldname, btext)
+    docs, weights, _ = postings.leaf_postings(leaf, shifted, fieldname, btext)
     assert docs.tolist() == expected[0].tolist() and weights.tolist() == expected[1].tolist()
     fewer = copy.copy(info)
     fewer._df -= 1
     assert side.postings(fewer) is None
-
-
-def test_compound_files_are_not_copied(index):
-    leaf, _ = _one_sidecar(index)
-    compound_storage = leaf._storage.a
-    assert isinstance(compound_storage, CompoundStorage)
-    name = leaf._segment.make_filename(".pst")
-    handle = compound_storage.open_file(name)
-    assert isinstance(handle, MappedFile) and not isinstance(handle.file, io.BytesIO)
-    offset, length = compound_storage.range(name)
-    assert handle.read(16) == bytes(compound_storage._source[offset : offset + 16])  # stream reads
-    assert handle.get(length - 4, 4) == bytes(compound_storage._source[offset + length - 4 : offset + length])
 
 
 class _Sink:
@@ -207,25 +193,25 @@ class _Sink:
     ([5, 6], [70000, 1], 0 | 3 << 2),  # a count past uint16: float32
 ])
 def test_each_term_gets_the_narrowest_exact_encoding(docs, weights, code):
-    found, data = sidecar.encode(array("i", docs), weights)
-    assert found == code and len(data) == sidecar._encoded_size(code, len(docs))
-    ids, values = sidecar.decode(np.frombuffer(b"\xff" + data, dtype=np.uint8)[1:], code, len(docs), docs[0])  # unaligned
+    found, data = sidecar_format.encode(array("i", docs), weights)
+    assert found == code and len(data) == sidecar_format.encoded_size(code, len(docs))
+    ids, values = sidecar_format.decode(np.frombuffer(b"\xff" + data, dtype=np.uint8)[1:], code, len(docs), docs[0])  # unaligned
     assert ids.dtype == np.int64 and ids.tolist() == docs
     assert values.dtype == np.float64 and values.tolist() == np.asarray(weights, dtype=np.float32).tolist()
 
 
 def test_arrays_survive_write_and_parse():
-    assert sidecar._narrow(np.array([1, 70000])).dtype == np.dtype("<u4")
+    assert sidecar_writer.narrow(np.array([1, 70000])).dtype == np.dtype("<u4")
     arrays = {
-        "offsets": sidecar._narrow(np.array([10, 300000])),
-        "starts": sidecar._narrow(np.array([0, 2])),
+        "offsets": sidecar_writer.narrow(np.array([10, 300000])),
+        "starts": sidecar_writer.narrow(np.array([0, 2])),
         "codes": np.array([0, 4], dtype=np.uint8),
         "data": np.array([1, 9, 2, 3, 4], dtype=np.uint8),
         "terms": np.array([3, 99], dtype="<u4"),
     }
     sink = _Sink()
-    sidecar.write(sink, {name: sidecar._Column.of(values) for name, values in arrays.items()})
-    parsed = sidecar._parse(memoryview(sink.data))
+    sidecar_writer.write(sink, {name: sidecar_writer.Column.of(values) for name, values in arrays.items()})
+    parsed = sidecar_reader.parse(memoryview(sink.data))
     for name, values in arrays.items():
         assert getattr(parsed, name).tolist() == values.tolist()
 
@@ -269,9 +255,9 @@ def test_a_covered_term_that_disagrees_with_its_terminfo_is_refused(index):
     assert docs[0] == info.min_id() and docs[-1] == info.max_id()
     damaged = side.data.copy()
     damaged[info._start] ^= 1  # the first stored gap or document number, off by one
-    shifted = sidecar.Sidecar(side.offsets, side.starts, side.codes, damaged, side.terms)
+    shifted = Sidecar(side.offsets, side.starts, side.codes, damaged, side.terms)
     with pytest.raises(IndexUnreadable, match="rebuild"):
-        array_scorer._leaf_postings(leaf, shifted, fieldname, btext)
+        postings.leaf_postings(leaf, shifted, fieldname, btext)
 
 
 def test_a_segment_that_lost_its_sidecar_is_refused_with_a_rebuild_message(tmp_path, monkeypatch):
@@ -327,13 +313,13 @@ def test_a_sidecar_that_cannot_be_written_fails_the_add_and_changes_nothing(tmp_
     with SearchIndex(tmp_path / "index") as ix:
         ix.add_records(records[:10])
     if where == "recording":
-        monkeypatch.setattr(sidecar.tempfile, "TemporaryFile", _FullDisk)
+        monkeypatch.setattr(sidecar_writer.tempfile, "TemporaryFile", _FullDisk)
     else:
-        monkeypatch.setattr(sidecar, "write", _failing_write)
+        monkeypatch.setattr(sidecar_writer, "write", _failing_write)
     with SearchIndex(tmp_path / "index") as ix:
         with pytest.raises(OSError):
             ix.add_records(records[10:])
-    assert not list((tmp_path / "index").rglob("*" + sidecar.EXT))  # no half-written sidecar left
+    assert not list((tmp_path / "index").rglob("*" + sidecar_format.EXT))  # no half-written sidecar left
     monkeypatch.undo()
     with SearchIndex(tmp_path / "index") as ix:
         assert ix.query("انسحاب").total == 10

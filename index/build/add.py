@@ -1,0 +1,103 @@
+"""Adding documents to an index: files and folders (:func:`add_paths`), or records
+given by code (:func:`add_records`).
+
+An add writes into the live generation (a fresh one when there is none yet) and
+remembers every path it was given as a "root" in the manifest, which a rebuild
+(:mod:`index.build.rebuild`) re-reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from index.build.batch import Batch, worth_parallel
+from index.build.report import AddReport, Progress
+from index.build.store import Store
+from index.ingest.files import ReadProblem, Record, find_files, record_from_mapping
+
+
+def _remember_roots(manifest: dict, paths: Iterable[Path], source: str | None, fields: dict | None) -> None:
+    roots = manifest["roots"]
+    for path in paths:
+        entry = {"path": str(path.resolve()), "source": source, "fields": fields or None}
+        roots[:] = [r for r in roots if r["path"] != entry["path"]] + [entry]
+
+
+def add_paths(
+    store: Store,
+    paths: list[Path],
+    source: str | None = None,
+    progress: Progress | None = None,
+    fields: dict[str, str] | None = None,
+) -> AddReport:
+    """Index files and folders (recursively), skipping files unchanged since last time.
+
+    ``fields`` maps our field names to a JSONL/CSV producer's (``{"body": "content"}``).
+    """
+    progress = progress or Progress()
+    missing = [p for p in paths if not p.exists()]
+    present = [p for p in paths if p.exists()]
+    with store.write_lock(on_wait=progress.waiting):
+        gen = store.live_generation()
+        fresh = gen is None
+        if fresh:
+            store.remove_stale_generations()
+            gen, ix = store.new_generation()
+            manifest = store.read_manifest(gen)
+        else:
+            ix = store.open_index()
+            manifest = store.read_manifest(gen)
+        files = list(find_files(present))
+        parallel = fresh and worth_parallel(files)
+        batch = Batch(store, gen, ix, manifest, fresh, parallel)
+        batch.report.problems.extend(ReadProblem(str(p), "no such file or folder") for p in missing)
+        for problem in batch.report.problems:
+            progress.problem(problem)
+        _remember_roots(manifest, present, source, fields)
+
+        def work() -> None:
+            progress.start(len(files), "indexing")
+            try:
+                for path in files:
+                    batch.add_file(path, source, progress, fields)
+            finally:
+                progress.finish()
+
+        report = batch.run(work)
+        if fresh:
+            store.publish(gen)
+        return report
+
+
+def add_records(store: Store, records: Iterable[Record | dict], origin: str = "records") -> AddReport:
+    """Index records given by code (dicts use the JSONL field names); ids replace ids."""
+    with store.write_lock():
+        gen = store.live_generation()
+        fresh = gen is None
+        if fresh:
+            gen, ix = store.new_generation()
+        else:
+            ix = store.open_index()
+        manifest = store.read_manifest(gen)
+        batch = Batch(store, gen, ix, manifest, fresh)
+        entry = manifest["files"].setdefault(
+            f"records:{origin}", {"size": 0, "mtime_ns": 0, "sha1": "", "ids": [], "source": None}
+        )
+        known = set(entry["ids"])
+
+        def work() -> None:
+            for n, item in enumerate(records, 1):
+                record = item if isinstance(item, Record) else record_from_mapping(item, f"{origin}-{n}")
+                if isinstance(record, str):
+                    batch.report.problems.append(ReadProblem(origin, record, n))
+                    continue
+                doc_id = batch.write(record, f"records:{origin}", known)
+                if doc_id not in known:
+                    entry["ids"].append(doc_id)
+                    known.add(doc_id)
+
+        report = batch.run(work)
+        if fresh:
+            store.publish(gen)
+        return report

@@ -1,0 +1,274 @@
+"""One writing session on one generation: the Whoosh writer plus the manifest.
+
+The manifest (see :mod:`index.build.store`) remembers, for every file, its size,
+modification time, SHA-1 and the document ids it produced. Re-adding an unchanged file
+therefore costs a ``stat``; a changed file replaces its documents and drops the ones it
+no longer has. The manifest is saved after Whoosh's commit: a crash in between only
+means the next run re-reads those files, and since documents are replaced by id
+nothing doubles.
+
+The same article in two files (same normalized body, :mod:`index.ingest.duplicates`) is one
+document: the manifest lists it under every file that holds it, and it is deleted only
+when no file refers to it any more. Whoosh cannot replace a document twice in one
+writer, so each id is written at most once per session and what depends on all files
+(deleting orphans, re-pointing ``path``) is settled just before the commit
+(:meth:`Batch.settle`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from index.build.fields import fill_twin_fields, record_fields
+from index.build.limits import file_too_large, record_problems
+from index.build.memos import load_memos, save_memos
+from index.build.report import AddReport, Progress
+from index.build.store import Store
+from index.ingest.duplicates import body_key
+from index.ingest.files import ReadProblem, Record, read_file
+
+#: Whoosh writer memory per process, in MB: large enough to keep segments few.
+WRITER_LIMIT_MB = 256
+#: Processes that analyze documents when a whole generation is written at once.
+WRITER_PROCS = min(2, os.cpu_count() or 1)
+#: Input size from which a fresh generation is written by :data:`WRITER_PROCS` processes;
+#: below it, starting processes costs more than it saves.
+PARALLEL_MIN_BYTES = 4 << 20
+
+#: File in a generation keeping the analysis of every word form indexed (:mod:`index.build.memos`).
+ANALYSIS_CACHE = "analysis.cache"
+
+
+def worth_parallel(files: Iterable[Path]) -> bool:
+    """Whether a fresh generation of ``files`` is large enough for :data:`WRITER_PROCS` processes."""
+    total = 0
+    for path in files:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass  # reported when the file is read
+    return total >= PARALLEL_MIN_BYTES
+
+
+def _open_writer(ix, parallel: bool, memos: dict):
+    """Our bulk writer (:mod:`index.whoosh_ext.segment`); for a large fresh generation, its
+    parallel form (:mod:`index.whoosh_ext.parallel`).
+
+    The parallel writer hands batches of documents to :data:`WRITER_PROCS` forked
+    workers, each writing its own segments. It is used only on a fresh generation,
+    where every document is an ``add_document``: deletions go through the parent while
+    the workers add, which is right only because no document of the batch exists yet.
+    A schema the bulk writer cannot write exactly (term vectors, spelling) gets Whoosh's.
+    ``memos`` is the analysis of word forms already seen (:func:`index.build.memos.load_memos`).
+    """
+    # Whoosh's writer: not on the query path, so imported only here.
+    from index.whoosh_ext.parallel import ParallelWriter
+    from index.whoosh_ext.segment import BulkSegmentWriter, supports
+
+    if not supports(ix.schema):
+        return ix.writer(limitmb=WRITER_LIMIT_MB)
+    if parallel and WRITER_PROCS > 1:
+        return ParallelWriter(ix, WRITER_PROCS, memos=memos)
+    return BulkSegmentWriter(ix, memos, limitmb=WRITER_LIMIT_MB)
+
+
+def _fingerprint(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def _sha1(path: Path) -> str:
+    digest = hashlib.sha1()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _is_file_key(key: str) -> bool:
+    return not key.startswith("records:")
+
+
+class Batch:
+    """One writing session on one generation: the Whoosh writer plus the manifest."""
+
+    def __init__(self, store: Store, gen: Path, ix, manifest: dict, fresh: bool, parallel: bool = False):
+        self.store, self.gen, self.ix, self.manifest, self.fresh = store, gen, ix, manifest, fresh
+        self.writer = _open_writer(ix, parallel and fresh, {} if fresh else load_memos(gen / ANALYSIS_CACHE))
+        #: doc id → the manifest keys (files) that hold it; more than one for duplicates.
+        self.refs: dict[str, set[str]] = {}
+        for p, entry in manifest["files"].items():
+            for doc_id in entry["ids"]:
+                self.refs.setdefault(doc_id, set()).add(p)
+        #: body key → doc id, to find the document a duplicate belongs to.
+        self.bodies: dict[str, str] = manifest.setdefault("bodies", {})
+        self.written: set[str] = set()
+        self.detached: set[str] = set()
+        self.report = AddReport()
+
+    def unique_id(self, wanted: str, path: str) -> str:
+        """``wanted`` unless another file already holds it, else ``wanted-2``, ``wanted-3``…"""
+        candidate, n = wanted, 1
+        while self.refs.get(candidate, set()) - {path}:
+            n += 1
+            candidate = f"{wanted}-{n}"
+        return candidate
+
+    def write(self, record: Record, path_key: str, previous: set[str]) -> str:
+        """Add or replace one document and return its id; ``previous`` are the file's old ids.
+
+        A record whose body another file already holds joins that document instead of
+        making a second one. Ids taken from a file name are made unique.
+        """
+        key = body_key(record.body)
+        same = self.bodies.get(key) if key else None
+        if same and self.refs.get(same, set()) - {path_key}:
+            self.refs[same].add(path_key)
+            if same in self.written or same not in previous:
+                self.report.duplicates += 1
+                return same
+            record.id = same  # this file's own document, shared: its edits still apply
+        elif record.provenance.get("id") == "file name":
+            record.id = self.unique_id(record.id, path_key)
+        self.refs.setdefault(record.id, set()).add(path_key)
+        if key and (same is None or not self.refs.get(same)):
+            self.bodies[key] = record.id
+        fields = record_fields(record)
+        if self.fresh:
+            self.writer.add_document(**fields)
+            self.report.added += 1
+        else:
+            self.writer.update_document(**fields)
+            if record.id in previous:
+                self.report.updated += 1
+            else:
+                self.report.added += 1
+        self.written.add(record.id)
+        return record.id
+
+    def add_stored(self, stored: dict) -> None:
+        """Write a document as its stored fields give it (carried over from another generation)."""
+        self.writer.add_document(**fill_twin_fields(stored))
+
+    def detach(self, path_key: str, ids: list[str]) -> None:
+        """``path_key`` no longer holds ``ids``; :meth:`settle` deletes those left orphaned."""
+        for doc_id in ids:
+            self.refs.get(doc_id, set()).discard(path_key)
+        self.detached.update(ids)
+
+    def settle(self) -> None:
+        """Delete documents no file holds any more; re-point ``path`` of survivors."""
+        for doc_id in sorted(self.detached):
+            holders = self.refs.get(doc_id)
+            if not holders:
+                self.refs.pop(doc_id, None)
+                if doc_id not in self.written:
+                    self.writer.delete_by_term("id", doc_id)
+                    self.report.removed += 1
+            elif doc_id not in self.written:
+                self._repoint(doc_id, holders)
+        for key, doc_id in list(self.bodies.items()):
+            if doc_id not in self.refs:
+                del self.bodies[key]
+
+    def _repoint(self, doc_id: str, holders: set[str]) -> None:
+        """A shared document whose ``path`` file let go of it now points at a file that holds it."""
+        with self.ix.searcher() as searcher:
+            stored = searcher.document(id=doc_id)
+        if not stored or stored.get("path") in holders:
+            return
+        files = sorted(h for h in holders if _is_file_key(h))
+        if files:
+            stored["path"] = files[0]
+        else:
+            stored.pop("path", None)
+        self.writer.update_document(**fill_twin_fields(stored))
+
+    def add_file(self, path: Path, source: str | None, progress: Progress, fields: dict | None = None) -> None:
+        """Index one file unless it is unchanged since the manifest saw it."""
+        key = str(path.resolve()) if path.exists() else str(path)
+        old = self.manifest["files"].get(key)
+        if old and old.get("fields") != (fields or None):
+            old = dict(old, sha1=None)  # read again under the new field mapping
+        try:
+            size, mtime = _fingerprint(path)
+            if old and old["sha1"] and (old["size"], old["mtime_ns"]) == (size, mtime) and old.get("source") == source:
+                self.report.unchanged += len(old["ids"])
+                progress.advance(1)
+                return
+            if too_large := file_too_large(path, size):
+                self.problem(too_large, progress)
+                return
+            sha1 = _sha1(path)
+        except OSError as exc:
+            self.problem(ReadProblem(str(path), f"cannot read: {exc.strerror or exc}"), progress)
+            return
+        if old and old["sha1"] == sha1 and old.get("source") == source:
+            old.update(size=size, mtime_ns=mtime)
+            self.report.unchanged += len(old["ids"])
+            progress.advance(1)
+            return
+        old_ids = set(old["ids"]) if old else set()
+        self.detach(key, list(old_ids))
+        ids = []
+        failed = len(self.report.problems)
+        for item in read_file(path, fields):
+            if isinstance(item, ReadProblem):
+                self.problem(item, progress)
+                continue
+            refused, warning = record_problems(item, path)
+            if refused:
+                self.problem(refused, progress)
+                continue
+            if warning:
+                self.report.warnings.append(warning)
+                progress.problem(warning)
+            item.path = key
+            if source:
+                item.source = source
+                item.provenance["source"] = "--source"
+            ids.append(self.write(item, key, old_ids))
+            progress.advance(0, 1)
+        if not ids and len(self.report.problems) == failed:
+            self.problem(ReadProblem(str(path), "no documents in this file"), progress)
+        if len(self.report.problems) > failed and old:
+            # Part of the file could not be read: keep the documents it had before
+            # rather than lose them to a damaged copy; the next change re-reads it.
+            kept = [i for i in old["ids"] if i not in ids]
+            for doc_id in kept:
+                self.refs.setdefault(doc_id, set()).add(key)
+            ids += kept
+        self.manifest["files"][key] = {
+            "size": size, "mtime_ns": mtime, "sha1": sha1, "ids": list(dict.fromkeys(ids)), "source": source,
+            "fields": fields or None,
+        }
+        self.report.files += 1
+        progress.advance(1)
+
+    def problem(self, problem: ReadProblem, progress: Progress) -> None:
+        """Report what could not be indexed; the session goes on."""
+        self.report.problems.append(problem)
+        progress.problem(problem)
+
+    def run(self, work: Callable[[], None]) -> AddReport:
+        """Do ``work``, then commit; any error (or Ctrl-C) cancels the writer instead."""
+        try:
+            work()
+        except BaseException:
+            self.cancel()
+            raise
+        self.commit()
+        return self.report
+
+    def commit(self) -> None:
+        self.settle()
+        self.writer.commit()
+        if getattr(self.writer, "memos", None):
+            save_memos(self.gen / ANALYSIS_CACHE, self.writer.memos)
+        self.store.save_manifest(self.gen, self.manifest)
+
+    def cancel(self) -> None:
+        self.writer.cancel()

@@ -1,0 +1,235 @@
+"""Writing a fresh generation with forked workers, each filling its own segments.
+
+:class:`ParallelWriter` hands batches of documents to worker processes, each running a
+:class:`index.whoosh_ext.segment.BulkSegmentWriter` and writing its own segments (no
+merge: like Whoosh's ``multisegment``). The parent analyzes each new word form once for
+every worker; the table of contents that lists all segments is committed by the parent.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import queue
+from array import array
+
+from index.analysis.chain import WORD
+from index.errors import SearchError
+from index.whoosh_ext.segment import BulkSegmentWriter
+
+#: Postings a worker holds in memory before it writes them out as a segment. A flush
+#: sorts the flat arrays (with temporary copies), so this bounds a worker's memory; each
+#: extra segment repeats the common terms, so a lower limit makes the index larger
+#: (benchmarks/README.md, "Measurements behind index/ rules").
+FLUSH_POSTINGS = 8_000_000
+#: Documents sent to a worker at a time.
+BATCH_DOCUMENTS = 200
+
+#: What a failed build says of a worker that stopped without reporting why.
+WORKER_DIED = "a worker process died"
+
+
+class BuildFailed(SearchError):
+    """A worker process could not write its part of the index."""
+
+
+def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: dict) -> None:
+    """A worker: add the documents of every batch, a new segment each ``limit`` postings.
+
+    Before a batch it takes from ``analyses`` every analysis the parent made up to that
+    batch (:meth:`ParallelWriter._send`): per analyzer, the terms of the word forms the
+    parent numbered, in number order, so a batch's word numbers never miss.
+    """
+    segments = []
+    applied = -1
+    tables: dict[str, list[bytes | None]] = {}
+    # The cyclic collector would keep walking the millions of posting lists a worker
+    # holds. It runs once per segment written instead: a finished segment writer
+    # leaves cycles behind, and without a collection each one would stay in memory
+    # until the worker exits.
+    gc.disable()
+
+    def catch_up(number: int) -> None:
+        nonlocal applied
+        while applied < number:
+            applied, found = analyses.get()
+            for key, terms in found.items():
+                tables.setdefault(key, []).extend(terms)
+
+    try:
+        ix = storage.open_index(indexname)
+        writer = BulkSegmentWriter(ix, memos, _lk=False)
+        while (job := jobs.get()) is not None:
+            number, batch = job
+            catch_up(number)
+            for fields, tokens in batch:
+                writer.add_tokenized(fields, tokens, tables)
+                if writer.postings_count >= limit:
+                    segments.append(writer._finalize_segment())
+                    writer = None
+                    gc.collect()
+                    writer = BulkSegmentWriter(ix, memos, _lk=False)
+        if writer._added:
+            segments.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        while analyses.get() is not None:  # empty the pipe, or the parent cannot exit
+            pass
+        results.put(("ok", segments))
+    except BaseException as exc:  # reported by the parent as one line
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class ParallelWriter:
+    """Fresh-generation writer: documents go in batches to forked workers.
+
+    Workers are forked when the writer is made, before the caller starts a progress
+    thread (a fork taken while another thread holds a lock can hang the child). The
+    parent keeps a Whoosh writer for the lock, deletions and the table of contents.
+
+    The parent analyzes each new word form once and sends every worker the analyses
+    made for each batch: left to themselves, both workers would analyze every common
+    form (stemming and root extraction are most of the analysis). It numbers the forms
+    in order of first sight and sends each text as the numbers of its words, which
+    spares the workers splitting it again and looking words up by their letters. The
+    parent's memo thus holds the analysis of every form indexed, kept in ``analysis.cache``.
+    """
+
+    def __init__(self, ix, procs: int, limit: int = FLUSH_POSTINGS, memos: dict | None = None):
+        self.parent = BulkSegmentWriter(ix, memos)
+        self.memos = self.parent.memos
+        context = multiprocessing.get_context("fork")
+        self.jobs = context.Queue(procs * 2)
+        self.analyses = [context.Queue() for _ in range(procs)]
+        self.results = context.Queue()
+        self.tasks = [
+            context.Process(
+                target=_work,
+                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.memos),
+                daemon=True,
+            )
+            for analyses in self.analyses
+        ]
+        for task in self.tasks:
+            task.start()
+        self.buffer: list[dict] = []
+        self.batches = 0
+        #: word form → its number, in order of first sight.
+        self.numbers: dict[str, int] = {}
+
+    def add_document(self, **fields) -> None:
+        self.buffer.append(fields)
+        if len(self.buffer) >= BATCH_DOCUMENTS:
+            self._send()
+
+    def _send(self) -> None:
+        if self.buffer:
+            batch, found = self._analyze(self.buffer)
+            for analyses in self.analyses:
+                analyses.put((self.batches, found))
+            self._put_job((self.batches, batch))
+            self.batches += 1
+            self.buffer = []
+
+    def _put_job(self, job) -> None:
+        """Queue ``job`` for the workers, failing (not waiting forever on a full queue)
+        when every worker has stopped before the end: killed (out of memory) or failed.
+        While one still runs it drains the queue, and :meth:`commit` reports the other."""
+        while True:
+            try:
+                self.jobs.put(job, timeout=1.0)
+                return
+            except queue.Full:
+                if any(task.is_alive() for task in self.tasks):
+                    continue
+                try:
+                    _, value = self.results.get_nowait()
+                except queue.Empty:
+                    value = WORKER_DIED
+                raise self._failed(value)
+
+    def _analyze(self, batch: list[dict]) -> tuple[list[tuple[dict, dict | None]], dict[str, list[bytes | None]]]:
+        """Each document of ``batch`` with its texts as word numbers (field name →
+        array; twins share one), and per analyzer key the terms of the forms first
+        numbered here, in number order (analyzed into the parent's memo too)."""
+        numbers = self.numbers
+        keys = self.parent.analyzer_keys
+        analyzers = self.parent.word_analyses()
+        found: dict[str, list[bytes | None]] = {key: [] for key in analyzers}
+        documents: list[tuple[dict, dict | None]] = []
+        for fields in batch:
+            if any(name.startswith("_") for name in fields):
+                documents.append((fields, None))  # written Whoosh's way
+                continue
+            tokens: dict[str, array] = {}
+            texts: dict[str, array] = {}
+            for name in keys:
+                value = fields.get(name)
+                if not isinstance(value, str):
+                    continue
+                numbered = texts.get(value)
+                if numbered is None:
+                    surfaces = WORD.findall(value)
+                    for surface in set(surfaces).difference(numbers):
+                        numbers[surface] = len(numbers)
+                        for key, (analyze, memo) in analyzers.items():
+                            if surface not in memo:
+                                memo[surface] = analyze(surface)
+                            found[key].append(memo[surface])
+                    numbered = texts[value] = array("i", map(numbers.__getitem__, surfaces))
+                tokens[name] = numbered
+            documents.append((fields, tokens))
+        return documents, found
+
+    def delete_by_term(self, fieldname: str, text: str) -> int:
+        return self.parent.delete_by_term(fieldname, text)
+
+    def update_document(self, **fields) -> None:
+        # Fresh generation: only documents of this session exist, all in workers.
+        self.add_document(**fields)
+
+    def commit(self) -> None:
+        self._send()
+        for analyses in self.analyses:
+            analyses.put(None)
+        for _ in self.tasks:
+            self._put_job(None)
+        segments = []
+        for _ in self.tasks:
+            status, value = self._result()
+            if status != "ok":
+                raise self._failed(value)
+            segments += value
+        for task in self.tasks:
+            task.join()
+        parent = self.parent
+        final = parent._merge_segments(None, None, None) + segments
+        if parent._added:
+            final.append(parent._finalize_segment())
+        else:
+            parent._close_segment()
+        parent._commit_toc(final)
+        parent._finish()
+
+    def _result(self) -> tuple[str, object]:
+        while True:
+            try:
+                return self.results.get(timeout=1.0)
+            except queue.Empty:
+                if any(task.exitcode not in (None, 0) for task in self.tasks):
+                    return "error", WORKER_DIED
+
+    def _failed(self, why: str) -> BuildFailed:
+        """Stop every worker and drop the parent's segment: the error to raise."""
+        self.cancel()
+        return BuildFailed(f"an indexing process failed ({why}): nothing was changed; try again")
+
+    def cancel(self) -> None:
+        for pipe in (self.jobs, *self.analyses):
+            pipe.cancel_join_thread()  # what a dead worker did not read is not needed: exit without it
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+            task.join()
+        if not self.parent.is_closed:
+            self.parent.cancel()
