@@ -61,8 +61,9 @@ _DOC_ID_ATTR = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _FIELD = re.compile(r"<([A-Za-z][\w.:-]*)(?:\s[^<>]*)?>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
 _OPEN_TAG = re.compile(r"<([A-Za-z][\w.:-]*)(?:\s[^<>]*)?>")
 _DIGITS_DATE = re.compile(r"(?<!\d)((?:19|20)\d{6})(?!\d)")
-#: How much text is read at a time, and the longest record looked for before giving up on it.
-CHUNK = 1 << 20
+#: How much text is read at a time (what a file cut short may lose beyond its break), and the
+#: longest record looked for before giving up on it.
+CHUNK = 1 << 16
 MAX_RECORD = 16 << 20
 
 
