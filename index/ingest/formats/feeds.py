@@ -32,14 +32,13 @@ def _body(entry) -> str:
     return to_text(entry.get("summary") or "")
 
 
-def _problem(parsed) -> str | None:
-    """One line for a feed that is not well-formed, or None."""
+def _problem(parsed, read: int) -> str | None:
+    """One line for a feed that is not well-formed (``read`` items were still read), or None."""
     if not parsed.get("bozo"):
         return None
     exc = parsed.get("bozo_exception")
     where = f" at line {exc.getLineNumber()}" if hasattr(exc, "getLineNumber") else ""
     what = exc.getMessage() if hasattr(exc, "getMessage") else str(exc)
-    read = len(parsed.entries)
     kept = f"; the {read} items the parser could read are indexed" if read else "; no item could be read"
     return f"broken XML{where}: {what}{kept}"
 
@@ -51,10 +50,7 @@ def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record
     from index.ingest.files import file_stem
 
     parsed = feedparser.parse(path.read_bytes())
-    problem = _problem(parsed)
-    if problem and not parsed.entries:
-        yield ReadProblem(str(path), problem)
-        return
+    read = 0
     source = _line(parsed.feed.get("title")) or None
     stem = file_stem(path)
     for number, entry in enumerate(parsed.entries, 1):
@@ -75,6 +71,7 @@ def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record
         }
         if entry.get("author"):
             provenance["author"] = _line(entry["author"])
+        read += 1
         yield Record(
             id=guid or link or f"{stem}-{number}",
             title=title,
@@ -85,5 +82,5 @@ def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record
             path=str(path),
             provenance=provenance,
         )
-    if problem:
+    if problem := _problem(parsed, read):
         yield ReadProblem(str(path), problem)
