@@ -48,7 +48,8 @@ class PageMeta:
     h1: list[str] = field(default_factory=list)
     #: og:site_name values as written (perhaps a URL).
     site_names: list[str] = field(default_factory=list)
-    #: Other names of the site, only used to recognise it in a title: application-name, publisher.
+    #: Other names of the site, only used to recognise it in a title: application-name,
+    #: publisher, the text or logo ``alt`` of links to the home page.
     other_names: list[str] = field(default_factory=list)
     #: (rule, raw value) of publication times; ``other_times`` only tell the site's zone.
     published: list[tuple[str, str]] = field(default_factory=list)
@@ -191,8 +192,21 @@ def read_meta(html: str) -> PageMeta:
         if (element.get("rel") or "").lower() == "canonical" and element.get("href"):
             meta.url = element.get("href").strip()
     meta.url = next(iter(tagged.get("og:url", [])), None) or meta.url
+    meta.other_names += _home_link_names(root, meta.host)
     _text_lines(root, meta)
     return meta
+
+
+def _home_link_names(root, host: str | None) -> list[str]:
+    """What links to the site's home page say (the logo's ``alt``, a short text): the site's name."""
+    homes = {"/", "./"} | ({f"{scheme}://{www}{host}{slash}" for scheme in ("http", "https") for www in ("", "www.") for slash in ("", "/")} if host else set())
+    names = []
+    for link in root.iter("a"):
+        if (link.get("href") or "").strip() not in homes:
+            continue
+        texts = [one_line(link.text_content())] + [one_line(img.get("alt")) for img in link.iter("img")]
+        names += [t for t in texts if t and len(t.split()) <= 4]
+    return list(dict.fromkeys(names))
 
 
 def site_key(text: str) -> str:
