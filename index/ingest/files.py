@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.ingest.dates import parse_date
-from index.ingest.formats import READERS, SUFFIXES, read_file, reader_for, sniffed
+from index.ingest.formats import READERS, SUFFIXES, holds_many, read_file, reader_for, sniffed
 from index.ingest.formats.text import FRONT_MATTER_KEYS, split_front_matter
 from index.ingest.records import ReadProblem, Record, parse_field_mapping, record_from_mapping
 
@@ -28,6 +28,7 @@ __all__ = [
     "Record",
     "file_stem",
     "find_files",
+    "holds_many",
     "is_supported",
     "parse_date",
     "parse_field_mapping",

@@ -105,6 +105,15 @@ def reader_for(path: Path) -> Reader | None:
     return text.read if name.endswith(".txt") else None
 
 
+def holds_many(path: Path) -> bool:
+    """True for formats of many documents per file (JSONL, CSV/TSV, ``<DOC>`` records, feeds).
+
+    The size limit of one document applies to each of their documents, not to the file.
+    """
+    reader = reader_for(path)
+    return reader in (jsonl.read, table.read, trec.read, feeds.read)
+
+
 def read_file(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record | ReadProblem]:
     """Yield the records of one file, and a ReadProblem for each part that failed.
 

@@ -161,3 +161,15 @@ def test_cli_add_and_show_a_docno(tmp_path):
     assert result.exit_code == 0, result.output
     shown = json.loads(result.output)
     assert (shown["title"], shown["date"], shown["source"], shown["url"]) == ("أوباما على نتفليكس", "2018-05-22", "BBC", url)
+
+
+def test_which_files_hold_many_documents(tmp_path):
+    """The 10 MB limit of one document applies per record to these (index.build checks it)."""
+    from index.ingest.files import holds_many
+
+    assert holds_many(write(tmp_path / "bundle.gz", "")) is False  # not records: nothing to read
+    bundle = tmp_path / "AFP_ARB.gz"
+    bundle.write_bytes(gzip.compress(afp_file().encode()))
+    ant = write(tmp_path / "one.txt", ant_record("AL-culture-1-20180415", "عنوان", "Sun, 15 Apr 2018 01:37:17 +0400", ANT_TEXT))
+    page = write(tmp_path / "page.txt", "عنوان\n\nنص")
+    assert [holds_many(p) for p in (bundle, ant, page)] == [True, True, False]
