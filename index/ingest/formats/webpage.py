@@ -63,8 +63,12 @@ def _site_names(meta: PageMeta) -> tuple[list[str], str | None]:
     return names, domain_label(meta.host)
 
 
-def site_like(segment: str, names: list[str], label: str | None) -> bool:
-    """True when a piece of a title is the site's name (perhaps with ``بوابة``, ``.com``…)."""
+def site_like(segment: str, names: list[str], label: str | None, part: bool = True) -> bool:
+    """True when a piece of a title is the site's name (perhaps with ``بوابة``, ``.com``…).
+
+    With ``part``, a piece of the name counts too (``البيان`` of ``صحيفة البيان``): true of
+    what ends a title, but a title may open with a place that is also in the site's name.
+    """
     words = set(fold(segment).split())
     if not words or len(words) > 6:
         return False
@@ -75,7 +79,7 @@ def site_like(segment: str, names: list[str], label: str | None) -> bool:
         name_words = set(fold(name).split())
         if key == site_key(name) or (name_words <= words and words - name_words <= SITE_WORDS):
             return True
-        if words < name_words and words - SITE_WORDS:
+        if part and words < name_words and words - SITE_WORDS:
             return True  # "البيان" of "صحيفة البيان"
     return bool(label and len(label) >= 3 and key.isascii() and (label in key or len(key) >= 4 and key in label))
 
@@ -88,7 +92,7 @@ def strip_site(title: str, names: list[str], label: str | None) -> str:
             return title
         if site_like(title[cuts[-1].end() :], names, label):
             title = title[: cuts[-1].start()].strip()
-        elif site_like(title[: cuts[0].start()], names, label):
+        elif site_like(title[: cuts[0].start()], names, label, part=False):
             title = title[cuts[0].end() :].strip()
         else:
             return title
@@ -109,6 +113,7 @@ def page_headline(meta: PageMeta) -> tuple[str, str] | None:
     """(headline, rule) from the page's own statements, or None when it makes none."""
     names, label = _site_names(meta)
     stated = [(rule, strip_site(text, names, label)) for rule, text in meta.titles if text]
+    stated = [(rule, text) for rule, text in stated if not site_like(text, names, label, part=False)]
     for h1 in meta.h1:
         if not h1 or site_like(h1, names, label):
             continue

@@ -167,3 +167,15 @@ def test_site_name_known_only_from_the_logo_link(tmp_path):
     head = f'<meta property="og:title" content="{HEADLINE} - اليوم الجديد">'
     record = read(tmp_path, page(head, before=before, h1=None))
     assert record.title == HEADLINE
+
+
+def test_a_title_that_is_only_the_site_name_is_no_headline(tmp_path):
+    head = '<meta property="og:title" content="صحيفة الوادي"><meta property="og:site_name" content="صحيفة الوادي">'
+    record = read(tmp_path, page(head + f"<title>{HEADLINE} | صحيفة الوادي</title>", h1=None))
+    assert record.title == HEADLINE
+
+
+def test_a_place_opening_the_headline_is_kept_though_the_site_is_named_after_it(tmp_path):
+    title = "غزة - قصف جديد يستهدف الأحياء الشرقية للمدينة"
+    head = f'<meta property="og:title" content="{title}"><meta property="og:site_name" content="أخبار غزة">'
+    assert read(tmp_path, page(head, h1=None)).title == title
