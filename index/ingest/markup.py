@@ -21,7 +21,6 @@ _BLOCK = re.compile(
 )
 _TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});?")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BREAK = "\x00"
 
 
@@ -55,5 +54,5 @@ def to_text(markup: str) -> str:
 
 def _tidy(lines: list[str]) -> str:
     """Spaces collapsed inside each line, blank lines dropped."""
-    kept = (_SPACES.sub(" ", line).strip() for line in lines)
+    kept = (" ".join(line.split()) for line in lines)
     return "\n".join(line for line in kept if line)

@@ -9,8 +9,10 @@ trafilatura finds the main text; what the page says about itself is collected by
 * date: the publication time in the page's metadata, as the site wrote it in its own
   zone; a UTC time is moved to the zone the site's other timestamps are written in, and
   yields to the date printed beside the headline when the two are a day apart (a UTC
-  time falls on the day before the site's own date for half of a day); else the date
-  printed beside the headline (``الأربعاء، 07 أكتوبر 2020 - 12:09 م``);
+  time falls on the day before the site's own date for part of a day); a UTC time at
+  exactly 20:00 to 23:00, with nothing else to go by, is the site's midnight (a date
+  without a time); else the date printed beside the headline
+  (``الأربعاء، 07 أكتوبر 2020 - 12:09 م``);
 * source: the publication's name from ``og:site_name``, else the page's domain; never a
   URL, nor the publisher company of the JSON-LD.
 
@@ -43,6 +45,9 @@ _URLISH = re.compile(r"^(?:https?://|www\.)|^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/?$",
 SITE_WORDS = OUTLET_WORDS | {"بوابه", "الالكترونيه", "الالكتروني", "الرسمي", "com", "arabic", "عربي"}
 #: Lines around the headline searched for the date the page prints.
 BEFORE_HEADLINE, AFTER_HEADLINE = 3, 6
+#: Midnight in the zones of Arab sites (UTC+1 to UTC+4) written in UTC: a date without a time
+#: that a site's software stored as its local midnight, and that falls on the day before.
+SITE_MIDNIGHTS = frozenset(dt.time(hour) for hour in (20, 21, 22, 23))
 #: A section name after a headline in ``<title>`` has at most this many words.
 SECTION_WORDS = 4
 
@@ -167,6 +172,8 @@ def page_date(meta: PageMeta, title: str) -> tuple[dt.date, str] | None:
             date, rule = stamp.in_zone(zone), f"{rule}, in the site's zone"
         if printed and abs((printed.date - date).days) == 1:
             return printed.date, f"html text: {printed.rule}"
+        if not zone and not printed and stamp.moment.time() in SITE_MIDNIGHTS:
+            return date + dt.timedelta(days=1), f"{rule}, the site's midnight in UTC"
     return date, rule
 
 

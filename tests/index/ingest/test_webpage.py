@@ -179,3 +179,9 @@ def test_a_place_opening_the_headline_is_kept_though_the_site_is_named_after_it(
     title = "غزة - قصف جديد يستهدف الأحياء الشرقية للمدينة"
     head = f'<meta property="og:title" content="{title}"><meta property="og:site_name" content="أخبار غزة">'
     assert read(tmp_path, page(head, h1=None)).title == title
+
+
+@pytest.mark.parametrize("stamp, day", [("2020-06-02T21:00:00.000Z", dt.date(2020, 6, 3)), ("2020-06-02T21:17:43Z", dt.date(2020, 6, 2))])
+def test_the_sites_midnight_written_in_utc(tmp_path, stamp, day):
+    head = f'<meta property="og:title" content="{HEADLINE}"><meta property="article:published_time" content="{stamp}">'
+    assert read(tmp_path, page(head)).date == day
