@@ -37,6 +37,10 @@ READERS: tuple[tuple[str, Reader], ...] = (
 SNIFFED = (".txt", ".sgml", ".sgm", ".trec", ".xml", ".rss", ".atom")
 #: Every ending read, for messages and for :func:`index.ingest.files.file_stem`.
 SUFFIXES = tuple(suffix for suffix, _ in READERS) + SNIFFED + tuple(s + ".gz" for s in SNIFFED) + (".gz",)
+UNSUPPORTED = (
+    "unsupported file type: use .txt, .html, .csv, .tsv, .jsonl, .jsonl.gz, <DOC> records (.sgml, .trec, any"
+    " ending, gzipped or not) or an RSS/Atom feed (.rss, .atom, .xml)"
+)
 #: How much of a file is looked at to tell records and feeds from other text.
 SNIFF_BYTES = 4096
 
@@ -96,12 +100,15 @@ def reader_for(path: Path) -> Reader | None:
     if reader or not sniffed(path):
         return reader
     kind = sniff(path)
-    if kind == "records":
-        return trec.read
-    if kind == "feed":
-        return feeds.read
     if kind == "damaged":
         return _damaged
+    bare = name.removesuffix(".gz")
+    # An ending that names the format is believed when the start does not say it: the
+    # reader then reports what is wrong with the file instead of passing it over.
+    if kind == "records" or bare.endswith((".sgml", ".sgm", ".trec")):
+        return trec.read
+    if kind == "feed" or bare.endswith((".rss", ".atom")):
+        return feeds.read
     return text.read if name.endswith(".txt") else None
 
 
@@ -122,7 +129,7 @@ def read_file(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[R
     """
     reader = reader_for(path)
     if reader is None:
-        yield ReadProblem(str(path), f"unsupported file type (use {', '.join(SUFFIXES[:10])}, or <DOC> records or a feed)")
+        yield ReadProblem(str(path), UNSUPPORTED)
         return
     read = 0
     try:
@@ -137,6 +144,8 @@ def read_file(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[R
         yield ReadProblem(str(path), f"cannot decode: {exc.reason} at byte {exc.start}{_kept(read)}")
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         yield ReadProblem(str(path), f"cut short or damaged ({exc}){_kept(read)}")
+    except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the others
+        yield ReadProblem(str(path), f"could not be read ({type(exc).__name__}: {exc}){_kept(read)}; please report this")
 
 
 def _kept(read: int) -> str:

@@ -84,3 +84,5 @@ def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record
         )
     if problem := _problem(parsed, read):
         yield ReadProblem(str(path), problem)
+    elif not read:
+        yield ReadProblem(str(path), "no item in this feed")

@@ -203,6 +203,7 @@ def record_of(content: str, opening: str, path: str) -> Record | str:
 
 def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record | ReadProblem]:
     """One record per ``<DOC>``; ``fields`` does not apply (the tags name the fields)."""
+    number = 0
     with open_text(path) as handle:
         for number, opening, content, problem in records_in(handle):
             result = problem or record_of(content, opening, str(path))
@@ -211,3 +212,5 @@ def read(path: Path, fields: Mapping[str, str] | None = None) -> Iterator[Record
             else:
                 result.provenance["record"] = str(number)
                 yield result
+    if not number:
+        yield ReadProblem(str(path), "no <DOC> record in this file")

@@ -173,3 +173,12 @@ def test_which_files_hold_many_documents(tmp_path):
     ant = write(tmp_path / "one.txt", ant_record("AL-culture-1-20180415", "عنوان", "Sun, 15 Apr 2018 01:37:17 +0400", ANT_TEXT))
     page = write(tmp_path / "page.txt", "عنوان\n\nنص")
     assert [holds_many(p) for p in (bundle, ant, page)] == [True, True, False]
+
+
+@pytest.mark.parametrize("name", ["empty.sgml", "empty.rss", "junk.atom", "junk.trec", "notes.xml", "page.html"])
+def test_malformed_or_empty_files_give_one_clear_problem(tmp_path, name):
+    body = "" if name.startswith("empty") else "<" + "\x01junk" * 50
+    path = write(tmp_path / name, body)
+    items = list(read_file(path))
+    assert items and all(isinstance(i, ReadProblem) for i in items)
+    assert all("\n" not in str(i) and str(i).startswith(str(path)) for i in items)
