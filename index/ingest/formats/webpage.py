@@ -105,11 +105,8 @@ def strip_site(title: str, names: list[str], label: str | None) -> str:
 
 def _without_sections(title: str) -> str:
     """``headline - section - section`` → ``headline`` when every other piece is short."""
-    cuts = list(_SEPARATOR.finditer(title))
-    if not cuts:
-        return title
-    first, rest = title[: cuts[0].start()], [title[c.end() : n.start()] for c, n in zip(cuts, cuts[1:] + [None]) if n] + [title[cuts[-1].end() :]]
-    if all(len(piece.split()) <= SECTION_WORDS for piece in rest) and len(first.split()) > SECTION_WORDS:
+    first, *rest = _SEPARATOR.split(title)
+    if rest and all(len(piece.split()) <= SECTION_WORDS for piece in rest) and len(first.split()) > SECTION_WORDS:
         return first
     return title
 
