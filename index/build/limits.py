@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.ingest.files import holds_many
 from index.ingest.records import ReadProblem, Record
 
 #: The largest single document indexed, in bytes: a whole file for one-document
@@ -13,13 +14,11 @@ from index.ingest.records import ReadProblem, Record
 #: would cost minutes and gigabytes of memory for nothing anyone can read in a snippet.
 MAX_DOCUMENT_BYTES = 10 * 2**20
 
-#: Formats holding many documents per file: their size is checked per record instead.
-MULTI_DOCUMENT_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv", ".csv.gz")
-
 
 def file_too_large(path: Path, size: int) -> ReadProblem | None:
-    """A problem when a one-document file is above :data:`MAX_DOCUMENT_BYTES`."""
-    if size <= MAX_DOCUMENT_BYTES or path.name.lower().endswith(MULTI_DOCUMENT_SUFFIXES):
+    """A problem when a one-document file is above :data:`MAX_DOCUMENT_BYTES` (files of many
+    documents, :func:`index.ingest.files.holds_many`, are checked per record instead)."""
+    if size <= MAX_DOCUMENT_BYTES or holds_many(path):
         return None
     return ReadProblem(str(path), f"{_megabytes(size)} is more than the {_megabytes(MAX_DOCUMENT_BYTES)} a document may have; skipped")
 

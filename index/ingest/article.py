@@ -26,6 +26,10 @@ HEADER_BEFORE = 2
 PARAGRAPH_WORDS = 25
 #: Two headline variants at least this similar are one headline shown twice.
 SAME_HEADLINE = 0.8
+#: Lines above a repeated headline with at most this many words are menu or section names…
+NAV_WORDS = 5
+#: … when there are at most this many of them.
+NAV_LINES = 4
 
 _PUNCT = re.compile(r"[^\w\s]")
 
@@ -41,7 +45,8 @@ class Article:
     provenance: dict[str, str] = field(default_factory=dict)
 
 
-def _key(line: str) -> str:
+def text_key(line: str) -> str:
+    """A line compared without hamza forms, case, punctuation or spacing."""
     return " ".join(_PUNCT.sub(" ", fold(line)).split())
 
 
@@ -49,7 +54,7 @@ def same_headline(a: str, b: str) -> bool:
     """True when ``b`` repeats headline ``a``, exactly or as a near variant (``بـ`` / ``في``)."""
     if not a or not b or not 0.5 <= len(a) / len(b) <= 2:
         return False
-    ka, kb = _key(a), _key(b)
+    ka, kb = text_key(a), text_key(b)
     if not ka or not kb:
         return False
     if ka == kb:
@@ -60,6 +65,28 @@ def same_headline(a: str, b: str) -> bool:
 
 def _is_meta(line: str) -> bool:
     return is_date_line(line) or byline(line) is not None or labeled_date([line]) is not None
+
+
+def below_navigation(lines: list[str], head: int) -> int | None:
+    """The real headline's index when ``lines[head]`` is a menu word or section name above it.
+
+    Scraped pages may open with the site's menu or the section's name (``أخبار``,
+    ``أخبار العالم العربي``) and then show the headline twice (page title, then article
+    heading). A few short lines that are not repeated, above a longer line that is, are
+    navigation: the repeated line is the headline. A first line that is itself repeated
+    is the headline, whatever its length.
+    """
+    shown = [i for i in range(head, len(lines)) if lines[i]][: NAV_LINES + 2]
+    if len(shown) < 3 or same_headline(lines[head], lines[shown[1]]):
+        return None
+    for k in range(1, len(shown) - 1):
+        above = [len(lines[i].split()) for i in shown[:k]]
+        if max(above) > NAV_WORDS:
+            return None
+        candidate = lines[shown[k]]
+        if len(candidate.split()) > max(above) and same_headline(candidate, lines[shown[k + 1]]):
+            return shown[k]
+    return None
 
 
 def extract(text: str, title: str | None = None) -> Article | None:
@@ -77,8 +104,11 @@ def extract(text: str, title: str | None = None) -> Article | None:
         head = next((i for i, line in enumerate(lines) if line and not _is_meta(line)), None)
         if head is None:
             return None
+        title_rule = "first line" if lines[head] == first else "headline after page furniture"
+        real = below_navigation(lines, head)
+        if real is not None:
+            head, title_rule = real, "repeated headline below navigation"
         title = lines[head]
-        title_rule = "first line" if title == first else "headline after page furniture"
         start = head + 1
     # Header: a few lines above and below the headline, up to the first real paragraph.
     before = [i for i in range(head - 1, -1, -1) if lines[i]][:HEADER_BEFORE] if head > 0 else []

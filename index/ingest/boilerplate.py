@@ -38,6 +38,9 @@ TRAILERS = frozenset(
     }
 )
 
+#: The first step of a breadcrumb trail (folded): ``الرئيسية > أخبار > محليات``.
+HOME_WORDS = frozenset({"الرئيسيه", "الصفحه الرئيسيه", "home", "homepage"})
+
 #: Headings of a news ticker at the top of a page (folded).
 TICKER_HEADINGS = frozenset(
     {"احدث الاخبار", "اخر الاخبار", "شريط الاخبار", "الاخبار العاجله", "عاجل", "اخبار عاجله", "الان"}
@@ -56,6 +59,7 @@ _CAPTION_START = re.compile(r"^(?:الصوره|صوره|تصوير|photo)\s*[:�
 _TICKER_ITEM = re.compile(r"^[\s•·▪●◦*\-–]*\d{1,2}:\d{2}\s*[.\-–|:]?\s*\S")
 _MORE_END = re.compile(r"(?:\.\.\.|…)\s*المزيد$")
 _BULLET = re.compile(r"^[•·▪●◦*]")
+_CRUMB = re.compile(r"\s*[>»›/|]\s*")
 _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/?$")
 _SENTENCE_END = re.compile(r"[.!?؟]$")
 _MAX_CAPTION_WORDS = 25
@@ -92,6 +96,12 @@ def is_ticker_item(line: str) -> bool:
     if not _TICKER_ITEM.match(line):
         return False
     return bool(_BULLET.match(line.lstrip()) or _MORE_END.search(line))
+
+
+def is_breadcrumb(line: str) -> bool:
+    """``الرئيسية > أخبار > أخبار العالم العربي``: the page's place in the site, not its text."""
+    parts = _CRUMB.split(fold(line))
+    return len(parts) >= 2 and parts[0] in HOME_WORDS and all(0 < len(p.split()) <= _MAX_LABEL_WORDS for p in parts)
 
 
 def is_caption(line: str) -> bool:
@@ -164,6 +174,6 @@ def clean_lines(lines: Sequence[str]) -> list[str]:
     kept = [
         line
         for line in _drop_ticker(stripped)
-        if not line or not (is_widget(line) or is_caption(line))
+        if not line or not (is_widget(line) or is_caption(line) or is_breadcrumb(line))
     ]
     return _drop_tail(kept)

@@ -2,7 +2,8 @@
 
 Formats (one module each in :mod:`index.ingest.formats`): ``.txt`` saved or scraped pages
 (front matter, boilerplate removal, headline, date and source extraction),
-``.jsonl`` / ``.jsonl.gz``, ``.csv`` / ``.tsv`` and ``.html`` / ``.htm``; any of
+``.jsonl`` / ``.jsonl.gz``, ``.csv`` / ``.tsv``, ``.html`` / ``.htm``, TREC/SGML ``<DOC>``
+records and RSS/Atom feeds (both told by their content, gzipped or not); any of
 UTF-8, UTF-16, Windows-1256 or ISO-8859-6 (:mod:`index.ingest.encoding`). A problem with one
 file or one line is reported as a :class:`ReadProblem` and never stops the others.
 
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.ingest.dates import parse_date
-from index.ingest.formats import SUFFIXES, read_file
+from index.ingest.formats import READERS, SUFFIXES, holds_many, read_file, reader_for, sniffed
 from index.ingest.formats.text import FRONT_MATTER_KEYS, split_front_matter
 from index.ingest.records import ReadProblem, Record, parse_field_mapping, record_from_mapping
 
@@ -26,6 +27,7 @@ __all__ = [
     "ReadProblem",
     "Record",
     "find_files",
+    "holds_many",
     "is_supported",
     "parse_date",
     "parse_field_mapping",
@@ -36,8 +38,11 @@ __all__ = [
 
 
 def is_supported(path: Path) -> bool:
-    """True when the file's name ends in one of :data:`SUFFIXES`."""
-    return path.name.lower().endswith(SUFFIXES)
+    """True when a reader takes the file: by its ending, or by its first bytes (records, feeds)."""
+    name = path.name.lower()
+    if name.endswith(".txt") or name.endswith(tuple(suffix for suffix, _ in READERS)):
+        return True
+    return sniffed(path) and reader_for(path) is not None
 
 
 def find_files(paths: list[Path]) -> Iterator[Path]:

@@ -40,14 +40,23 @@ class Record:
 
 @dataclass
 class ReadProblem:
-    """Something in a file that could not be read; ``line`` is set for JSONL and CSV."""
+    """Something in a file that could not be read.
+
+    ``line`` is set for JSONL and CSV; ``record`` (the 1-based position of a ``<DOC>``
+    record or a feed item) for files holding many documents without one per line.
+    """
 
     path: str
     message: str
     line: int | None = None
+    record: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        where = self.path
+        if self.record:
+            where = f"{self.path}:record {self.record}"
+        elif self.line:
+            where = f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
 
 

@@ -43,7 +43,7 @@ def test_html_main_text_title_date_and_site_name(tmp_path, charset):
     assert record.date == dt.date(2019, 3, 14)
     assert record.source == "صحيفة الوادي"
     assert record.body == "\n".join(PARAGRAPHS)
-    assert record.provenance["title"] == "html metadata" and record.provenance["source"] == "html site name"
+    assert record.provenance["title"] == "h1 matching og:title" and record.provenance["source"] == "og:site_name"
 
 
 def _csv(rows: list[dict], delimiter: str = ",") -> str:
