@@ -190,6 +190,10 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="keep built indexes (and runs) here and reuse them")
     parser.add_argument("--only", nargs="*", help="only systems / query sets whose names contain one of these words")
     args = parser.parse_args()
+    names = SYSTEMS + [b.name for b in BENCHMARKS]
+    unknown = [w for w in args.only or [] if not any(w.lower() in n.lower() for n in names)]
+    if unknown:
+        sys.exit(f"--only {' '.join(unknown)}: no system or query set by that name ({', '.join(names)})")
     benches = [b for b in BENCHMARKS if b.name in selected([b.name for b in BENCHMARKS], args.only)]
     systems = selected(SYSTEMS, args.only)
     missing = sorted({str(p) for b in benches for p in (b.queries, b.qrels, CORPORA[b.corpus]) if not p.exists()})
