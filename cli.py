@@ -110,10 +110,14 @@ def query(
     from search import parse_date_option
 
     term = _terminal()
-    results = _index(index, synonyms, default_synonyms).query(
+    ix = _index(index, synonyms, default_synonyms)
+    results = ix.query(
         text, limit=limit, source=source, since=parse_date_option(since, "--since"),
         until=parse_date_option(until, "--until"), sort=sort, facets=facets,
     )
+    if results.empty_index and not json:
+        term.line(f"no documents in the index at {ix.location}: add some with `search index add PATH`")
+        return
     term.json(results.to_json()) if json else term.results(results, explain=explain)
     if results.facets is not None and not json:
         term.facets(results.facets)
@@ -138,7 +142,9 @@ def evaluate(
 
 @app.command("show")
 def show(
-    doc_id: Annotated[str, typer.Argument(metavar="ID", help="A document id, as printed by `search query`.")],
+    doc_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A document id, as printed by `search query`, or the name or path of a file it was read from.")
+    ],
     index: IndexOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -148,7 +154,7 @@ def show(
     term = _terminal()
     doc = _index(index).get(doc_id)
     if doc is None:
-        raise SearchError(f"no document with id {doc_id!r}: `search query` prints ids")
+        raise SearchError(f"no document with id or file name {doc_id!r}: `search query` prints ids")
     term.json(doc.to_json()) if json else term.document(doc)
 
 

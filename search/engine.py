@@ -17,6 +17,7 @@ from search.present.snippets import highlight
 from search.query.parse import parse
 from search.query.synonyms import load as load_synonyms
 from search.rank.scoring import weighting
+from search.names import resolve
 from search.results import Document, Results, Stats, as_date
 from search.settings import RankingSettings
 
@@ -215,12 +216,21 @@ class SearchIndex:
         return evaluate(self, Path(queries), Path(qrels), run_path=Path(run) if run else None, progress=progress)
 
     def get(self, doc_id: str) -> Document | None:
-        """The whole stored document with this id, or None."""
+        """The whole stored document with this id, or None.
+
+        ``doc_id`` may also name a file an article was read from (``NAME.txt``, ``NAME``
+        or its path, :mod:`search.names`); a name that several documents share raises
+        :class:`~index.errors.QueryError` listing the ids or paths to use.
+        """
         with self._searcher() as searcher:
             stored = searcher.document(id=doc_id)
+        files = self.store.read_manifest().get("files", {})
+        if not stored and (named := resolve(files, doc_id)):
+            with self._searcher() as searcher:
+                stored = searcher.document(id=named)
         if not stored:
             return None
-        files = self.store.read_manifest().get("files", {})
+        doc_id = stored["id"]
         holders = sorted(k for k, entry in files.items() if doc_id in entry["ids"] and not k.startswith("records:"))
         first = stored.get("path")
         return Document(

@@ -34,7 +34,7 @@ from search.query.suggestions import suggest
 from search.query.synonyms import Synonyms
 from search.rank.scoring import Found, match
 from search.rank.tiers import order
-from search.results import Results
+from search.results import Facets, Results
 from search.settings import RankingSettings
 
 
@@ -64,6 +64,8 @@ def run_query(request: Request, settings: RankingSettings, synonyms: Synonyms,
     parsed = parse(request.text, synonyms, settings.parse)
     _require_words(parsed)
     with open_searcher() as searcher:
+        if not searcher.doc_count():
+            return _nothing_indexed(request)
         searched, rewrites = rewrite(searcher.reader(), parsed, settings)
         found = match(searcher, searched, request.filters(), settings)
         if not found.total and searched.phrases:
@@ -71,6 +73,13 @@ def run_query(request: Request, settings: RankingSettings, synonyms: Synonyms,
             searched, rewrites, found = unquoted or (searched, rewrites, found)
         ranked = order(searcher, searched, found, request.offset + request.limit, request.sort, settings)
         return present(searcher, request, searched, rewrites, found, ranked[request.offset :], settings)
+
+
+def _nothing_indexed(request: Request) -> Results:
+    """The answer of an index without documents (none added yet, or every file removed):
+    no hits, and no later stage run: BM25's idf takes the log of the number of documents,
+    and the facets read segments that an index never given a document does not have."""
+    return Results(query=request.text, total=0, facets=Facets() if request.facets else None, empty_index=True)
 
 
 def _require_words(parsed: ParsedQuery) -> None:

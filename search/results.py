@@ -102,6 +102,9 @@ class Results:
     #: typed without a space between them; quoted phrases no document holds, searched
     #: as plain words).
     rewrites: list[dict] = field(default_factory=list)
+    #: The index holds no documents at all (none added yet, or all removed): there was
+    #: nothing to search, which front ends say instead of "no results".
+    empty_index: bool = False
 
     def to_json(self) -> dict:
         data = {

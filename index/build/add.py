@@ -3,11 +3,13 @@ given by code (:func:`add_records`).
 
 An add writes into the live generation (a fresh one when there is none yet) and
 remembers every path it was given as a "root" in the manifest, which a rebuild
-(:mod:`index.build.rebuild`) re-reads.
+(:mod:`index.build.rebuild`) re-reads. A folder given again is taken as it now is:
+the documents of files deleted from it go, as a rebuild would drop them.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,6 +24,35 @@ def _remember_roots(manifest: dict, paths: Iterable[Path], source: str | None, f
     for path in paths:
         entry = {"path": str(path.resolve()), "source": source, "fields": fields or None}
         roots[:] = [r for r in roots if r["path"] != entry["path"]] + [entry]
+
+
+def _gone(path: str) -> bool:
+    """Whether nothing is at ``path`` any more. A path that cannot be looked at (a folder
+    without permission) is not gone: its documents stay until it can be read again."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _under(path: str, folders: list[str]) -> bool:
+    return any(path.startswith(folder.rstrip(os.sep) + os.sep) for folder in folders)
+
+
+def _forget_vanished(batch: Batch, folders: list[Path], found: Iterable[Path]) -> None:
+    """Drop the files the manifest lists under ``folders`` (given again) that no longer
+    exist, and the roots among them. Only what is gone is dropped: a file that is still
+    there but could not be read keeps its documents (:meth:`Batch.add_file`), and
+    files outside these folders are not looked at."""
+    given = [str(folder.resolve()) for folder in folders]
+    seen = {str(path.resolve()) for path in found}
+    files, roots = batch.manifest["files"], batch.manifest["roots"]
+    for key in [k for k in files if k not in seen and _under(k, given) and _gone(k)]:
+        batch.forget(key)
+    roots[:] = [r for r in roots if not (_under(r["path"], given) and _gone(r["path"]))]
 
 
 def add_paths(
@@ -57,6 +88,7 @@ def add_paths(
         _remember_roots(manifest, present, source, fields)
 
         def work() -> None:
+            _forget_vanished(batch, [p for p in present if p.is_dir()], files)
             progress.start(len(files), "indexing")
             try:
                 for path in files:

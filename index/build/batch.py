@@ -159,6 +159,12 @@ class Batch:
             self.refs.get(doc_id, set()).discard(path_key)
         self.detached.update(ids)
 
+    def forget(self, path_key: str) -> None:
+        """The file ``path_key`` is gone: its manifest entry goes now, its documents at
+        :meth:`settle` unless another file still holds them."""
+        entry = self.manifest["files"].pop(path_key)
+        self.detach(path_key, entry["ids"])
+
     def settle(self) -> None:
         """Delete documents no file holds any more; re-point ``path`` of survivors."""
         for doc_id in sorted(self.detached):
