@@ -32,6 +32,9 @@ SynonymsOption = Annotated[
     Optional[Path],
     typer.Option("--synonyms", help="A file of extra synonym groups (one per line, names separated by |).", show_default=False),
 ]
+NoCollapseOption = Annotated[
+    bool, typer.Option("--no-collapse", help="List every syndicated copy as its own hit instead of once per story.")
+]
 DefaultSynonymsOption = Annotated[
     bool, typer.Option("--default-synonyms/--no-default-synonyms", help="Use the news synonyms shipped with the project.")
 ]
@@ -103,17 +106,18 @@ def query(
     synonyms: SynonymsOption = None,
     default_synonyms: DefaultSynonymsOption = True,
     explain: Annotated[bool, typer.Option("--explain", help="Show how the query was understood (synonyms added).")] = False,
+    no_collapse: NoCollapseOption = False,
     index: IndexOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Search the index and show ranked hits with highlighted snippets."""
+    """Search the index and show ranked hits with highlighted snippets; syndicated copies of a story are one hit."""
     from search import parse_date_option
 
     term = _terminal()
     ix = _index(index, synonyms, default_synonyms)
     results = ix.query(
         text, limit=limit, source=source, since=parse_date_option(since, "--since"),
-        until=parse_date_option(until, "--until"), sort=sort, facets=facets,
+        until=parse_date_option(until, "--until"), sort=sort, facets=facets, collapse=not no_collapse,
     )
     if results.empty_index and not json:
         term.line(f"no documents in the index at {ix.location}: add some with `search index add PATH`")

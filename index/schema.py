@@ -3,16 +3,17 @@
 Bump :data:`SCHEMA_VERSION` whenever a field or an analyzer changes meaning, or the
 segments' format (7: postings of fields without positions only in the sidecar,
 :mod:`index.whoosh_ext.codec`): an index written under another version is refused with a message that names ``search index
-rebuild``, instead of silently mixing two analyses.
+rebuild``, instead of silently mixing two analyses. (9: the ``story`` column.)
 """
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis.chain import ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 #: Fields a query searches, with the boost each one gets in BM25F.
 SEARCH_FIELDS = {"title": 0.5, "body": 1.0}
@@ -31,7 +32,10 @@ ROOT_FIELDS = {"title": "title_root", "body": "body_root"}
 def build_schema() -> Schema:
     """id (unique), title and body (Arabic analysis, stored for display and snippets),
     source (exact, for filters and facets), date (filter and sort), path and url, and
-    provenance: which rule produced title, date and source (a dict, shown by ``show``)."""
+    provenance: which rule produced title, date and source (a dict, shown by ``show``);
+    story: the key of the document's syndicated story (:mod:`index.build.copies`), a
+    column only: a query reads it per hit without an indexed term or a stored copy,
+    which keeps the index's size down."""
     analyzer = ArabicAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True),
@@ -50,4 +54,5 @@ def build_schema() -> Schema:
         path=STORED(),
         url=STORED(),
         provenance=STORED(),
+        story=COLUMN(VarBytesColumn()),
     )

@@ -113,6 +113,7 @@ class SearchIndex:
         offset: int = 0,
         facets: bool = False,
         brief: bool = False,
+        collapse: bool = True,
     ) -> Request:
         """Check the options: one place for ``query`` and ``ranked``."""
         if sort not in SORTS:
@@ -123,7 +124,7 @@ class SearchIndex:
             raise QueryError("the offset (page) cannot be negative")
         if since and until and since > until:
             raise QueryError("--since is after --until: swap the dates")
-        return Request(text, limit, offset, source, since, until, sort, facets, brief)
+        return Request(text, limit, offset, source, since, until, sort, facets, brief, collapse)
 
     @contextlib.contextmanager
     def _searcher(self) -> Iterator:
@@ -167,8 +168,10 @@ class SearchIndex:
         until: dt.date | None = None,
         sort: str = "relevance",
     ) -> tuple[int, list[tuple[str, float]]]:
-        """``(total, [(id, score), ...])``: the ranking :meth:`query` shows, without snippets."""
-        request = self._request(text, limit, source, since, until, sort, brief=True)
+        """``(total, [(id, score), ...])``: the ranking :meth:`query` shows, without snippets,
+        every document counted and listed: syndicated copies are never collapsed here, so
+        an evaluation sees each document."""
+        request = self._request(text, limit, source, since, until, sort, brief=True, collapse=False)
         results = run_query(request, self.settings, self.synonyms, self._searcher)
         return results.total, [(hit.id, hit.score) for hit in results.hits]
 
@@ -182,13 +185,17 @@ class SearchIndex:
         sort: str = "relevance",
         offset: int = 0,
         facets: bool = False,
+        collapse: bool = True,
     ) -> Results:
         """Ranked hits for ``text`` (words, "phrases", -exclusions) with highlighted snippets.
 
         ``offset`` skips that many hits (pagination); ``facets=True`` also counts every
-        matching document by source and month into ``Results.facets``.
+        matching document by source and month into ``Results.facets``. Syndicated copies
+        of one story are one hit, the others in ``Hit.copies`` and ``total`` counting
+        stories (``Results.documents`` counts documents); ``collapse=False`` lists every
+        copy as its own hit.
         """
-        request = self._request(text, limit, source, since, until, sort, offset, facets)
+        request = self._request(text, limit, source, since, until, sort, offset, facets, collapse=collapse)
         return run_query(request, self.settings, self.synonyms, self._searcher)
 
     def highlight(self, text: str, query: str) -> str:

@@ -10,7 +10,8 @@ rerank → present.
   :mod:`search.query.build`): every matching document and its BM25F score;
 * rerank (:mod:`search.rank.tiers`, :mod:`search.rank.proximity`): every-word
   matches first, the best of each tier reordered by proximity, or by date;
-* present (:mod:`search.present`): hits with snippets, facets, "did you mean".
+* present (:mod:`search.present`): syndicated copies grouped into stories
+  (:mod:`search.present.stories`), hits with snippets, facets, "did you mean".
 
 Every stage reads its knobs from one :class:`~search.settings.RankingSettings`.
 """
@@ -23,7 +24,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from index.errors import QueryError
-from search.present import facets
+from search.present import facets, stories
 from search.present.hits import hits
 from search.query.build import Filters
 from search.query.fuzzy import with_near_words
@@ -52,6 +53,8 @@ class Request:
     facets: bool = False
     #: Ids and scores only (``search eval``): no snippets, no "did you mean".
     brief: bool = False
+    #: Show each story once, its other copies listed under the best-ranked one.
+    collapse: bool = True
 
     def filters(self) -> Filters:
         return Filters(source=self.source, since=self.since, until=self.until)
@@ -71,8 +74,18 @@ def run_query(request: Request, settings: RankingSettings, synonyms: Synonyms,
         if not found.total and searched.phrases:
             unquoted = _phrases_as_words(searcher, request, settings, synonyms)
             searched, rewrites, found = unquoted or (searched, rewrites, found)
-        ranked = order(searcher, searched, found, request.offset + request.limit, request.sort, settings)
-        return present(searcher, request, searched, rewrites, found, ranked[request.offset :], settings)
+        if not request.collapse:
+            ranked = order(searcher, searched, found, request.offset + request.limit, request.sort, settings)
+            return present(searcher, request, searched, rewrites, found, ranked[request.offset :], settings)
+        codes = stories.codes(searcher)
+        ranked = stories.collapse(
+            codes, lambda depth: order(searcher, searched, found, depth, request.sort, settings),
+            request.offset + request.limit,
+        )
+        results = present(searcher, request, searched, rewrites, found, ranked[request.offset :], settings)
+        results.total = stories.count(codes, found.docs)
+        stories.with_copies(searcher, codes, ranked[request.offset :], results.hits)
+        return results
 
 
 def _nothing_indexed(request: Request) -> Results:

@@ -27,6 +27,19 @@ class Token:
 
 
 @dataclass
+class Copy:
+    """Another copy of a hit's story (the same article run by another outlet, :mod:`search.present.stories`)."""
+
+    id: str
+    title: str
+    source: str | None
+    date: dt.date | None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "source": self.source, "date": _iso(self.date)}
+
+
+@dataclass
 class Hit:
     """One matching document. ``snippet`` is HTML-escaped text with ``<mark>`` around matches."""
 
@@ -38,11 +51,15 @@ class Hit:
     snippet: str
     path: str | None = None
     url: str | None = None
+    #: The other copies of this hit's story, oldest first; empty when it has none or
+    #: when the query was asked not to collapse them (``collapse=False``).
+    copies: list[Copy] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["date"] = _iso(self.date)
         data["score"] = round(self.score, 4)
+        data["copies"] = [c.to_json() for c in self.copies]
         return data
 
 
@@ -87,7 +104,9 @@ class Facets:
 
 @dataclass
 class Results:
-    """A page of hits; ``total`` counts every matching document, not only this page."""
+    """A page of hits. ``total`` counts every matching story (syndicated copies once),
+    not only this page; ``documents`` every matching document. They are equal when
+    copies are not collapsed."""
 
     query: str
     total: int
@@ -105,11 +124,18 @@ class Results:
     #: The index holds no documents at all (none added yet, or all removed): there was
     #: nothing to search, which front ends say instead of "no results".
     empty_index: bool = False
+    #: Matching documents, every copy counted (None: the same as ``total``).
+    documents: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.documents is None:
+            self.documents = self.total
 
     def to_json(self) -> dict:
         data = {
             "query": self.query,
             "total": self.total,
+            "documents": self.documents,
             "hits": [h.to_json() for h in self.hits],
             "expansions": self.expansions,
             "suggestions": self.suggestions,

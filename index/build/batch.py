@@ -17,12 +17,14 @@ writer, so each id is written at most once per session and what depends on all f
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from index.build.fields import fill_twin_fields, record_fields
+from index.build.copies import CopyFinder
+from index.build.fields import fill_twin_fields, record_fields, story_value
 from index.build.limits import file_too_large, record_problems
 from index.build.memos import load_memos, save_memos
 from index.build.report import AddReport, Progress
@@ -40,6 +42,8 @@ PARALLEL_MIN_BYTES = 4 << 20
 
 #: File in a generation keeping the analysis of every word form indexed (:mod:`index.build.memos`).
 ANALYSIS_CACHE = "analysis.cache"
+#: File in a generation keeping every document's MinHash and story (:mod:`index.build.copies`).
+COPIES = "copies.npz"
 
 
 def worth_parallel(files: Iterable[Path]) -> bool:
@@ -107,6 +111,8 @@ class Batch:
         self.bodies: dict[str, str] = manifest.setdefault("bodies", {})
         self.written: set[str] = set()
         self.detached: set[str] = set()
+        #: Story keys of syndicated copies: each document written gets one as it is written.
+        self.copies = CopyFinder() if fresh else CopyFinder.load(gen / COPIES)
         self.report = AddReport()
 
     def unique_id(self, wanted: str, path: str) -> str:
@@ -137,6 +143,7 @@ class Batch:
         if key and (same is None or not self.refs.get(same)):
             self.bodies[key] = record.id
         fields = record_fields(record)
+        fields["story"] = story_value(self.copies.assign(record.id, record.body, record.date))
         if self.fresh:
             self.writer.add_document(**fields)
             self.report.added += 1
@@ -150,8 +157,20 @@ class Batch:
         return record.id
 
     def add_stored(self, stored: dict) -> None:
-        """Write a document as its stored fields give it (carried over from another generation)."""
+        """Write a document as its stored fields give it (carried over from another generation);
+        its story is found again among the documents of this one."""
+        self._with_story(stored)
         self.writer.add_document(**fill_twin_fields(stored))
+
+    def _with_story(self, stored: dict) -> None:
+        """Give ``stored`` (fields read back from an index) the story key its document has
+        here: kept when known, else found afresh. Keys are a column, not stored fields."""
+        story = self.copies.story(stored["id"])
+        if story is None:
+            date = stored.get("date")
+            day = date.date() if isinstance(date, dt.datetime) else None
+            story = self.copies.assign(stored["id"], stored.get("body", ""), day)
+        stored["story"] = story_value(story)
 
     def detach(self, path_key: str, ids: list[str]) -> None:
         """``path_key`` no longer holds ``ids``; :meth:`settle` deletes those left orphaned."""
@@ -173,6 +192,7 @@ class Batch:
                 self.refs.pop(doc_id, None)
                 if doc_id not in self.written:
                     self.writer.delete_by_term("id", doc_id)
+                    self.copies.forget(doc_id)
                     self.report.removed += 1
             elif doc_id not in self.written:
                 self._repoint(doc_id, holders)
@@ -191,6 +211,7 @@ class Batch:
             stored["path"] = files[0]
         else:
             stored.pop("path", None)
+        self._with_story(stored)
         self.writer.update_document(**fill_twin_fields(stored))
 
     def add_file(self, path: Path, source: str | None, progress: Progress, fields: dict | None = None) -> None:
@@ -274,6 +295,7 @@ class Batch:
         self.writer.commit()
         if getattr(self.writer, "memos", None):
             save_memos(self.gen / ANALYSIS_CACHE, self.writer.memos)
+        self.copies.save(self.gen / COPIES)
         self.store.save_manifest(self.gen, self.manifest)
 
     def cancel(self) -> None:

@@ -23,9 +23,17 @@ The rule, and why:
 datasketch computes the MinHash signatures (its estimate of the Jaccard similarity is
 the share of equal signature slots). Candidates come from banding the signature
 (locality-sensitive hashing): a document is compared only with those that share a band.
-The bands and signatures are kept as sorted numpy arrays beside the index
-(``copies.npz``) rather than as datasketch's in-memory ``MinHashLSH``, whose Python
-objects per document would make every ``index add`` unpickle the whole collection.
+The signatures are kept as a numpy array beside the index (``copies.npz``), their bands
+recomputed and sorted when it is loaded, rather than as datasketch's in-memory
+``MinHashLSH``, whose Python objects per document would make every ``index add``
+unpickle the whole collection. Each slot keeps 16 bits of datasketch's hash: two
+unrelated slots then agree by chance once in 65,536, far below the threshold's
+resolution, and the file is half the size (2 bytes × 64 slots per document).
+
+Keys stay consistent as documents come and go: a story whose first document is
+deleted keeps its key, so its remaining copies still group, and a new document never
+takes a key still in use (a replaced document that is no longer a copy, or a new one
+reusing a deleted id, gets ``ID~2``).
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ import os
 import re
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,26 +73,46 @@ class CopySettings:
     bands: int = 16
     #: Texts with fewer words than this are never copies (too little to compare).
     min_words: int = 25
+    #: datasketch's permutation scheme (its 2.0 default): saved signatures are only
+    #: comparable with signatures of the same scheme.
+    scheme: str = "affine32"
 
 
-def shingle_hashes(text: str, size: int) -> np.ndarray:
+class WordHashes(dict):
+    """Word → CRC-32 of its UTF-8, computed on first sight: a collection repeats its
+    words, and looking them up (``map`` over ``__getitem__``, in C) is several times
+    faster than hashing each occurrence. CRC-32, not ``hash()``: signatures are saved,
+    and ``hash()`` of a string changes from one process to the next."""
+
+    #: Forms kept before the memo starts over (a news collection has a few hundred thousand).
+    LIMIT = 1_000_000
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[word] = zlib.crc32(word.encode("utf-8"))
+        return value
+
+
+def shingle_hashes(text: str, size: int, memo: WordHashes | None = None) -> np.ndarray:
     """The distinct 32-bit hashes of the ``size``-word shingles of normalized ``text``."""
     words = _WORD.findall(normalize_text(text))
     if len(words) < size:
         return np.zeros(0, dtype=np.uint64)
-    h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    h = np.array(list(map((WordHashes() if memo is None else memo).__getitem__, words)), dtype=np.uint64)
     joined = np.zeros(len(words) - size + 1, dtype=np.uint64)
     for i in range(size):
         joined = joined * _BASE + h[i : len(h) - size + 1 + i]
     return np.unique(joined & np.uint64(0xFFFFFFFF))
 
 
-def _band_hashes(signature: np.ndarray, bands: int) -> np.ndarray:
-    """One hash per band of ``signature`` (rows of equal width), the band number mixed in."""
-    rows = signature.astype(np.uint64).reshape(bands, -1)
-    joined = np.arange(bands, dtype=np.uint64)
-    for column in rows.T:
-        joined = joined * _BASE + column
+def _band_hashes(signatures: np.ndarray, bands: int) -> np.ndarray:
+    """One hash per band of each signature (rows of equal width), the band number mixed
+    in: shape ``(bands,)`` for one signature, ``(n, bands)`` for ``n``."""
+    rows = signatures.astype(np.uint64).reshape(*signatures.shape[:-1], bands, -1)
+    joined = np.broadcast_to(np.arange(bands, dtype=np.uint64), rows.shape[:-1]).copy()
+    for i in range(rows.shape[-1]):
+        joined = joined * _BASE + rows[..., i]
     return joined
 
 
@@ -100,9 +129,11 @@ class CopyFinder:
         self.ids: list[str] = []
         self.stories: list[str] = []
         self.days = np.zeros(0, dtype=np.int64)
-        self.signatures = np.zeros((0, self.settings.permutations), dtype=np.uint32)
+        self.signatures = np.zeros((0, self.settings.permutations), dtype=np.uint16)
         self.row: dict[str, int] = {}
         self.removed: set[int] = set()
+        #: Story key → live documents holding it, so a new story never reuses a live key.
+        self._keys: Counter[str] = Counter()
         #: Bands of saved rows, sorted by hash (``_band_rows`` is the row of each).
         self._band_keys = np.zeros(0, dtype=np.uint64)
         self._band_rows = np.zeros(0, dtype=np.int64)
@@ -110,17 +141,22 @@ class CopyFinder:
         self._new_bands: dict[int, list[int]] = {}
         self._new_days: list[int] = []
         self._new_signatures: list[np.ndarray] = []
+        self._words = WordHashes()
+        #: datasketch's random permutations, drawn once (they depend only on the settings).
+        self._permutations = None
 
     def signature(self, body: str) -> np.ndarray | None:
         """The MinHash of ``body``'s shingles, or None for a text too short to compare."""
         from datasketch import MinHash  # writers only: queries never import it
 
-        hashes = shingle_hashes(body, self.settings.shingle)
+        hashes = shingle_hashes(body, self.settings.shingle, self._words)
         if len(hashes) < max(1, self.settings.min_words - self.settings.shingle + 1):
             return None
-        minhash = MinHash(num_perm=self.settings.permutations, hashfunc=int)
+        minhash = MinHash(num_perm=self.settings.permutations, hashfunc=int,
+                          permutations=self._permutations, scheme=self.settings.scheme)
+        self._permutations = minhash.permutations
         minhash.update_batch(hashes.tolist())
-        return minhash.hashvalues.astype(np.uint32)
+        return (minhash.hashvalues & 0xFFFF).astype(np.uint16)
 
     def _candidates(self, bands: np.ndarray) -> set[int]:
         found: set[int] = set()
@@ -156,9 +192,11 @@ class CopyFinder:
             similarity = float(np.mean(self._signature_of(row) == signature))
             if similarity >= self.settings.threshold and similarity > best:
                 story, best = self.stories[row], similarity
+        story = self._fresh_key(doc_id) if story == doc_id else story
         row = len(self.ids)
         self.ids.append(doc_id)
         self.stories.append(story)
+        self._keys[story] += 1
         self.row[doc_id] = row
         self._new_days.append(day)
         self._new_signatures.append(signature)
@@ -166,29 +204,40 @@ class CopyFinder:
             self._new_bands.setdefault(band, []).append(row)
         return story
 
+    def _fresh_key(self, doc_id: str) -> str:
+        """``doc_id`` as a new story's key, unless live copies of another story hold it."""
+        key, n = doc_id, 1
+        while self._keys[key]:
+            n += 1
+            key = f"{doc_id}~{n}"
+        return key
+
+    def story(self, doc_id: str) -> str | None:
+        """The story key given to ``doc_id``, None if it has none (never assigned, or forgotten)."""
+        row = self.row.get(doc_id)
+        return None if row is None else self.stories[row]
+
     def forget(self, doc_id: str) -> None:
         """Take ``doc_id`` out (deleted, or about to be replaced)."""
         row = self.row.pop(doc_id, None)
         if row is not None:
             self.removed.add(row)
+            self._keys[self.stories[row]] -= 1
 
     def save(self, path: Path) -> None:
         """Write every live row atomically; rows taken out are dropped here."""
         keep = [r for r in range(len(self.ids)) if r not in self.removed]
-        signatures = np.array([self._signature_of(r) for r in keep], dtype=np.uint32).reshape(len(keep), -1)
-        bands = np.array([_band_hashes(s, self.settings.bands) for s in signatures], dtype=np.uint64).reshape(-1)
-        rows = np.repeat(np.arange(len(keep), dtype=np.int64), self.settings.bands)
-        order = np.argsort(bands, kind="stable")
+        signatures = np.array([self._signature_of(r) for r in keep], dtype=np.uint16).reshape(len(keep), -1)
         tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(
+        # Ids and keys compressed (numpy keeps strings as 4 bytes a character); the
+        # signatures are random and would not compress.
+        np.savez_compressed(
             tmp,
             settings=np.array(repr(self.settings)),
             ids=np.array([self.ids[r] for r in keep], dtype=str),
             stories=np.array([self.stories[r] for r in keep], dtype=str),
-            days=np.array([self._day_of(r) for r in keep], dtype=np.int64),
+            days=np.array([self._day_of(r) for r in keep], dtype=np.int32),
             signatures=signatures,
-            band_keys=bands[order],
-            band_rows=rows[order],
         )
         os.replace(tmp, path)
 
@@ -202,11 +251,14 @@ class CopyFinder:
                     return finder
                 finder.ids = saved["ids"].tolist()
                 finder.stories = saved["stories"].tolist()
-                finder.days = saved["days"]
+                finder.days = saved["days"].astype(np.int64)
                 finder.signatures = saved["signatures"]
-                finder._band_keys = saved["band_keys"]
-                finder._band_rows = saved["band_rows"]
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             return cls(settings)
+        bands = _band_hashes(finder.signatures, finder.settings.bands).reshape(-1)
+        order = np.argsort(bands, kind="stable")
+        finder._band_keys = bands[order]
+        finder._band_rows = np.repeat(np.arange(len(finder.ids), dtype=np.int64), finder.settings.bands)[order]
         finder.row = {doc_id: row for row, doc_id in enumerate(finder.ids)}
+        finder._keys = Counter(finder.stories)
         return finder

@@ -21,6 +21,11 @@ def fill_twin_fields(fields: dict) -> dict:
     return fields
 
 
+def story_value(story: str) -> bytes:
+    """The ``story`` column's value (:data:`index.schema.STORY`): the key as UTF-8 bytes."""
+    return story.encode("utf-8")
+
+
 def record_fields(record: Record) -> dict:
     """The fields of one document: the record's, with their twins."""
     fields = fill_twin_fields({"id": record.id, "title": record.title, "body": record.body})

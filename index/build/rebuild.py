@@ -55,9 +55,10 @@ def rebuild(store: Store, progress: Progress | None = None) -> AddReport:
 
 def _copy_records(store: Store, carried: dict, batch: Batch) -> None:
     """Copy the documents added from code (``carried``: manifest key → entry) from the
-    old generation; when it cannot be read, report them as lost."""
+    old generation, even one of an older schema (stored fields mean the same); when it
+    cannot be read, report them as lost."""
     try:
-        old = store.open_index()
+        old = store.open_index(any_version=True)
     except SearchError:
         for key, entry in carried.items():
             lost = ReadProblem(key, f"{len(entry['ids'])} documents added from code are in the unreadable old index: add them again")

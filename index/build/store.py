@@ -113,8 +113,11 @@ class Store:
     def exists(self) -> bool:
         return self.live_generation() is not None
 
-    def open_index(self, gen: Path | None = None):
-        """Open the live Whoosh index (or ``gen``) for reading, or raise a one-line, actionable error."""
+    def open_index(self, gen: Path | None = None, any_version: bool = False):
+        """Open the live Whoosh index (or ``gen``) for reading, or raise a one-line, actionable error.
+
+        ``any_version``: open an index of another schema version too, for what every
+        version stores alike (a rebuild carrying over documents added from code)."""
         from index.whoosh_ext.mapped import MappedStorage  # segment files stay in the map, uncopied
 
         gen = gen or self.live_generation()
@@ -122,7 +125,7 @@ class Store:
             raise IndexMissing(
                 f"no index at {self.root}: create one with `search index add PATH`"
             )
-        if self.schema_version(gen) != SCHEMA_VERSION:
+        if not any_version and self.schema_version(gen) != SCHEMA_VERSION:
             raise IndexUnreadable(
                 f"the index at {self.root} was written by another version: "
                 "run `search index rebuild`"

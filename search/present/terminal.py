@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # a query must not import the writer and the file readers (co
     from index.build.report import AddReport
     from index.build.report import Progress as ProgressReport
     from search.evaluate import Evaluation
-    from search.results import Document, Facets, Results, Stats
+    from search.results import Copy, Document, Facets, Results, Stats
 
 #: Width of the longest bar in ``search query --facets``, in character cells.
 BAR_WIDTH = 30
@@ -72,9 +72,15 @@ class Terminal:
             )
             self.out.print(Text("   " + meta, style="dim"))
             self.out.print(Text("   ") + snippet_text(hit.snippet))
+            if hit.copies:
+                self.out.print(Text("   " + copies_line(hit.copies), style="dim"))
             self.out.print()
         shown = len(results.hits)
-        self.out.print(Text(f"{shown} of {results.total} matching documents", style="dim"))
+        if results.documents == results.total:
+            self.out.print(Text(f"{shown} of {results.total} matching documents", style="dim"))
+        else:
+            counts = f"{shown} of {results.total} matching stories ({results.documents} documents)"
+            self.out.print(Text(counts, style="dim"))
 
     def facets(self, facets: Facets) -> None:
         """Counts by source and by month as bar charts (months in order, empty ones shown)."""
@@ -146,6 +152,12 @@ class Terminal:
         from search.present.progress_bar import BarProgress
 
         return BarProgress(self)
+
+
+def copies_line(copies: list[Copy]) -> str:
+    """``+ 2 copies: agency-a, agency-b``: who else ran the story (a copy without a source by its id)."""
+    names = ", ".join(c.source or c.id for c in copies)
+    return f"+ {len(copies)} {'copy' if len(copies) == 1 else 'copies'}: {names}"
 
 
 def snippet_text(snippet_html: str) -> Text:

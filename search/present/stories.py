@@ -1,0 +1,118 @@
+"""Syndicated copies shown once: ranked documents grouped by story.
+
+Each document carries the key of its story in the ``story`` column, given at index
+time (:mod:`index.build.copies`). A query ranks documents as always; here the
+best-ranked copy of each story becomes the hit and every other live copy of that story
+is listed under it, whether or not it matched the query (it is the same article).
+Ranking and evaluation (``ranked``, ``search eval``) never come here: they judge every
+document.
+
+The column is read once per set of segments and kept as integer codes (a document with
+no key gets a code of its own), so grouping a page and counting the stories among all
+matches are array lookups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.results import Copy, Hit, as_date
+
+#: Story codes of the last few index states, keyed by their segments (see :func:`codes`).
+_CACHE: dict[tuple, StoryCodes] = {}
+_CACHE_SIZE = 4
+
+
+@dataclass(frozen=True)
+class StoryCodes:
+    """Per document number its story's code; per code shared by several documents, those documents."""
+
+    codes: np.ndarray
+    members: dict[int, np.ndarray]
+
+
+def codes(searcher) -> StoryCodes:
+    """The story codes of ``searcher``'s documents, deleted ones included (they never
+    match, and :func:`copies_of` skips them)."""
+    reader = searcher.reader()
+    key = tuple((leaf.segment().segment_id(), leaf.doc_count_all()) for leaf, _ in reader.leaf_readers())
+    if key in _CACHE:
+        return _CACHE[key]
+    numbers: dict[bytes, int] = {}
+    out: list[int] = []
+    for leaf, _ in reader.leaf_readers():  # in document-number order
+        values = leaf.column_reader("story", translate=False) if leaf.has_column("story") else [b""] * leaf.doc_count_all()
+        for raw in values:
+            if raw:
+                out.append(numbers.setdefault(raw, len(numbers)))
+            else:
+                out.append(-1 - len(out))  # no key: a story of its own
+    array = np.array(out, dtype=np.int64)
+    shared, counts = np.unique(array[array >= 0], return_counts=True)
+    members = {}
+    if len(shared):
+        multi = set(shared[counts > 1].tolist())
+        for docnum in np.flatnonzero(np.isin(array, list(multi))).tolist():
+            members.setdefault(int(array[docnum]), []).append(docnum)
+    stories = StoryCodes(array, {code: np.array(docs) for code, docs in members.items()})
+    while len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = stories
+    return stories
+
+
+def count(stories: StoryCodes, docs: np.ndarray) -> int:
+    """How many stories the documents ``docs`` tell."""
+    return int(np.unique(stories.codes[docs]).size) if len(docs) else 0
+
+
+def group(stories: StoryCodes, ranked: list[tuple[int, float]], skip: set[int] = frozenset()) -> list[tuple[int, float]]:
+    """``ranked`` with only the best-ranked document of each story, leaving out the
+    stories whose codes are in ``skip``."""
+    seen = set(skip)
+    out = []
+    for docnum, score in ranked:
+        code = int(stories.codes[docnum])
+        if code not in seen:
+            seen.add(code)
+            out.append((docnum, score))
+    return out
+
+
+def collapse(stories: StoryCodes, rank: Callable[[int], list[tuple[int, float]]], wanted: int,
+             skip: set[int] = frozenset()) -> list[tuple[int, float]]:
+    """The first ``wanted`` stories of a ranking: ``rank(n)`` ranks the first ``n``
+    documents, asked again for twice as many while copies leave fewer stories than wanted."""
+    depth = wanted
+    while True:
+        ranked = rank(depth)
+        grouped = group(stories, ranked, skip)
+        if len(grouped) >= wanted or len(ranked) < depth:
+            return grouped[:wanted]
+        depth *= 2
+
+
+def copies_of(searcher, stories: StoryCodes, docnum: int) -> list[int]:
+    """The other live documents of ``docnum``'s story."""
+    members = stories.members.get(int(stories.codes[docnum]))
+    if members is None:
+        return []
+    reader = searcher.reader()
+    return [int(d) for d in members if d != docnum and not reader.is_deleted(int(d))]
+
+
+def with_copies(searcher, stories: StoryCodes, ranked: list[tuple[int, float]], hits: list[Hit]) -> list[Hit]:
+    """``hits`` (one per ``ranked`` document) each with the other copies of its story,
+    oldest first: the order in which the agencies ran it."""
+    for (docnum, _), hit in zip(ranked, hits):
+        found = []
+        for other in copies_of(searcher, stories, docnum):
+            stored = searcher.stored_fields(other)
+            found.append(Copy(id=stored["id"], title=stored.get("title", ""), source=stored.get("source"),
+                              date=as_date(stored.get("date"))))
+        hit.copies = sorted(found, key=lambda c: (c.date is None, c.date or dt.date.min, c.id))
+    return hits
