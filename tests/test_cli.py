@@ -54,7 +54,7 @@ def test_query_json_shape(indexed):
     data = json.loads(result.output)
     assert data["query"] == "انسحاب" and data["total"] == 3 and len(data["hits"]) == 2
     hit = data["hits"][0]
-    assert set(hit) == {"id", "title", "source", "date", "score", "snippet", "path", "url"}
+    assert set(hit) == {"id", "title", "source", "date", "score", "snippet", "path", "url", "copies"}
     assert "<mark>" in hit["snippet"]
     assert hit["date"] is None or len(hit["date"]) == 10
 

@@ -109,7 +109,7 @@ def shingle_hashes(text: str, size: int, memo: WordHashes | None = None) -> np.n
 def _band_hashes(signatures: np.ndarray, bands: int) -> np.ndarray:
     """One hash per band of each signature (rows of equal width), the band number mixed
     in: shape ``(bands,)`` for one signature, ``(n, bands)`` for ``n``."""
-    rows = signatures.astype(np.uint64).reshape(*signatures.shape[:-1], bands, -1)
+    rows = signatures.astype(np.uint64).reshape(*signatures.shape[:-1], bands, signatures.shape[-1] // bands)
     joined = np.broadcast_to(np.arange(bands, dtype=np.uint64), rows.shape[:-1]).copy()
     for i in range(rows.shape[-1]):
         joined = joined * _BASE + rows[..., i]
@@ -181,7 +181,7 @@ class CopyFinder:
         self.forget(doc_id)
         signature = self.signature(body)
         if signature is None:
-            return doc_id
+            return self._fresh_key(doc_id)
         day = date.toordinal() if date else _NO_DATE
         bands = _band_hashes(signature, self.settings.bands)
         story, best = doc_id, 0.0
@@ -227,7 +227,7 @@ class CopyFinder:
     def save(self, path: Path) -> None:
         """Write every live row atomically; rows taken out are dropped here."""
         keep = [r for r in range(len(self.ids)) if r not in self.removed]
-        signatures = np.array([self._signature_of(r) for r in keep], dtype=np.uint16).reshape(len(keep), -1)
+        signatures = np.array([self._signature_of(r) for r in keep], dtype=np.uint16).reshape(len(keep), self.settings.permutations)
         tmp = path.with_name(path.name + ".tmp.npz")
         # Ids and keys compressed (numpy keeps strings as 4 bytes a character); the
         # signatures are random and would not compress.

@@ -322,4 +322,4 @@ def test_a_sidecar_that_cannot_be_written_fails_the_add_and_changes_nothing(tmp_
     assert not list((tmp_path / "index").rglob("*" + sidecar_format.EXT))  # no half-written sidecar left
     monkeypatch.undo()
     with SearchIndex(tmp_path / "index") as ix:
-        assert ix.query("انسحاب").total == 10
+        assert ix.query("انسحاب", collapse=False).total == 10  # its records overlap: copies of each other
