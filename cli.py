@@ -153,13 +153,26 @@ def show(
     json: JsonOption = False,
 ) -> None:
     """Print one whole stored document."""
-    from search import SearchError
+    from search import DocumentMissing
 
     term = _terminal()
     doc = _index(index).get(doc_id)
     if doc is None:
-        raise SearchError(f"no document with id or file name {doc_id!r}: `search query` prints ids")
+        raise DocumentMissing(f"no document with id or file name {doc_id!r}: `search query` prints ids")
     term.json(doc.to_json()) if json else term.document(doc)
+
+
+@app.command("similar")
+def similar(
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="A document id, as printed by `search query`, or a file name.", show_default=False)],
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many stories to show.")] = 10,
+    index: IndexOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Other stories most like document ID (its own copies left out), shown as `search query` shows hits."""
+    term = _terminal()
+    results = _index(index).similar(doc_id, limit=limit)
+    term.json(results.to_json()) if json else term.results(results)
 
 
 @app.command("serve")
@@ -242,7 +255,7 @@ def main() -> None:
 
 
 #: Commands that write nothing: their process may end without Python's teardown.
-READ_ONLY_COMMANDS = frozenset({"query", "show", "analyze"})
+READ_ONLY_COMMANDS = frozenset({"query", "show", "similar", "analyze"})
 
 
 def run() -> None:

@@ -24,6 +24,10 @@ class IndexBusy(SearchError):
     """Another process is writing the index and did not finish in time."""
 
 
+class DocumentMissing(SearchError):
+    """No document has the id (or file name) asked for."""
+
+
 class QueryError(SearchError):
     """The query or one of its options cannot be used."""
 

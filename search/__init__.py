@@ -10,13 +10,15 @@ Everything listed in ``__all__`` is stable; other modules are implementation. Th
 command line (``cli.py``) and the web page (:mod:`search.present.web`) use nothing else.
 
 * the index: :class:`SearchIndex`, its :class:`RankingSettings`, the :data:`SORTS` its
-  queries accept, :func:`analyze` (the tokens the index makes of a text);
-* what a query returns: :class:`Results` of :class:`Hit`, with :class:`Facets`;
+  queries accept, :class:`SimilarSettings` (``similar``), :func:`analyze` (the tokens
+  the index makes of a text);
+* what a query returns: :class:`Results` of :class:`Hit`, with :class:`Facets`, each hit
+  with the other :class:`Copy` s of its story;
   :class:`Document` (``get``), :class:`Stats` (``stats``), :class:`Token` (``analyze``);
 * what adding returns: :class:`AddReport`, :class:`ReadProblem`, :class:`Record`, and the
   :class:`Progress` interface it reports to;
 * errors, each one line that says what to do: :class:`SearchError` and its subclasses
-  :class:`IndexBusy`, :class:`IndexMissing`, :class:`IndexUnreadable`,
+  :class:`DocumentMissing`, :class:`IndexBusy`, :class:`IndexMissing`, :class:`IndexUnreadable`,
   :class:`InvalidOption`, :class:`QueryError`;
 * options as the CLI and the web page read them: :func:`parse_date_option`,
   :func:`parse_field_mapping`;
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING
 #: (``search query``) then never imports the writer, the file-format readers or the web app.
 _HOMES = {
     # errors
+    "DocumentMissing": "index.errors",
     "IndexBusy": "index.errors",
     "IndexMissing": "index.errors",
     "IndexUnreadable": "index.errors",
@@ -46,11 +49,13 @@ _HOMES = {
     "SORTS": "search.engine",
     "SearchIndex": "search.engine",
     "RankingSettings": "search.settings",
+    "SimilarSettings": "search.similar",
     "analyze": "search.analyze",
     "parse_date_option": "search.options",
     # what searching returns
     "Document": "search.results",
     "Facets": "search.results",
+    "Copy": "search.results",
     "Hit": "search.results",
     "Results": "search.results",
     "Stats": "search.results",
@@ -62,15 +67,18 @@ _HOMES = {
 
 if TYPE_CHECKING:
     from index.build.report import AddReport, Progress
-    from index.errors import IndexBusy, IndexMissing, IndexUnreadable, InvalidOption, QueryError, SearchError
+    from index.errors import (
+        DocumentMissing, IndexBusy, IndexMissing, IndexUnreadable, InvalidOption, QueryError, SearchError,
+    )
     from index.ingest.files import ReadProblem, Record, parse_field_mapping
     from search.analyze import analyze
     from search.engine import SORTS, SearchIndex
     from search.options import parse_date_option
     from search.present.terminal import Terminal
     from search.present.web import serve
-    from search.results import Document, Facets, Hit, Results, Stats, Token
+    from search.results import Copy, Document, Facets, Hit, Results, Stats, Token
     from search.settings import RankingSettings
+    from search.similar import SimilarSettings
 
 
 def __getattr__(name: str):
@@ -87,7 +95,9 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "AddReport",
+    "Copy",
     "Document",
+    "DocumentMissing",
     "Facets",
     "Hit",
     "IndexBusy",
@@ -103,6 +113,7 @@ __all__ = [
     "SORTS",
     "SearchError",
     "SearchIndex",
+    "SimilarSettings",
     "Stats",
     "Terminal",
     "Token",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.build.store import Store, default_location
-from index.errors import IndexMissing, QueryError
+from index.errors import DocumentMissing, IndexMissing, QueryError
 from search.pipeline import Request, rewrite, run_query
 from search.present.snippets import highlight
 from search.query.parse import parse
@@ -20,6 +20,7 @@ from search.rank.scoring import weighting
 from search.names import resolve
 from search.results import Document, Results, Stats, as_date
 from search.settings import RankingSettings
+from search.similar import SimilarSettings, similar
 
 if TYPE_CHECKING:  # the writer is imported when a method writes: queries start faster without it
     from index.build.report import AddReport, Progress
@@ -251,6 +252,22 @@ class SearchIndex:
             paths=([first] if first else []) + [h for h in holders if h != first],
             provenance=stored.get("provenance") or {},
         )
+
+    def similar(self, doc_id: str, limit: int = 10, settings: SimilarSettings = SimilarSettings()) -> Results:
+        """The ``limit`` stories most like the document ``doc_id`` (an id or a file name, as
+        :meth:`get` takes), its own story (itself and its copies) left out; a
+        :class:`Results` like :meth:`query`'s. Raises :class:`DocumentMissing` when there is
+        no such document."""
+        if limit < 1:
+            raise QueryError("--limit must be at least 1")
+        with self._searcher() as searcher:
+            docnum = searcher.document_number(id=doc_id)
+            if docnum is None:
+                named = resolve(self.store.read_manifest().get("files", {}), doc_id)
+                docnum = searcher.document_number(id=named) if named else None
+            if docnum is None:
+                raise DocumentMissing(f"no document with id or file name {doc_id!r}: `search query` prints ids")
+            return similar(searcher, docnum, limit, settings, self.settings.snippets)
 
     def stats(self) -> Stats:
         """Documents, documents per source, date range and size on disk."""

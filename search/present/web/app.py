@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 
 from search import (
     SORTS,
+    DocumentMissing,
     IndexMissing,
     IndexUnreadable,
     QueryError,
@@ -39,8 +40,8 @@ from search.present.web.markup import marked_html
 HERE = Path(__file__).parent
 
 
-class DocumentMissing(SearchError):
-    """No document has the id asked for."""
+#: Similar stories listed under a document on its page.
+SIMILAR_ON_PAGE = 5
 
 
 #: HTTP status for each kind of error the library raises.
@@ -145,6 +146,12 @@ def create_app(index: SearchIndex) -> FastAPI:
         with one_at_a_time:
             return _document(index, doc_id).to_json()
 
+    @app.get("/api/similar/{doc_id:path}", summary="Stories most like one document, its copies left out (as `search similar --json`)")
+    def api_similar(doc_id: str, limit: Annotated[int, Query(ge=1, le=100, description="How many stories.")] = 10) -> dict:
+        with one_at_a_time:
+            _document(index, doc_id)  # a missing document is a 404, whatever the index holds
+            return index.similar(doc_id, limit=limit).to_json()
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, q: Q = "", source: Source = "", since: Since = "", until: Until = "", sort: Sort = "relevance", page: PageNo = 1):
         req = view.Request(q=q, source=source, since=since, until=until, sort=sort, page=page)
@@ -162,7 +169,9 @@ def create_app(index: SearchIndex) -> FastAPI:
             doc = _document(index, doc_id)
             # Marked as the results page marks them: the index's synonyms and rewrites.
             title, body = index.highlight(doc.title, q), index.highlight(doc.body, q)
+            related = index.similar(doc.id, limit=SIMILAR_ON_PAGE).hits
         context = {
+            "similar": related,
             "req": view.Request(q=q),
             "doc": doc,
             "title": title,
