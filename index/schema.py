@@ -8,7 +8,7 @@ rebuild``, instead of silently mixing two analyses. (9: the ``story`` column.)
 
 from __future__ import annotations
 
-from whoosh.columns import VarBytesColumn
+from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis.chain import ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
@@ -33,9 +33,10 @@ def build_schema() -> Schema:
     """id (unique), title and body (Arabic analysis, stored for display and snippets),
     source (exact, for filters and facets), date (filter and sort), path and url, and
     provenance: which rule produced title, date and source (a dict, shown by ``show``);
-    story: the key of the document's syndicated story (:mod:`index.build.copies`), a
-    column only: a query reads it per hit without an indexed term or a stored copy,
-    which keeps the index's size down."""
+    story: the key of the document's syndicated story (:mod:`index.build.copies`) as a
+    64-bit hash, a fixed-width column only: no indexed term and no stored copy (8 bytes a
+    document), and a query reads a whole segment's keys as one array
+    (:func:`index.whoosh_ext.postings.numeric_column`)."""
     analyzer = ArabicAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True),
@@ -54,5 +55,5 @@ def build_schema() -> Schema:
         path=STORED(),
         url=STORED(),
         provenance=STORED(),
-        story=COLUMN(VarBytesColumn()),
+        story=COLUMN(NumericColumn("Q")),
     )

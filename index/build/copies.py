@@ -124,6 +124,9 @@ class CopyFinder:
     ``index add`` finds copies among the documents added before.
     """
 
+    #: Rows whose bands wait in a dict before they are sorted into the arrays.
+    PENDING = 4096
+
     def __init__(self, settings: CopySettings | None = None):
         self.settings = settings or CopySettings()
         self.ids: list[str] = []
@@ -134,11 +137,13 @@ class CopyFinder:
         self.removed: set[int] = set()
         #: Story key → live documents holding it, so a new story never reuses a live key.
         self._keys: Counter[str] = Counter()
-        #: Bands of saved rows, sorted by hash (``_band_rows`` is the row of each).
+        #: Bands of most rows, sorted by hash (``_band_rows`` is the row of each).
         self._band_keys = np.zeros(0, dtype=np.uint64)
         self._band_rows = np.zeros(0, dtype=np.int64)
-        #: Rows added since loading: band hash → rows, and their days and signatures.
+        #: Rows added since loading: their days and signatures, and for the latest ones
+        #: (``_pending``) band hash → rows.
         self._new_bands: dict[int, list[int]] = {}
+        self._pending: list[tuple[int, np.ndarray]] = []
         self._new_days: list[int] = []
         self._new_signatures: list[np.ndarray] = []
         self._words = WordHashes()
@@ -202,7 +207,21 @@ class CopyFinder:
         self._new_signatures.append(signature)
         for band in bands.tolist():
             self._new_bands.setdefault(band, []).append(row)
+        self._pending.append((row, bands))
+        if len(self._pending) >= self.PENDING:
+            self._sort_pending()
         return story
+
+    def _sort_pending(self) -> None:
+        """Move the bands of rows added lately from the dict into the sorted arrays: a
+        dict entry per band of every document would cost a first build ~100 MB."""
+        rows = np.repeat(np.array([r for r, _ in self._pending], dtype=np.int64), self.settings.bands)
+        keys = np.concatenate([b for _, b in self._pending])
+        keys, rows = np.concatenate([self._band_keys, keys]), np.concatenate([self._band_rows, rows])
+        order = np.argsort(keys, kind="stable")
+        self._band_keys, self._band_rows = keys[order], rows[order]
+        self._new_bands.clear()
+        self._pending.clear()
 
     def _fresh_key(self, doc_id: str) -> str:
         """``doc_id`` as a new story's key, unless live copies of another story hold it."""

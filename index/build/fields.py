@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from index.ingest.records import Record
 from index.schema import EXACT_FIELDS, ROOT_FIELDS
@@ -21,9 +22,11 @@ def fill_twin_fields(fields: dict) -> dict:
     return fields
 
 
-def story_value(story: str) -> bytes:
-    """The ``story`` column's value (:data:`index.schema.STORY`): the key as UTF-8 bytes."""
-    return story.encode("utf-8")
+def story_value(story: str) -> int:
+    """The ``story`` column's value: a 64-bit hash of the story key (never 0, the value of
+    a document without one). Two keys share a hash once in 2⁶⁴ pairs."""
+    value = int.from_bytes(hashlib.blake2b(story.encode("utf-8"), digest_size=8).digest(), "big")
+    return value or 1
 
 
 def record_fields(record: Record) -> dict:

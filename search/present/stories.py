@@ -7,9 +7,9 @@ is listed under it, whether or not it matched the query (it is the same article)
 Ranking and evaluation (``ranked``, ``search eval``) never come here: they judge every
 document.
 
-The column is read once per set of segments and kept as integer codes (a document with
-no key gets a code of its own), so grouping a page and counting the stories among all
-matches are array lookups.
+The column is read once per set of segments, a segment at a time as one array, and
+kept as dense integer codes (a document with no key gets a code of its own), so
+grouping a page and counting the stories among all matches are array lookups.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.whoosh_ext.postings import numeric_column
 from search.results import Copy, Hit, as_date
 
 #: Story codes of the last few index states, keyed by their segments (see :func:`codes`).
@@ -42,23 +43,15 @@ def codes(searcher) -> StoryCodes:
     key = tuple((leaf.segment().segment_id(), leaf.doc_count_all()) for leaf, _ in reader.leaf_readers())
     if key in _CACHE:
         return _CACHE[key]
-    numbers: dict[bytes, int] = {}
-    out: list[int] = []
-    for leaf, _ in reader.leaf_readers():  # in document-number order
-        values = leaf.column_reader("story", translate=False) if leaf.has_column("story") else [b""] * leaf.doc_count_all()
-        for raw in values:
-            if raw:
-                out.append(numbers.setdefault(raw, len(numbers)))
-            else:
-                out.append(-1 - len(out))  # no key: a story of its own
-    array = np.array(out, dtype=np.int64)
-    shared, counts = np.unique(array[array >= 0], return_counts=True)
-    members = {}
-    if len(shared):
-        multi = set(shared[counts > 1].tolist())
-        for docnum in np.flatnonzero(np.isin(array, list(multi))).tolist():
-            members.setdefault(int(array[docnum]), []).append(docnum)
-    stories = StoryCodes(array, {code: np.array(docs) for code, docs in members.items()})
+    keys = np.concatenate([numeric_column(leaf, "story", 0) for leaf, _ in reader.leaf_readers()] or [np.zeros(0, np.uint64)])
+    _, array = np.unique(keys, return_inverse=True)
+    keyless = np.flatnonzero(keys == 0)
+    array[keyless] = array.max(initial=0) + 1 + np.arange(len(keyless))  # a story of its own each
+    shared = np.flatnonzero(np.bincount(array)[array] > 1)
+    shared = shared[np.argsort(array[shared], kind="stable")]
+    starts = np.flatnonzero(np.diff(array[shared], prepend=-1))
+    members = {int(array[group[0]]): group for group in np.split(shared, starts[1:]) if len(group)}
+    stories = StoryCodes(array.astype(np.int64), members)
     while len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = stories

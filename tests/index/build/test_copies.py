@@ -109,3 +109,25 @@ def test_a_file_saved_with_other_settings_is_not_used(tmp_path):
     finder.assign("first", STORY, DAY)
     finder.save(tmp_path / "copies.npz")
     assert CopyFinder.load(tmp_path / "copies.npz").ids == []
+
+
+def test_copies_meet_across_the_sorted_bands_and_the_latest_ones():
+    class Small(CopyFinder):
+        PENDING = 2  # bands move into the sorted arrays every two documents
+
+    finder = Small()
+    finder.assign("first", STORY, DAY)
+    finder.assign("other", OTHER_ON_SUBJECT, DAY)
+    finder.assign("third", "خبر قصير", DAY)
+    assert finder.assign("copy", STORY + PARAGRAPH, DAY) == "first"
+    assert finder.assign("late copy", PARAGRAPH + " " + STORY, DAY) == "first"
+
+
+def test_a_new_story_never_takes_a_key_still_in_use():
+    finder = CopyFinder()
+    finder.assign("first", STORY, DAY)
+    finder.assign("copy", STORY + PARAGRAPH, DAY)
+    finder.forget("first")
+    # "first" comes back as another article: its old key still groups "copy".
+    assert finder.assign("first", OTHER_ON_SUBJECT, DAY) == "first~2"
+    assert finder.story("copy") == "first"
