@@ -81,6 +81,9 @@ def run_query(request: Request, settings: RankingSettings, synonyms: Synonyms,
         ranked = stories.collapse(
             codes, lambda depth: order(searcher, searched, found, depth, request.sort, settings),
             request.offset + request.limit,
+            # The rerank reorders this many anyway: ranking as deep costs nothing more,
+            # and leaves room for the copies without ranking twice.
+            depth=settings.proximity.depth,
         )
         results = present(searcher, request, searched, rewrites, found, ranked[request.offset :], settings)
         results.total = stories.count(codes, found.docs)

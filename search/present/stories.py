@@ -34,6 +34,8 @@ class StoryCodes:
 
     codes: np.ndarray
     members: dict[int, np.ndarray]
+    #: One more than the largest code.
+    size: int
 
 
 def codes(searcher) -> StoryCodes:
@@ -51,7 +53,7 @@ def codes(searcher) -> StoryCodes:
     shared = shared[np.argsort(array[shared], kind="stable")]
     starts = np.flatnonzero(np.diff(array[shared], prepend=-1))
     members = {int(array[group[0]]): group for group in np.split(shared, starts[1:]) if len(group)}
-    stories = StoryCodes(array.astype(np.int64), members)
+    stories = StoryCodes(array.astype(np.int64), members, int(array.max(initial=-1)) + 1)
     while len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = stories
@@ -60,7 +62,9 @@ def codes(searcher) -> StoryCodes:
 
 def count(stories: StoryCodes, docs: np.ndarray) -> int:
     """How many stories the documents ``docs`` tell."""
-    return int(np.unique(stories.codes[docs]).size) if len(docs) else 0
+    seen = np.zeros(stories.size, dtype=bool)  # a mask, not np.unique: no sort of many matches
+    seen[stories.codes[docs]] = True
+    return int(np.count_nonzero(seen))
 
 
 def group(stories: StoryCodes, ranked: list[tuple[int, float]], skip: set[int] = frozenset()) -> list[tuple[int, float]]:
@@ -77,10 +81,11 @@ def group(stories: StoryCodes, ranked: list[tuple[int, float]], skip: set[int] =
 
 
 def collapse(stories: StoryCodes, rank: Callable[[int], list[tuple[int, float]]], wanted: int,
-             skip: set[int] = frozenset()) -> list[tuple[int, float]]:
+             skip: set[int] = frozenset(), depth: int = 0) -> list[tuple[int, float]]:
     """The first ``wanted`` stories of a ranking: ``rank(n)`` ranks the first ``n``
-    documents, asked again for twice as many while copies leave fewer stories than wanted."""
-    depth = wanted
+    documents (first ``depth``, at least ``wanted``), asked again for twice as many
+    while copies leave fewer stories than wanted."""
+    depth = max(depth, wanted)
     while True:
         ranked = rank(depth)
         grouped = group(stories, ranked, skip)
