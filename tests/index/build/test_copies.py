@@ -59,6 +59,7 @@ def test_copies_of_one_story_meet(kind):
     [
         ("another story on the same subject", OTHER_ON_SUBJECT, DAY),
         ("the same text a month later (a template reused)", STORY, DAY + dt.timedelta(days=30)),
+        ("the same text three days later (the next event's report)", STORY, DAY + dt.timedelta(days=3)),
         ("a text too short to compare", "أعلنت وزارة النقل اليوم افتتاح الطريق الساحلي الجديد", DAY),
     ],
 )
