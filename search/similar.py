@@ -16,7 +16,6 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-
 from whoosh.query import Or, Term
 
 from search.present import stories
