@@ -69,7 +69,7 @@ class Facets:
 
     Counted over every matching document, not only the page shown (search.present.facets).
     Documents without a source or a date are counted in ``no_source`` / ``no_date``
-    instead, so every facet adds up to the query's total.
+    instead, so every facet adds up to the query's ``documents`` (every copy counted).
     """
 
     sources: dict[str, int] = field(default_factory=dict)

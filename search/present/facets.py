@@ -1,9 +1,10 @@
 """Facets: how the documents matching a query spread over sources and months.
 
 Counted over EVERY document the query matched (not only the page shown): the very
-documents ``total`` counts, filters applied, as the ranking found them
+documents ``Results.documents`` counts, filters applied, as the ranking found them
 (:class:`search.rank.scoring.Found`), so the web page's filters and timeline and
-``search query --facets`` agree with ``total``. Sources and days are read from the
+``search query --facets`` agree with it. Every syndicated copy counts, under its own
+source: a facet says how many articles each outlet ran, while ``total`` counts stories. Sources and days are read from the
 sortable ``source`` and ``date`` columns.
 """
 
