@@ -22,15 +22,20 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.build.copies import CopyFinder
 from index.build.fields import fill_twin_fields, record_fields, story_value
 from index.build.limits import file_too_large, record_problems
 from index.build.memos import load_memos, save_memos
 from index.build.report import AddReport, Progress
+from index.build.signer import Signer
 from index.build.store import Store
 from index.ingest.duplicates import body_key
 from index.ingest.files import ReadProblem, Record, read_file
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Whoosh writer memory per process, in MB: large enough to keep segments few.
 WRITER_LIMIT_MB = 256
@@ -113,6 +118,9 @@ class Batch:
         self.detached: set[str] = set()
         #: Story keys of syndicated copies: each document written gets one as it is written.
         self.copies = CopyFinder() if fresh else CopyFinder.load(gen / COPIES)
+        #: A large first build signs records ahead in a helper process (forked here, before
+        #: the caller's progress thread starts, as the writers are).
+        self.signer = Signer(self.copies.settings) if parallel and fresh else None
         self.report = AddReport()
 
     def unique_id(self, wanted: str, path: str) -> str:
@@ -123,8 +131,9 @@ class Batch:
             candidate = f"{wanted}-{n}"
         return candidate
 
-    def write(self, record: Record, path_key: str, previous: set[str]) -> str:
-        """Add or replace one document and return its id; ``previous`` are the file's old ids.
+    def write(self, record: Record, path_key: str, previous: set[str], signature: np.ndarray | None = None) -> str:
+        """Add or replace one document and return its id; ``previous`` are the file's old ids,
+        ``signature`` its body's MinHash when signed ahead (:mod:`index.build.signer`).
 
         A record whose body another file already holds joins that document instead of
         making a second one. Ids taken from a file name are made unique.
@@ -143,7 +152,7 @@ class Batch:
         if key and (same is None or not self.refs.get(same)):
             self.bodies[key] = record.id
         fields = record_fields(record)
-        fields["story"] = story_value(self.copies.assign(record.id, record.body, record.date))
+        fields["story"] = story_value(self.copies.assign(record.id, record.body, record.date, signature))
         if self.fresh:
             self.writer.add_document(**fields)
             self.report.added += 1
@@ -242,7 +251,7 @@ class Batch:
         self.detach(key, list(old_ids))
         ids = []
         failed = len(self.report.problems)
-        for item in read_file(path, fields):
+        for item, signature in self._signed(read_file(path, fields)):
             if isinstance(item, ReadProblem):
                 self.problem(item, progress)
                 continue
@@ -257,7 +266,7 @@ class Batch:
             if source:
                 item.source = source
                 item.provenance["source"] = "--source"
-            ids.append(self.write(item, key, old_ids))
+            ids.append(self.write(item, key, old_ids, signature))
             progress.advance(0, 1)
         if not ids and len(self.report.problems) == failed:
             self.problem(ReadProblem(str(path), "no documents in this file"), progress)
@@ -274,6 +283,12 @@ class Batch:
         }
         self.report.files += 1
         progress.advance(1)
+
+    def _signed(self, items: Iterable[Record | ReadProblem]) -> Iterable[tuple[Record | ReadProblem, np.ndarray | None]]:
+        """``items`` each with its body's signature when a helper signs ahead, else None."""
+        if self.signer is None:
+            return ((item, None) for item in items)
+        return self.signer.ahead(items, lambda item: item.body if isinstance(item, Record) else None)
 
     def problem(self, problem: ReadProblem, progress: Progress) -> None:
         """Report what could not be indexed; the session goes on."""
@@ -292,6 +307,8 @@ class Batch:
 
     def commit(self) -> None:
         self.settle()
+        if self.signer is not None:
+            self.signer.close()
         self.writer.commit()
         if getattr(self.writer, "memos", None):
             save_memos(self.gen / ANALYSIS_CACHE, self.writer.memos)
@@ -299,4 +316,6 @@ class Batch:
         self.store.save_manifest(self.gen, self.manifest)
 
     def cancel(self) -> None:
+        if self.signer is not None:
+            self.signer.cancel()
         self.writer.cancel()

@@ -184,11 +184,15 @@ class CopyFinder:
         saved = len(self.days)
         return int(self.days[row]) if row < saved else self._new_days[row - saved]
 
-    def assign(self, doc_id: str, body: str, date: dt.date | None) -> str:
-        """The story key of ``doc_id``: that of its most similar earlier copy, else its own id."""
+    def assign(self, doc_id: str, body: str, date: dt.date | None, signature: np.ndarray | None = None) -> str:
+        """The story key of ``doc_id``: that of its most similar earlier copy, else its own id.
+
+        ``signature``: ``body``'s, when computed ahead (:mod:`index.build.signer`; empty
+        for a text too short to compare); computed here when None."""
         self.forget(doc_id)
-        signature = self.signature(body)
         if signature is None:
+            signature = self.signature(body)
+        if signature is None or not len(signature):
             return self._fresh_key(doc_id)
         day = date.toordinal() if date else _NO_DATE
         bands = _band_hashes(signature, self.settings.bands)
