@@ -89,7 +89,9 @@ def clusters(corpus: Path, sample: int, seed: int) -> dict:
     picked = rng.sample(sorted(shared), min(sample, len(shared)))
     return {
         "articles": len(articles),
-        "stories": len(members),
+        # Texts too short to compare have no signature: each is a story of its own.
+        "stories": len(members) + len(articles) - len(finder.ids),
+        "too_short_to_compare": len(articles) - len(finder.ids),
         "stories_with_copies": len(shared),
         "articles_in_them": sum(len(v) for v in shared.values()),
         "largest": sorted((len(v) for v in shared.values()), reverse=True)[:10],
