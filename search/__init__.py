@@ -12,8 +12,8 @@ command line (``cli.py``) and the web page (:mod:`search.present.web`) use nothi
 * the index: :class:`SearchIndex`, its :class:`RankingSettings`, the :data:`SORTS` its
   queries accept, :class:`SimilarSettings` (``similar``), :func:`analyze` (the tokens
   the index makes of a text);
-* what a query returns: :class:`Results` of :class:`Hit`, with :class:`Facets`, each hit
-  with the other :class:`Copy` s of its story;
+* what a query returns: :class:`Results` of :class:`Hit`, with :class:`Facets`; each hit
+  lists the other copies of its story as :class:`Copy`;
   :class:`Document` (``get``), :class:`Stats` (``stats``), :class:`Token` (``analyze``);
 * what adding returns: :class:`AddReport`, :class:`ReadProblem`, :class:`Record`, and the
   :class:`Progress` interface it reports to;
