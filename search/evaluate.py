@@ -2,7 +2,9 @@
 
 ``search eval`` answers every query exactly as ``search query`` would (the same
 :meth:`search.engine.SearchIndex.ranked` call that :meth:`~search.engine.SearchIndex.query`
-makes, with the same defaults), writes a TREC run and computes RR@10, nDCG@10 and R@100
+makes, with the same defaults, but every syndicated copy listed as its own document:
+judgments name documents, and a copy collapsed under another would count as missed),
+writes a TREC run and computes RR@10, nDCG@10 and R@100
 with ir-measures, overall and per query-id prefix (the part before the first ``-``,
 which names the source of a query in pooled sets such as arwikiqa).
 
@@ -117,7 +119,8 @@ def run_queries(
     """``({qid: [(docid, score), ...]}, [ids of queries with nothing to search for])``.
 
     Each query goes through :meth:`SearchIndex.ranked`, the ranking half of
-    :meth:`SearchIndex.query` (snippets are not needed to score a ranking).
+    :meth:`SearchIndex.query` (snippets are not needed to score a ranking; copies are
+    not collapsed).
     """
     progress = progress or Progress()
     run: dict[str, list[tuple[str, float]]] = {}
