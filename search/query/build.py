@@ -97,7 +97,7 @@ def _fields_query(terms: tuple[str, ...] | list[str], fields: dict[str, float], 
     return q.Or([q.Phrase(name, list(terms), boost=b * boost) for name, b in fields.items()])
 
 
-def _exact_query(forms: tuple[str, ...], fields: dict[str, float], boost: float) -> q.Query:
+def _exact_query(forms: tuple[str, ...], fields: dict[str, float], boost: float = 1.0) -> q.Query:
     """``forms`` found as typed (unstemmed twin fields), each searched field's twin at
     the weight ``fields`` gives it. Several words: the twins keep no positions (positions
     of two more whole-text fields would make the index much larger), so the words stand
@@ -153,9 +153,9 @@ def _typed_query(concept: Concept, fields: FieldWeights, settings: RankingSettin
         variants = [v for v in proclitic_variants(stems[0], words) if v not in concept.bare_stems]
         parts += [_fields_query((v,), fields.stems, words.proclitic_boost) for v in variants]
     if words.exact_boost:
-        parts.append(_exact_query(concept.forms, fields.exact, 1.0))
+        parts.append(_exact_query(concept.forms, fields.exact))
         bare = {name: w * words.exact_boost for name, w in fields.stems.items()}
-        parts += [_exact_query((f,), bare, 1.0) for f in concept.bare_forms]
+        parts += [_exact_query((f,), bare) for f in concept.bare_forms]
     return parts[0] if len(parts) == 1 else q.Or(parts)
 
 
@@ -169,7 +169,8 @@ def _synonym_query(forms: tuple[str, ...], fields: FieldWeights, settings: Ranki
         return _exact_query(forms, {name: w * (1 + words.exact_boost) for name, w in fields.stems.items()}, boost)
     stems = tuple(stem(f) for f in forms)
     parts = [_fields_query(stems, fields.stems, boost)]
-    parts += [_fields_query((v,), fields.stems, boost * words.proclitic_boost) for v in proclitic_variants(stems[0], words)]
+    variants = proclitic_variants(stems[0], words)
+    parts += [_fields_query((v,), fields.stems, boost * words.proclitic_boost) for v in variants]
     if words.exact_boost:
         parts.append(_exact_query(forms, fields.exact, boost))
     return parts[0] if len(parts) == 1 else q.Or(parts)

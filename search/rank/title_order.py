@@ -41,7 +41,8 @@ def _follows(first: list[int], second: list[int], window: int) -> bool:
     return False
 
 
-def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]], settings: RankingSettings) -> list[tuple[int, float]]:
+def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]],
+           settings: RankingSettings) -> list[tuple[int, float]]:
     """``ranked`` with its first ``order_depth`` documents (and ties) rescored and reordered."""
     keywords = settings.keywords
     concepts = parsed.concepts

@@ -25,7 +25,8 @@ FILLER = [
 ]
 RECORDS = FILLER + [
     # The headline holds both words; another story repeats them in its body.
-    {"id": "headline", "title": "إغلاق المصنع القديم في المدينة", "body": "قررت البلدية ذلك بعد شكاوى السكان من الدخان"},
+    {"id": "headline", "title": "إغلاق المصنع القديم في المدينة",
+     "body": "قررت البلدية ذلك بعد شكاوى السكان من الدخان"},
     {"id": "body", "title": "جولة في المنطقة الصناعية",
      "body": "إغلاق المصنع مطلب قديم. إغلاق المصنع تأخر كثيرا، والمصنع ما زال يعمل رغم قرار الإغلاق"},
     # Both headlines hold both words: one as typed, one inflected.
