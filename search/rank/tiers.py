@@ -50,7 +50,8 @@ def order(searcher, parsed: ParsedQuery, found: Found, limit: int, sort: str, se
     in_tier = found.counts[docs] >= need if need > 1 else np.ones(len(docs), dtype=bool)
 
     def best(candidates: np.ndarray, wanted: int) -> list[tuple[int, float]]:
-        """The ``wanted`` best of ``candidates`` by score, the best few reordered by proximity."""
+        """The ``wanted`` best of ``candidates`` by score, the best few reordered by
+        proximity and, for a keyword query, by headline word order."""
         if not len(candidates) or wanted < 1:
             return []
         depth = max(wanted, settings.proximity.depth if settings.proximity.weight else 0,
