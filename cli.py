@@ -2,6 +2,8 @@
 
 Every command takes ``--index DIR`` (else ``$SEARCH_INDEX``, else a per-user data
 folder). Errors are one line on stderr and an exit code (see README: Exit codes).
+Arabic is printed for terminals without right-to-left support with ``--bidi``: the
+command's flag, else ``search --bidi``, else ``$SEARCH_BIDI`` (1/0), else off.
 """
 
 from __future__ import annotations
@@ -39,11 +41,49 @@ DefaultSynonymsOption = Annotated[
     bool, typer.Option("--default-synonyms/--no-default-synonyms", help="Use the news synonyms shipped with the project.")
 ]
 
+#: Whether this run's terminal output is for terminals without bidi support: set while
+#: the command line is read, so the error line main() prints after a command obeys it too.
+_bidi = False
+
+
+def _choose_bidi(value: Optional[bool]) -> None:
+    """A command's own ``--bidi/--no-bidi`` overrides ``search --bidi`` and SEARCH_BIDI."""
+    global _bidi
+    if value is not None:
+        _bidi = value
+
+
+#: A command's ``bidi: BidiOption = None`` parameter only adds the option: its callback
+#: records the choice for every terminal of the run, and the command never receives it.
+BidiOption = Annotated[
+    Optional[bool],
+    typer.Option(
+        "--bidi/--no-bidi", callback=_choose_bidi, expose_value=False, show_default=False,
+        help="Arabic in visual order with joined letters, for terminals without right-to-left support (never in --json).",
+    ),
+]
+
+
+@app.callback()
+def options(
+    bidi: Annotated[
+        bool,
+        typer.Option(
+            "--bidi/--no-bidi", envvar="SEARCH_BIDI",
+            help="Every command's --bidi (default: $SEARCH_BIDI, 1 or 0; a command's own flag wins).",
+        ),
+    ] = False,
+) -> None:
+    """Read before any command: each run starts from this flag or SEARCH_BIDI, never
+    from the last run's choice (tests run many commands in one process)."""
+    global _bidi
+    _bidi = bidi
+
 
 def _terminal():
     from search import Terminal
 
-    return Terminal()
+    return Terminal(bidi=_bidi)
 
 
 def _index(location: Path | None, synonyms: Path | None = None, default_synonyms: bool = True):
@@ -86,7 +126,7 @@ def index_rebuild(index: IndexOption = None) -> None:
 
 
 @index_app.command("stats")
-def index_stats(index: IndexOption = None, json: JsonOption = False) -> None:
+def index_stats(index: IndexOption = None, json: JsonOption = False, bidi: BidiOption = None) -> None:
     """Documents, sources, date range and size on disk."""
     term = _terminal()
     stats = _index(index).stats()
@@ -109,6 +149,7 @@ def query(
     no_collapse: NoCollapseOption = False,
     index: IndexOption = None,
     json: JsonOption = False,
+    bidi: BidiOption = None,
 ) -> None:
     """Search the index and show ranked hits with highlighted snippets; syndicated copies of a story are one hit."""
     from search import parse_date_option
@@ -151,6 +192,7 @@ def show(
     ],
     index: IndexOption = None,
     json: JsonOption = False,
+    bidi: BidiOption = None,
 ) -> None:
     """Print one whole stored document."""
     from search import DocumentMissing
@@ -168,6 +210,7 @@ def similar(
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many stories to show.")] = 10,
     index: IndexOption = None,
     json: JsonOption = False,
+    bidi: BidiOption = None,
 ) -> None:
     """Other stories most like document ID (its own copies left out), shown as `search query` shows hits."""
     term = _terminal()
@@ -192,6 +235,7 @@ def serve(
 def analyze(
     text: Annotated[str, typer.Argument(help="Any text.", show_default=False)],
     json: JsonOption = False,
+    bidi: BidiOption = None,
 ) -> None:
     """Show the tokens the index makes of TEXT, with offsets into TEXT."""
     from dataclasses import asdict

@@ -97,6 +97,9 @@ LEVERS: dict[str, dict] = {
     "fuzzy min-length=5": {"near_words": {"min_length": 5}},
     # synonyms
     "no-synonyms": {"synonyms": False},
+    # the keyword-query rules (search.query.kind): off, every query ranks as a question;
+    # arwikiqa's questions should barely notice (the few it reads as keywords move)
+    "no-keyword-rules": {"keywords": {"enabled": False}},
 }
 
 

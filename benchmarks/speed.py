@@ -258,6 +258,12 @@ def scale_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def md_table(columns: list[str], rows: list[list]) -> list[str]:
+    """A Markdown table: the first column left-aligned, the figures right-aligned."""
+    lines = ["| " + " | ".join(columns) + " |", "|---|" + "---:|" * (len(columns) - 1)]
+    return lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+
+
 def cold_line(cold: dict) -> str:
     """The cold-process sentence of both reports (full run and ``--reuse``)."""
     return (
@@ -274,11 +280,9 @@ def table(results: dict) -> str:
         cold_line(cold),
         f"Adding 100 new articles to the full index (`search index add`, whole process): {results['add_100']['wall_s']} s.",
         "",
-        "| target | limit | measured | holds |",
-        "|---|---:|---:|---|",
     ]
-    for t in results["targets"]:
-        lines.append(f"| {t['target']} | {t['limit']} | {t['measured']} | {'yes' if t['holds'] else 'NO'} |")
+    lines += md_table(["target", "limit", "measured", "holds"],
+                      [[t["target"], t["limit"], t["measured"], "yes" if t["holds"] else "NO"] for t in results["targets"]])
     m = results["machine"]
     lines += [
         "",
@@ -298,12 +302,11 @@ def query_part(results: dict, queries: list[str], folder: Path, cold_repeat: int
     results["latency"] = [{"system": label, **warm[name]} for label, name, _ in SYSTEMS]
     results["cold_query"] = cold_queries(queries[:3], folder / "ours", folder / "whoosh", cold_repeat)
     results["load_after"] = os.getloadavg()
-    lines = [
-        "| system | query p50 / p95 wall (top 10 + snippets) | CPU p50 / p95 |",
-        "|---|---:|---:|",
-    ]
-    for row in results["latency"]:
-        lines.append(f"| {row['system']} | {row['p50_ms']} / {row['p95_ms']} ms | {row['cpu_p50_ms']} / {row['cpu_p95_ms']} ms |")
+    lines = md_table(
+        ["system", "query p50 / p95 wall (top 10 + snippets)", "CPU p50 / p95"],
+        [[r["system"], f"{r['p50_ms']} / {r['p95_ms']} ms", f"{r['cpu_p50_ms']} / {r['cpu_p95_ms']} ms"]
+         for r in results["latency"]],
+    )
     cold = results["cold_query"]
     lines += [
         "",

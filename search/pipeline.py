@@ -2,14 +2,17 @@
 rerank → present.
 
 * parse (:mod:`search.query.parse`): the syntax, analyzed as the index was; question
-  frames dropped, synonyms attached;
+  frames dropped, synonyms attached; a question told from keywords (``kind``);
 * rewrite (:mod:`search.query`): words typed without a space split (``joined``), near
-  words for words no document has (``fuzzy``); quoted phrases that leave nothing are
-  searched as words (``phrases``);
+  words for words no document has (``fuzzy``), keyword query words without their
+  proclitic (``bare``); quoted phrases that leave nothing are searched as words (``phrases``);
 * match and score (:mod:`search.rank.scoring`, with the queries of
   :mod:`search.query.build`): every matching document and its BM25F score;
-* rerank (:mod:`search.rank.tiers`, :mod:`search.rank.proximity`): every-word
-  matches first, the best of each tier reordered by proximity, or by date;
+* match and score, keyword queries (:mod:`search.rank.headline`): scores multiplied by
+  how much of the query the title holds, and as typed;
+* rerank (:mod:`search.rank.tiers`, :mod:`search.rank.proximity`,
+  :mod:`search.rank.title_order`): every-word matches first, the best of each tier
+  reordered by proximity and (keyword queries) headline word order, or by date;
 * present (:mod:`search.present`): syndicated copies grouped into stories
   (:mod:`search.present.stories`), hits with snippets, facets, "did you mean".
 
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 from index.errors import QueryError
 from search.present import facets, stories
 from search.present.hits import hits
+from search.query.bare import with_bare_forms
 from search.query.build import Filters
 from search.query.fuzzy import with_near_words
 from search.query.joined import split_words
@@ -109,10 +113,11 @@ def _require_words(parsed: ParsedQuery) -> None:
 
 
 def rewrite(reader, parsed: ParsedQuery, settings: RankingSettings) -> tuple[ParsedQuery, list[dict]]:
-    """``parsed`` with joined words split and near words attached, and the rewrites to
-    report (``[{"typed", "searched"}]``)."""
+    """``parsed`` with joined words split, near words and (keyword queries) bare forms
+    attached, and the rewrites to report (``[{"typed", "searched"}]``)."""
     parsed, rewrites = split_words(reader, parsed, settings.joined)
-    return with_near_words(reader, parsed, settings.near_words), rewrites
+    parsed = with_near_words(reader, parsed, settings.near_words)
+    return with_bare_forms(reader, parsed, settings), rewrites
 
 
 def _phrases_as_words(searcher, request: Request, settings: RankingSettings,

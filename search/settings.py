@@ -41,6 +41,13 @@ class ParseSettings:
     #: Nouns that only frame a question when they follow an interrogative (كم عدد, ما اسم):
     #: dropped there (:mod:`search.query.questions`). Normalized forms, without ال.
     frame_nouns: frozenset[str] = _normalized("اسم أسماء عدد نوع أنواع سنة عام مقدار")
+    #: A query whose first word is one of these (also with و or ف attached), or one of
+    #: ``question_prepositions`` followed by one, is a question (:mod:`search.query.kind`):
+    #: it keeps the ranking tuned on questions; every other query is a keyword query.
+    question_words: frozenset[str] = _normalized(
+        "ما ماذا من متى أين كيف لماذا كم هل أي أية ماهو ماهي ماهى لم بم مم عم ممن لمن بماذا علام مالذي ماالذي"
+    )
+    question_prepositions: frozenset[str] = _normalized("في إلى الى من منذ على حتى ل ب و ف")
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,38 @@ class ScoringSettings:
 
 
 @dataclass(frozen=True)
+class KeywordSettings:
+    """Ranking for keyword queries: a few words of a headline, not a question
+    (:mod:`search.query.kind`). A reader who remembers a story types words of its
+    headline, often spelled as another writer spells them; the question-tuned ranking
+    (a title says little about which passage answers) buries that headline. Questions
+    never get these rules. benchmarks/quality.md has the measurements behind each value."""
+
+    #: False: every query ranks as a question does (no rule below applies).
+    enabled: bool = True
+    #: BM25F weight of the title in every clause of a keyword query (stem, proclitic
+    #: variants, exact form, root), in place of ``ScoringSettings.title_weight``.
+    title_weight: float = 12.0
+    #: The form typed found in the title scores at this share of ``title_weight``
+    #: (the body keeps ``WordSettings.exact_boost``).
+    exact_title_share: float = 1.0
+    #: A typed word with a proclitic (``بقوات``) also searched without it, at full weight,
+    #: where the bare word is the commoner (:mod:`search.query.bare`).
+    bare_forms: bool = True
+    #: Score × (1 + coverage · share of the query's words in the title) (search.rank.headline).
+    coverage: float = 3.0
+    #: Score × (1 + as_typed · mean over words of: in the title as typed 1, its bare
+    #: form in the title ``bare_as_typed``, else 0).
+    as_typed: float = 1.0
+    bare_as_typed: float = 0.5
+    #: The best ``order_depth`` of each tier × (1 + order · share of typed neighbour pairs
+    #: standing in that order, within ``order_window`` words, in the title) (search.rank.title_order).
+    order: float = 0.3
+    order_window: int = 50
+    order_depth: int = 30
+
+
+@dataclass(frozen=True)
 class ProximitySettings:
     """The proximity rerank (:mod:`search.rank.proximity`)."""
 
@@ -167,6 +206,7 @@ class RankingSettings:
     joined: JoinedSettings = field(default_factory=JoinedSettings)
     near_words: NearWordSettings = field(default_factory=NearWordSettings)
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
+    keywords: KeywordSettings = field(default_factory=KeywordSettings)
     proximity: ProximitySettings = field(default_factory=ProximitySettings)
     suggestions: SuggestionSettings = field(default_factory=SuggestionSettings)
     snippets: SnippetSettings = field(default_factory=SnippetSettings)

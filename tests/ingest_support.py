@@ -52,3 +52,13 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def records_index(tmp_path_factory, name: str, records: list[dict]):
+    """A SearchIndex of ``records`` without the shipped synonyms, so a test sees only
+    what its own articles say."""
+    from search import SearchIndex
+
+    ix = SearchIndex(tmp_path_factory.mktemp(name) / "ix", default_synonyms=False)
+    ix.add_records(records)
+    return ix

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 from typer.testing import CliRunner
 
 import cli
+from cli_support import run_main
 
 runner = CliRunner()
 
@@ -16,15 +16,6 @@ runner = CliRunner()
 def run(*args: str):
     result = runner.invoke(cli.app, list(args), catch_exceptions=False)
     return result
-
-
-def run_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    """Run the console-script entry point as a user would, capturing its exit code."""
-    monkeypatch.setattr(sys, "argv", ["search", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main()
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
 
 
 @pytest.fixture

@@ -36,6 +36,18 @@ EXTRA_STOP_WORDS = frozenset(
 )
 
 
+def _homograph(entry: dict) -> bool:
+    """Entries that, once written without harakat, mostly spell a content word.
+
+    tashaphyne also lists each particle with the interrogative hamza attached (أَمِنْ,
+    أَبِهَا, أَلَيْسَ): questions news text rarely asks, while the letters spell أمن
+    (security), أبها (the city), آمنة, الآلية. It lists the "five nouns" (أب، أخ، حم، فو،
+    ذو) with their clitics, whose forms are nouns and collide with others (وفاه, and his
+    mouth, is وفاة, death, once ة is folded to ه). Both stay searchable.
+    """
+    return "أَ" in entry["procletic"] or "الأسماء الخمسة" in entry["tags"]
+
+
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """The normalized stop-word forms (loaded on first use: the table is large)."""
@@ -43,7 +55,7 @@ def stop_words() -> frozenset[str]:
 
     words = set()
     for form, entry in STOPWORDS.items():
-        if normalize(entry["original"]) in KEPT_CONTENT_WORDS:
+        if normalize(entry["original"]) in KEPT_CONTENT_WORDS or _homograph(entry):
             continue
         words.add(normalize(form))
     return frozenset(words | EXTRA_STOP_WORDS)

@@ -3,11 +3,18 @@
 :class:`Terminal` owns stdout and stderr (through rich consoles), knows whether
 colour and progress bars make sense, and renders hits, documents and problems. The
 CLI never prints directly, so a test can pass ``Terminal(stdout=StringIO(), ...)``.
+
+With ``bidi=True`` (``--bidi``) every line holding Arabic is printed for terminals that
+cannot lay it out (:mod:`search.present.bidi`): joined letters, visual order, wrapped to
+the width first. Text runs (titles, snippets, bodies) take their own direction and are
+right-aligned when Arabic; label and table lines (``source: …``, ``search analyze``)
+stay left to right with only their Arabic words turned. JSON never changes.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import IO, TYPE_CHECKING
 
@@ -22,31 +29,82 @@ if TYPE_CHECKING:  # a query must not import the writer and the file readers (co
 
 #: Width of the longest bar in ``search query --facets``, in character cells.
 BAR_WIDTH = 30
+#: How a matched word stands out in a snippet.
+MARK = "bold black on yellow"
+#: Narrowest column ``--bidi`` wraps to, however narrow the terminal claims to be.
+MIN_WIDTH = 20
+
+#: Where a table row's columns part (kept by ``re.split``).
+_COLUMNS = re.compile(r"(\s{2,})")
+
+#: ``(text, marked)`` pieces of one paragraph.
+Segments = list[tuple[str, bool]]
 
 
 class Terminal:
     """Where the CLI writes: results to stdout, progress and problems to stderr."""
 
-    def __init__(self, stdout: IO[str] | None = None, stderr: IO[str] | None = None, color: bool | None = None):
+    def __init__(
+        self, stdout: IO[str] | None = None, stderr: IO[str] | None = None, color: bool | None = None, bidi: bool = False
+    ):
         out = stdout or sys.stdout
         err = stderr or sys.stderr
         interactive = out.isatty() if color is None else color
         self.out = Console(file=out, highlight=False, no_color=not interactive, soft_wrap=True)
         self.err = Console(file=err, highlight=False, no_color=not err.isatty(), soft_wrap=True)
+        self.bidi = bidi
 
     # -- plain output --------------------------------------------------------
 
     def json(self, data: object) -> None:
+        """JSON as stored (logical order, unshaped) whatever ``bidi`` says: it is for programs."""
         self.out.file.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
     def line(self, text: str) -> None:
-        self.out.print(text, markup=False)
+        self.out.print(self._turned(text), markup=False)
 
     def error(self, message: str) -> None:
-        self.err.print(Text("error: ", style="bold red") + Text(message))
+        self.err.print(Text("error: ", style="bold red") + Text(self._turned(message)))
 
     def warn(self, message: str) -> None:
-        self.err.print(Text("warning: ", style="yellow") + Text(message))
+        self.err.print(Text("warning: ", style="yellow") + Text(self._turned(message)))
+
+    def _turned(self, text: str) -> str:
+        """A left-to-right line (label, table row, message) with its Arabic in visual order
+        when ``bidi`` is on. Never wrapped, and columns (two or more spaces apart) are
+        turned one by one: ``الرقة  →  رقه`` must not swap its two sides."""
+        if not self._turns(text):
+            return text
+        from search.present.bidi import visual_line
+
+        return "".join(visual_line(part, rtl=False) for part in _COLUMNS.split(text))
+
+    def _turns(self, text: str) -> bool:
+        """Whether ``--bidi`` changes ``text``: when off, or with no Arabic in it, lines
+        print as they are and the reshaper is never imported."""
+        if not self.bidi:
+            return False
+        from search.present.bidi import has_rtl
+
+        return has_rtl(text)
+
+    def _paragraph(self, segments: Segments, style: str = "", indent: int = 0, mark: str = MARK) -> None:
+        """Running text (``marked`` pieces in ``mark``) after ``indent`` spaces; with
+        ``bidi`` and Arabic in it, wrapped to the width left, in visual order, and
+        right-to-left lines right-aligned with the indent on their right."""
+        lines, rtl = [segments], False
+        logical = "".join(text for text, _ in segments)
+        if self._turns(logical):
+            from search.present.bidi import is_rtl, visual_segments
+
+            lines = visual_segments(segments, max(self.out.width - indent, MIN_WIDTH))
+            rtl = is_rtl(logical)
+        pad = Text(" " * indent)
+        for pieces in lines:
+            text = Text(style=style)
+            for piece, marked in pieces:
+                text.append(piece, style=mark if marked else None)
+            self.out.print(text + pad if rtl else pad + text)
 
     # -- rendering -----------------------------------------------------------
 
@@ -54,26 +112,30 @@ class Terminal:
         if explain:
             for expansion in results.expansions:
                 names = " | ".join(expansion["synonyms"])
-                self.out.print(Text(f"synonyms: {expansion['text']} → {names}", style="cyan"))
+                self.out.print(Text(self._turned(f"synonyms: {expansion['text']} → {names}"), style="cyan"))
             if not results.expansions:
                 self.out.print(Text("synonyms: none apply to this query", style="cyan"))
         if results.suggestions:
-            self.out.print(Text("هل تقصد: ", style="bold") + Text("، ".join(results.suggestions)))
+            self._paragraph([("هل تقصد: ", True), ("، ".join(results.suggestions), False)], mark="bold")
         for rewrite in results.rewrites:
-            self.out.print(Text(f"searched for: {rewrite['searched']} (typed: {rewrite['typed']})", style="yellow"))
+            searched = f"searched for: {rewrite['searched']} (typed: {rewrite['typed']})"
+            self.out.print(Text(self._turned(searched), style="yellow"))
         if not results.hits:
-            self.out.print(f"No results for {results.query!r}.", markup=False)
+            self.line(f"No results for {results.query!r}.")
             return
         for rank, hit in enumerate(results.hits, 1):
-            head = Text(f"{rank}. ", style="dim") + Text(hit.title or hit.id, style="bold")
-            self.out.print(head)
+            title = hit.title or hit.id
+            if self._turns(title):  # one run: the rank stands where the title starts, its right
+                self._paragraph([(f"{rank}. {title}", False)], style="bold")
+            else:
+                self.out.print(Text(f"{rank}. ", style="dim") + Text(title, style="bold"))
             meta = " · ".join(
                 part for part in (hit.source or "", hit.date.isoformat() if hit.date else "", f"score {hit.score:.2f}", hit.id) if part
             )
-            self.out.print(Text("   " + meta, style="dim"))
-            self.out.print(Text("   ") + snippet_text(hit.snippet))
+            self._paragraph([(meta, False)], style="dim", indent=3)
+            self._paragraph(snippet_segments(hit.snippet), indent=3)
             if hit.copies:
-                self.out.print(Text("   " + copies_line(hit.copies), style="dim"))
+                self._paragraph([(copies_line(hit.copies), False)], style="dim", indent=3)
             self.out.print()
         shown = len(results.hits)
         if results.documents == results.total:
@@ -84,7 +146,7 @@ class Terminal:
 
     def facets(self, facets: Facets) -> None:
         """Counts by source and by month as bar charts (months in order, empty ones shown)."""
-        sources = dict(facets.sources)
+        sources = {self._turned(name): n for name, n in facets.sources.items()}
         if facets.no_source:
             sources["(no source)"] = facets.no_source
         months = dict(facets.timeline())
@@ -106,14 +168,14 @@ class Terminal:
             self.out.print()
 
     def document(self, doc: Document) -> None:
-        self.out.print(Text(doc.title, style="bold"))
+        self._paragraph([(doc.title, False)], style="bold")
         for label, value in (("id", doc.id), ("source", doc.source), ("date", doc.date), ("path", doc.path), ("url", doc.url)):
             if value:
-                self.out.print(Text(f"{label}: {value}", style="dim"))
+                self.out.print(Text(self._turned(f"{label}: {value}"), style="dim"))
         for other in doc.paths[1:]:
-            self.out.print(Text(f"also in: {other}", style="dim"))
+            self.out.print(Text(self._turned(f"also in: {other}"), style="dim"))
         self.out.print()
-        self.out.print(doc.body, markup=False)
+        self._paragraph([(doc.body, False)])
 
     def stats(self, stats: Stats) -> None:
         self.line(f"index:     {stats.location}")
@@ -160,16 +222,16 @@ def copies_line(copies: list[Copy]) -> str:
     return f"+ {len(copies)} {'copy' if len(copies) == 1 else 'copies'}: {names}"
 
 
-def snippet_text(snippet_html: str) -> Text:
-    """Turn a ``<mark>`` snippet back into styled terminal text."""
+def snippet_segments(snippet_html: str) -> Segments:
+    """A ``<mark>`` snippet as plain ``(text, marked)`` pieces."""
     import html
 
-    text = Text()
+    segments: Segments = []
     rest = snippet_html
     while "<mark>" in rest:
         before, _, rest = rest.partition("<mark>")
         marked, _, rest = rest.partition("</mark>")
-        text.append(html.unescape(before))
-        text.append(html.unescape(marked), style="bold black on yellow")
-    text.append(html.unescape(rest))
-    return text
+        segments += [(html.unescape(before), False), (html.unescape(marked), True)]
+    segments.append((html.unescape(rest), False))
+    return segments
+

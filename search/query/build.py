@@ -17,6 +17,7 @@ from whoosh import query as q
 
 from index.analysis.stemming import root, stem
 from index.schema import EXACT_FIELDS, ROOT_FIELDS
+from search.query.kind import keyword_rules
 from search.query.parse import Concept, ParsedQuery
 from search.settings import RankingSettings, WordSettings
 
@@ -58,6 +59,37 @@ class Plan:
     excluded: q.Query | None
 
 
+@dataclass(frozen=True)
+class FieldWeights:
+    """The BM25F weight of each searched field (index.schema.SEARCH_FIELDS) in the
+    clauses of one query: of a stem match, and of the form typed (in the field's
+    unstemmed twin). A question uses :class:`~search.settings.ScoringSettings`'
+    weights; a keyword query gives the title the weight of
+    :class:`~search.settings.KeywordSettings` (:func:`weights`)."""
+
+    stems: dict[str, float]
+    exact: dict[str, float]
+
+    def title_only(self) -> FieldWeights:
+        """The same weights, the title alone: a clause that matches where the title does."""
+        return FieldWeights({"title": self.stems["title"]}, {"title": self.exact["title"]})
+
+
+def weights(parsed: ParsedQuery, settings: RankingSettings) -> FieldWeights:
+    """The field weights of ``parsed``'s clauses: a keyword query is after a headline,
+    so its title weighs ``keywords.title_weight`` in every clause (the form typed at
+    ``keywords.exact_title_share`` of it), where a question keeps the title's low weight."""
+    stems = settings.scoring.field_weights()
+    share = settings.words.exact_boost
+    if not keyword_rules(parsed, settings.keywords):
+        return FieldWeights(stems, {name: w * share for name, w in stems.items()})
+    keywords = settings.keywords
+    stems = dict(stems, title=keywords.title_weight)
+    exact = {name: w * share for name, w in stems.items()}
+    exact["title"] = keywords.title_weight * keywords.exact_title_share
+    return FieldWeights(stems, exact)
+
+
 def _fields_query(terms: tuple[str, ...] | list[str], fields: dict[str, float], boost: float = 1.0) -> q.Query:
     """``terms`` (a word, or words standing together) in each of ``fields``, boosted."""
     if len(terms) == 1:
@@ -65,20 +97,17 @@ def _fields_query(terms: tuple[str, ...] | list[str], fields: dict[str, float], 
     return q.Or([q.Phrase(name, list(terms), boost=b * boost) for name, b in fields.items()])
 
 
-def _exact_query(forms: tuple[str, ...], share: float, boost: float, settings: RankingSettings) -> q.Query:
-    """``forms`` found as typed (unstemmed twin fields), scored at ``share`` of each
-    field's weight. Several words: the twins keep no positions (positions of two more
-    whole-text fields would make the index much larger), so the words stand together as
-    the stemmed phrase, in a text that also holds each word in its exact form."""
-    weights = settings.scoring.field_weights()
+def _exact_query(forms: tuple[str, ...], fields: dict[str, float], boost: float = 1.0) -> q.Query:
+    """``forms`` found as typed (unstemmed twin fields), each searched field's twin at
+    the weight ``fields`` gives it. Several words: the twins keep no positions (positions
+    of two more whole-text fields would make the index much larger), so the words stand
+    together as the stemmed phrase, in a text that also holds each word in its exact form."""
     if len(forms) == 1:
-        fields = {EXACT_FIELDS[name]: b * share for name, b in weights.items() if name in EXACT_FIELDS}
-        return _fields_query(forms, fields, boost)
+        return _fields_query(forms, {EXACT_FIELDS[name]: b for name, b in fields.items()}, boost)
     stems = [stem(f) for f in forms]
     return q.Or([
-        q.Require(q.Phrase(name, stems, boost=b * share * boost), q.And([q.Term(EXACT_FIELDS[name], f) for f in forms]))
-        for name, b in weights.items()
-        if name in EXACT_FIELDS
+        q.Require(q.Phrase(name, stems, boost=b * boost), q.And([q.Term(EXACT_FIELDS[name], f) for f in forms]))
+        for name, b in fields.items()
     ])
 
 
@@ -112,42 +141,57 @@ def proclitic_variants(term: str, words: WordSettings) -> list[str]:
     return sorted(variants)
 
 
-def _name_query(forms: tuple[str, ...], settings: RankingSettings, boost: float = 1.0, synonym: bool = False) -> q.Query:
-    """One name of a concept: its stems (and their proclitic variants, weighted less),
-    plus its exact form scored on top."""
+def _typed_query(concept: Concept, fields: FieldWeights, settings: RankingSettings) -> q.Query:
+    """The name typed: its stems (and their proclitic variants, weighted less; bare
+    stems of search.query.bare at full weight), plus its exact form (and bare forms)
+    scored on top."""
     words = settings.words
-    if synonym and len(forms) > 1:
-        # A synonym of several words: as written (the stemmed phrase alone would make
-        # "Islamic State" match "Islamic states"); weighted as a stem plus an exact match.
-        return _exact_query(forms, 1 + words.exact_boost, boost, settings)
-    weights = settings.scoring.field_weights()
-    stems = tuple(stem(f) for f in forms)
-    parts = [_fields_query(stems, weights, boost)]
+    stems = concept.stems
+    parts = [_fields_query(stems, fields.stems)]
     if len(stems) == 1:
-        variants = proclitic_variants(stems[0], words)
-        parts += [_fields_query((v,), weights, boost * words.proclitic_boost) for v in variants]
+        parts += [_fields_query((b,), fields.stems) for b in concept.bare_stems]
+        variants = [v for v in proclitic_variants(stems[0], words) if v not in concept.bare_stems]
+        parts += [_fields_query((v,), fields.stems, words.proclitic_boost) for v in variants]
     if words.exact_boost:
-        parts.append(_exact_query(forms, words.exact_boost, boost, settings))
+        parts.append(_exact_query(concept.forms, fields.exact))
+        bare = {name: w * words.exact_boost for name, w in fields.stems.items()}
+        parts += [_exact_query((f,), bare) for f in concept.bare_forms]
     return parts[0] if len(parts) == 1 else q.Or(parts)
 
 
-def concept_query(concept: Concept, settings: RankingSettings) -> q.Query:
+def _synonym_query(forms: tuple[str, ...], fields: FieldWeights, settings: RankingSettings) -> q.Query:
+    """Another name of a concept, as :func:`_typed_query` scores a name typed."""
+    words = settings.words
+    boost = words.synonym_boost
+    if len(forms) > 1:
+        # A synonym of several words: as written (the stemmed phrase alone would make
+        # "Islamic State" match "Islamic states"); weighted as a stem plus an exact match.
+        return _exact_query(forms, {name: w * (1 + words.exact_boost) for name, w in fields.stems.items()}, boost)
+    stems = tuple(stem(f) for f in forms)
+    parts = [_fields_query(stems, fields.stems, boost)]
+    variants = proclitic_variants(stems[0], words)
+    parts += [_fields_query((v,), fields.stems, boost * words.proclitic_boost) for v in variants]
+    if words.exact_boost:
+        parts.append(_exact_query(forms, fields.exact, boost))
+    return parts[0] if len(parts) == 1 else q.Or(parts)
+
+
+def concept_query(concept: Concept, fields: FieldWeights, settings: RankingSettings) -> q.Query:
     """A concept scores by the best of its names (the typed one, its synonyms): a text
     that says "Islamic State" three ways is not three times as relevant."""
-    typed = _name_query(concept.forms, settings)
+    typed = _typed_query(concept, fields, settings)
     if not concept.alternatives:
         return typed
-    words = settings.words
-    names = [typed] + [_name_query(a, settings, words.synonym_boost, synonym=True) for a in concept.alternatives]
-    return q.DisjunctionMax(names, tiebreak=words.synonym_tiebreak)
+    names = [typed] + [_synonym_query(a, fields, settings) for a in concept.alternatives]
+    return q.DisjunctionMax(names, tiebreak=settings.words.synonym_tiebreak)
 
 
-def root_query(concept: Concept, settings: RankingSettings) -> q.Query | None:
+def root_query(concept: Concept, fields: FieldWeights, settings: RankingSettings) -> q.Query | None:
     """The recall fallback for a concept typed as one word: its root in the root fields."""
     if not settings.words.root_boost or len(concept.forms) != 1:
         return None
-    fields = {ROOT_FIELDS[name]: b for name, b in settings.scoring.field_weights().items()}
-    return _fields_query((root(concept.forms[0]),), fields, settings.words.root_boost)
+    roots = {ROOT_FIELDS[name]: b for name, b in fields.stems.items()}
+    return _fields_query((root(concept.forms[0]),), roots, settings.words.root_boost)
 
 
 def near_query(concept: Concept, settings: RankingSettings) -> q.Query | None:
@@ -167,10 +211,11 @@ def exclusion(parsed: ParsedQuery, settings: RankingSettings) -> q.Query | None:
 
 def plan(parsed: ParsedQuery, settings: RankingSettings) -> Plan:
     """Every Whoosh query ``parsed`` needs, built once."""
+    fields = weights(parsed, settings)
     return Plan(
-        words=[concept_query(c, settings) for c in parsed.concepts],
+        words=[concept_query(c, fields, settings) for c in parsed.concepts],
         near=[near_query(c, settings) for c in parsed.concepts],
-        fallbacks=[r for r in (root_query(c, settings) for c in parsed.concepts) if r is not None],
+        fallbacks=[r for r in (root_query(c, fields, settings) for c in parsed.concepts) if r is not None],
         phrases=[phrase_query(p, settings) for p in parsed.phrases],
         excluded=exclusion(parsed, settings),
     )

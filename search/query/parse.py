@@ -11,7 +11,8 @@ syntax and simply go through the analyzer like any word, which drops punctuation
 Each word is analyzed exactly as the indexed text was, so ``البوكمال؟`` finds
 ``البوكمال`` and ``الانْسِحَاب`` finds ``انسحاب``. Two rewrites happen while reading:
 question-frame nouns are dropped (:mod:`search.query.questions`) and words that name
-something with other names get them (:mod:`search.query.synonyms`).
+something with other names get them (:mod:`search.query.synonyms`). The query is also
+marked as a question or keywords (:mod:`search.query.kind`), which rank differently.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from index.analysis.chain import ArabicAnalyzer, ArabicExactAnalyzer
 from index.analysis.stemming import stem
 from search.query import questions
+from search.query.kind import is_question
 from search.query.synonyms import Synonyms
 from search.settings import ParseSettings
 
@@ -51,6 +53,10 @@ class Concept:
     labels: list[str] = field(default_factory=list)
     #: Stems of indexed words near a typed word that no document has (search.query.fuzzy).
     near: tuple[str, ...] = ()
+    #: The typed word without its proclitic, where the bare word is the commoner
+    #: (search.query.bare; keyword queries only): its stems, and its forms as written.
+    bare_stems: tuple[str, ...] = ()
+    bare_forms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -62,6 +68,8 @@ class ParsedQuery:
     excluded: list[list[str]] = field(default_factory=list)
     #: The words of ``terms`` grouped into concepts, with synonyms (ranking uses these).
     concepts: list[Concept] = field(default_factory=list)
+    #: A question typed in full, not keywords (search.query.kind): ranked as tuned on questions.
+    question: bool = False
 
     @property
     def positive_terms(self) -> set[str]:
@@ -72,6 +80,7 @@ class ParsedQuery:
         for concept in self.concepts:
             for alternative in concept.alternatives:
                 found.update(stem(f) for f in alternative)
+            found.update(concept.bare_stems)
         return found
 
     @property
@@ -113,7 +122,7 @@ def _concepts(forms: list[str], synonyms: Synonyms | None, max_terms: int) -> li
 
 def parse(text: str, synonyms: Synonyms | None = None, settings: ParseSettings = ParseSettings()) -> ParsedQuery:
     """Split ``text`` into words, phrases and exclusions, analyze each, expand synonyms."""
-    parsed = ParsedQuery()
+    parsed = ParsedQuery(question=is_question(text, settings))
     typed: list[str] = []
     previous = ""  # the word before, stop words included (search.query.questions)
     frames: list[str] = []  # question-frame nouns: searched only if nothing else is

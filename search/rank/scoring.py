@@ -7,7 +7,8 @@ score is the BM25F sum of its clauses, computed over posting arrays
 (``ScoringSettings.idf_power``): Whoosh's idf, log(N / (df + 1)) + 1, is flat, so a
 word in a third of the documents still weighs a quarter of a unique one and the
 generic words of a question (عدد, عام, اسم, دولة) would outvote the one rare name that
-picks out its passage.
+picks out its passage. A keyword query's score is then multiplied by its headline
+factors (:mod:`search.rank.headline`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import numpy as np
 from whoosh.scoring import BM25F
 
 from search.query import build
+from search.query.kind import keyword_rules
 from search.query.parse import ParsedQuery
+from search.rank import headline
 from search.rank import scorer as array_scorer
 from search.settings import RankingSettings, ScoringSettings
 
@@ -74,6 +77,8 @@ def match(searcher, parsed: ParsedQuery, filters: build.Filters, settings: Ranki
         # Root fallbacks keep their own weight: weighting them by idf as well measured worse.
         weights = word_weights(searcher, parsed, settings.scoring) + [1.0] * len(extra)
         scores = np.add.reduce([f.scores * w if w != 1.0 else f.scores for f, w in zip(found, weights)])
+        if keyword_rules(parsed, settings.keywords):
+            scores = scores * headline.factors(scorer, parsed, settings)
     else:
         matching, scores = scorer.live.copy(), np.zeros(scorer.size)
     for phrase in map(scorer.evaluate, plan.phrases):

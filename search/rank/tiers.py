@@ -5,8 +5,9 @@ by score; then documents containing only some of the words, also by score. A que
 with one missing word therefore still answers, but never above a full match. A word
 with synonyms counts as one word, matched by any of its names; a root match does not
 count as the word. Within each tier the best few are reordered by how close the query
-words stand (:mod:`search.rank.proximity`), so a rerank never lifts a partial match
-above a full one.
+words stand (:mod:`search.rank.proximity`) and, for a keyword query, by whether its
+title holds the words in the order typed (:mod:`search.rank.title_order`), so a rerank
+never lifts a partial match above a full one.
 
 Long queries (more than ``ScoringSettings.all_words_up_to`` words, typically questions
 typed in full) have no tiers: one unusual word missing from a relevant passage must not
@@ -19,8 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from search.query.kind import keyword_rules
 from search.query.parse import ParsedQuery
-from search.rank import proximity
+from search.rank import proximity, title_order
 from search.rank import scorer as array_scorer
 from search.rank.scoring import Found
 from search.settings import RankingSettings, ScoringSettings
@@ -44,17 +46,20 @@ def order(searcher, parsed: ParsedQuery, found: Found, limit: int, sort: str, se
         chosen = docs[np.lexsort((docs, -scores[docs], -dates[docs], ~dated[docs]))[:limit]]
         return [(int(d), float(scores[d])) for d in chosen]
     need = required_matches(found.words, settings.scoring)
+    keywords = keyword_rules(parsed, settings.keywords)
     in_tier = found.counts[docs] >= need if need > 1 else np.ones(len(docs), dtype=bool)
 
     def best(candidates: np.ndarray, wanted: int) -> list[tuple[int, float]]:
-        """The ``wanted`` best of ``candidates`` by score, the best few reordered by proximity."""
+        """The ``wanted`` best of ``candidates`` by score, the best few reordered by
+        proximity and, for a keyword query, by headline word order."""
         if not len(candidates) or wanted < 1:
             return []
-        depth = max(wanted, settings.proximity.depth) if settings.proximity.weight else wanted
-        # Ties with the last one kept come along: the proximity rerank decides among them.
+        depth = max(wanted, settings.proximity.depth if settings.proximity.weight else 0,
+                    settings.keywords.order_depth if keywords else 0)
+        # Ties with the last one kept come along: the reranks decide among them.
         chosen = array_scorer.top(scores, candidates, depth, ties=True)
-        scored = [(int(d), float(scores[d])) for d in chosen]
-        return proximity.rerank(searcher, parsed, scored, settings)[:wanted]
+        scored = proximity.rerank(searcher, parsed, [(int(d), float(scores[d])) for d in chosen], settings)
+        return (title_order.rerank(searcher, parsed, scored, settings) if keywords else scored)[:wanted]
 
     ranked = best(docs[in_tier], limit)
     ranked += best(docs[~in_tier], limit - len(ranked))

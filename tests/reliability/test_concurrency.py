@@ -12,6 +12,14 @@ from reliability_helpers import REPO, doc_ids, subprocess_env, write_jsonl, writ
 from search import SearchIndex
 
 
+def _txt_and_jsonl(tmp_path: Path, txt: int, records: int, seed: int) -> tuple[Path, Path]:
+    """Two folders to add: ``txt`` articles as .txt files, and one JSONL file of ``records``."""
+    folder = tmp_path / "jsonl"
+    folder.mkdir()
+    write_jsonl(folder / "wire.jsonl", records, seed=seed + 1)
+    return write_txt_corpus(tmp_path / "txt", txt, seed=seed), folder
+
+
 def _spawn(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "cli", *args],
@@ -33,10 +41,7 @@ def _query_while_running(index: Path, child: subprocess.Popen, low: int, high: i
 
 
 def test_queries_answer_during_add(tmp_path):
-    base = write_txt_corpus(tmp_path / "a", 20, seed=21)
-    more = tmp_path / "b"
-    more.mkdir()
-    write_jsonl(more / "big.jsonl", 250, seed=22)
+    base, more = _txt_and_jsonl(tmp_path, 20, 250, seed=21)
     index = tmp_path / "ix"
     SearchIndex(index).add([base])
 
@@ -77,10 +82,7 @@ def test_reader_that_saw_the_old_generation_follows_the_swap(tmp_path, monkeypat
 
 
 def test_two_concurrent_adds_serialize_without_corruption(tmp_path):
-    one = write_txt_corpus(tmp_path / "one", 15, seed=25)
-    two = tmp_path / "two"
-    two.mkdir()
-    write_jsonl(two / "wire.jsonl", 60, seed=26)
+    one, two = _txt_and_jsonl(tmp_path, 15, 60, seed=25)
     index = tmp_path / "ix"
     reference = tmp_path / "reference"
     SearchIndex(reference).add([one, two])

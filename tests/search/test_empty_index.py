@@ -8,13 +8,12 @@ documents are all deleted)."""
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 from fastapi.testclient import TestClient
+from cli_support import run_main
 from ingest_support import BODY, HEADLINE, write
 
-import cli
 from search import SearchIndex
 from search.present.web import create_app
 
@@ -42,14 +41,6 @@ def empty(request, tmp_path) -> SearchIndex:
     return request.param(tmp_path)
 
 
-def _main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["search", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main()
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
-
-
 def test_the_library_answers_with_no_hits(empty):
     for sort in ("relevance", "date"):
         results = empty.query(QUERY, sort=sort, facets=True, since=None)
@@ -68,28 +59,28 @@ def test_a_filled_index_is_not_called_empty(tmp_path):
 
 
 def test_query_on_the_command_line_says_the_index_is_empty(empty, monkeypatch, capsys):
-    code, out, err = _main(monkeypatch, capsys, "query", QUERY, "--facets", "--index", str(empty.location))
+    code, out, err = run_main(monkeypatch, capsys, "query", QUERY, "--facets", "--index", str(empty.location))
     assert code == 0 and not err
     assert out.strip() == f"no documents in the index at {empty.location}: add some with `search index add PATH`"
-    code, out, _ = _main(monkeypatch, capsys, "query", QUERY, "--json", "--index", str(empty.location))
+    code, out, _ = run_main(monkeypatch, capsys, "query", QUERY, "--json", "--index", str(empty.location))
     data = json.loads(out)
     assert code == 0 and (data["total"], data["hits"]) == (0, [])
 
 
 def test_a_query_with_nothing_to_look_for_is_still_refused(empty, monkeypatch, capsys):
-    code, _, err = _main(monkeypatch, capsys, "query", "في", "--index", str(empty.location))
+    code, _, err = run_main(monkeypatch, capsys, "query", "في", "--index", str(empty.location))
     assert code == 2 and "nothing to search for" in err
 
 
 def test_eval_and_stats_on_the_command_line(empty, monkeypatch, capsys, tmp_path):
     queries = write(tmp_path / "q.jsonl", json.dumps({"id": "1", "text": QUERY}, ensure_ascii=False) + "\n")
     qrels = write(tmp_path / "qrels.tsv", "1\triver\t1\n")
-    code, out, err = _main(monkeypatch, capsys, "eval", "--queries", str(queries), "--qrels", str(qrels),
+    code, out, err = run_main(monkeypatch, capsys, "eval", "--queries", str(queries), "--qrels", str(qrels),
                            "--json", "--index", str(empty.location))
     data = json.loads(out)
     assert code == 0 and "unexpected" not in err
     assert data["overall"]["nDCG@10"] == 0 and data["empty_queries"] == ["1"]
-    code, out, _ = _main(monkeypatch, capsys, "index", "stats", "--index", str(empty.location))
+    code, out, _ = run_main(monkeypatch, capsys, "index", "stats", "--index", str(empty.location))
     assert code == 0 and "documents: 0" in out
 
 

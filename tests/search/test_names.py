@@ -4,12 +4,11 @@ file an article was read from, copies included; an ambiguous name says what to u
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
+from cli_support import run_main
 from ingest_support import BODY, HEADLINE, write
 
-import cli
 from search import QueryError, SearchIndex
 from search.names import LISTED, resolve
 
@@ -91,25 +90,17 @@ def test_a_long_list_is_cut():
     assert resolve({"/data/a.jsonl.gz": {"ids": ["x"]}}, "a") == "x"  # a name without both endings
 
 
-def _main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["search", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main()
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
-
-
 def test_show_by_file_name_on_the_command_line(indexed, monkeypatch, capsys):
     ix, _ = indexed
-    code, out, _ = _main(monkeypatch, capsys, "show", "river-copy", "--index", str(ix.location), "--json")
+    code, out, _ = run_main(monkeypatch, capsys, "show", "river-copy", "--index", str(ix.location), "--json")
     assert code == 0 and json.loads(out)["id"] == "river"
-    code, _, err = _main(monkeypatch, capsys, "show", "nothing", "--index", str(ix.location))
+    code, _, err = run_main(monkeypatch, capsys, "show", "nothing", "--index", str(ix.location))
     assert code == 1 and "no document with id or file name 'nothing'" in err
 
 
 def test_an_ambiguous_name_is_one_line_and_exit_2(indexed, monkeypatch, capsys):
     ix, _ = indexed
-    code, out, err = _main(monkeypatch, capsys, "show", "report.txt", "--index", str(ix.location))
+    code, out, err = run_main(monkeypatch, capsys, "show", "report.txt", "--index", str(ix.location))
     assert code == 2 and not out
     assert len(err.strip().splitlines()) == 1 and "use a path" in err and "Traceback" not in err
 

@@ -19,4 +19,6 @@ def test_withdrawal_negotiations_rank_first(tmp_path):
     assert "داعش" not in (SEEDS / f"{target}.txt").read_text(encoding="utf-8")
     results = ix.query("انسحاب داعش")
     assert results.hits[0].id == target
+    # The other withdrawal article (its headline has داعش) stays near the top.
+    assert "001_77b17fb1c50acb1e" in [hit.id for hit in results.hits[:3]]
     assert any(e["text"] == "داعش" for e in results.expansions)

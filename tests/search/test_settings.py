@@ -16,7 +16,8 @@ RECORDS = [{"id": f"filler-{n}", "title": "زيارة", "body": body} for n, bod
     {"id": "common", "title": "المدينة", "body": "المدينة المدينة الكبيرة والمدينة الجديدة وأحياء المدينة"},
     {"id": "rare", "title": "تاريخ", "body": "بنيت القلعة على تل مرتفع قبل قرون طويلة وما زالت أسوارها قائمة"},
 ]
-QUERY = "المدينة القلعة"
+# A question: keyword queries weigh the headline "المدينة" far above rarity (search.rank.headline).
+QUERY = "أين القلعة في المدينة؟"
 
 
 @pytest.fixture(scope="module")

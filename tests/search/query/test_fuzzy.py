@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from ingest_support import records_index
+
 from search import RankingSettings, SearchIndex
 from search.query import fuzzy
 from search.query.parse import parse
@@ -20,9 +22,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    ix = SearchIndex(tmp_path_factory.mktemp("fuzzy") / "ix", default_synonyms=False)
-    ix.add_records(RECORDS)
-    return ix
+    return records_index(tmp_path_factory, "fuzzy", RECORDS)
 
 
 @pytest.fixture(scope="module")

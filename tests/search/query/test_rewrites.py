@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from search import SearchIndex
+from ingest_support import records_index
+
 from search.query.joined import _cuts
 from search.settings import JoinedSettings
 from search.present.terminal import Terminal
@@ -23,9 +24,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    ix = SearchIndex(tmp_path_factory.mktemp("rewrites") / "ix", default_synonyms=False)
-    ix.add_records(RECORDS)
-    return ix
+    return records_index(tmp_path_factory, "rewrites", RECORDS)
 
 
 def ids(results) -> list[str]:

@@ -180,17 +180,17 @@ def test_comparison_catches_a_wrong_formula(index, monkeypatch, perturb):
     assert worst > 1e-3
 
 
-def _reference_run(searcher, parsed, filters, limit):
+def _reference_run(searcher, parsed, filters, limit, settings):
     """The ranking rule (scoring.match, tiers.order) through Whoosh's searcher (its
     implementation before the array scorer)."""
-    words = plan(parsed, SETTINGS).words
-    any_q = _any_query_from(parsed)
+    words = plan(parsed, settings).words
+    any_q = _any_query_from(parsed, settings)
     docs = set(searcher.docs_for_query(any_q))
     if filters.query() is not None:
         docs &= set(searcher.docs_for_query(filters.query()))
     word_docs = [set(searcher.docs_for_query(w)) for w in words]
     counts = {d: sum(d in found for found in word_docs) for d in docs}
-    need = required_matches(len(words), SETTINGS.scoring)
+    need = required_matches(len(words), settings.scoring)
     tier = {d for d in docs if counts[d] >= need} if need > 1 else docs
     # limit=None: on this small multi-segment index, Whoosh's top-k search (limit=N)
     # misses better documents of later segments; the full result list does not.
@@ -201,8 +201,8 @@ def _reference_run(searcher, parsed, filters, limit):
     return len(docs), ranked
 
 
-def _any_query_from(parsed):
-    built = plan(parsed, SETTINGS)
+def _any_query_from(parsed, settings=SETTINGS):
+    built = plan(parsed, settings)
     parts = built.phrases + ([q.Or(built.words + built.fallbacks)] if built.words else [])
     tree = parts[0] if len(parts) == 1 else q.And(parts)
     return q.AndNot(tree, built.excluded) if built.excluded is not None else tree
@@ -218,10 +218,12 @@ FILTERS = [
 
 @pytest.mark.parametrize("filters", FILTERS, ids=["none", "source", "since", "source+range"])
 def test_run_keeps_the_tier_rule_and_filters(index, filters):
-    # The reference is Whoosh's BM25F alone; the proximity rerank and the idf weighting
-    # of query words have their own tests.
+    # The reference is Whoosh's BM25F alone; the proximity rerank, the idf weighting of
+    # query words and the keyword-query rules (headline factors, title order) have their
+    # own tests.
     bm25f = replace(SETTINGS, proximity=replace(SETTINGS.proximity, weight=0.0),
-                    scoring=replace(SETTINGS.scoring, idf_power=0.0))
+                    scoring=replace(SETTINGS.scoring, idf_power=0.0),
+                    keywords=replace(SETTINGS.keywords, enabled=False))
     plain = SearchIndex(index.location, settings=bm25f)
     for text in QUERIES:
         parsed = parse(text, plain.synonyms)
@@ -231,7 +233,7 @@ def test_run_keeps_the_tier_rule_and_filters(index, filters):
             for limit in (3, 200):
                 found = match(searcher, parsed, filters, bm25f)
                 total, ranked = found.total, order(searcher, parsed, found, limit, "relevance", bm25f)
-                ref_total, reference = _reference_run(searcher, parsed, filters, limit)
+                ref_total, reference = _reference_run(searcher, parsed, filters, limit, bm25f)
                 assert total == ref_total, text
                 assert len(ranked) == len(reference), text
                 for (doc, score), (ref_doc, ref_score) in zip(ranked, reference):

@@ -1,0 +1,87 @@
+"""Keyword queries rank by the headline (search.rank.headline, search.query.build.weights,
+search.rank.title_order); questions rank as they always did.
+
+Each case below is an order the question ranking gets the other way round: the
+assertions are checked with the keyword rules on and off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from search import RankingSettings, SearchIndex
+from search.pipeline import rewrite
+from search.query.parse import parse
+from search.rank import headline
+from search.rank import scorer as array_scorer
+
+SETTINGS = RankingSettings()
+OFF = replace(SETTINGS, keywords=replace(SETTINGS.keywords, enabled=False))
+FILLER = [
+    {"id": f"filler-{n}", "title": f"أخبار اليوم {n}", "body": f"تقرير عن الطقس والأسواق والرياضة في اليوم {n}"}
+    for n in range(12)
+]
+RECORDS = FILLER + [
+    # The headline holds both words; another story repeats them in its body.
+    {"id": "headline", "title": "إغلاق المصنع القديم في المدينة",
+     "body": "قررت البلدية ذلك بعد شكاوى السكان من الدخان"},
+    {"id": "body", "title": "جولة في المنطقة الصناعية",
+     "body": "إغلاق المصنع مطلب قديم. إغلاق المصنع تأخر كثيرا، والمصنع ما زال يعمل رغم قرار الإغلاق"},
+    # Both headlines hold both words: one as typed, one inflected.
+    {"id": "inflected", "title": "المرشحين للانتخابات", "body": "قائمة المرشحين للانتخابات البلدية وبرامجهم"},
+    {"id": "typed", "title": "المرشحون يستعدون في الانتخابات البلدية المقبلة", "body": "بدأت الحملات"},
+    # The same words in both headlines: in the order typed, and the other way round.
+    {"id": "reversed", "title": "الجسر بدأ ترميم", "body": "أعلنت الوزارة خطة للطرق"},
+    {"id": "ordered", "title": "ترميم بدأه الجسر", "body": "أعلنت الوزارة خطة للطرق"},
+]
+
+
+@pytest.fixture(scope="module")
+def location(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("headline") / "ix"
+    SearchIndex(folder, default_synonyms=False).add_records(RECORDS)
+    return folder
+
+
+def _first(location, settings, text):
+    with SearchIndex(location, default_synonyms=False, settings=settings) as ix:
+        return ix.ranked(text)[1][0][0]
+
+
+@pytest.mark.parametrize(
+    "text,keywords,question",
+    [
+        ("إغلاق المصنع", "headline", "body"),  # title weight and coverage
+        ("المرشحون الانتخابات", "typed", "inflected"),  # the forms typed
+        ("ترميم الجسر", "ordered", "reversed"),  # the order typed
+    ],
+)
+def test_keyword_queries_rank_the_headline_first(location, text, keywords, question):
+    assert _first(location, SETTINGS, text) == keywords
+    assert _first(location, OFF, text) == question
+
+
+def test_word_order_alone_decides_between_headlines_otherwise_equal(location):
+    no_order = replace(SETTINGS, keywords=replace(SETTINGS.keywords, order=0.0))
+    with SearchIndex(location, default_synonyms=False, settings=no_order) as ix:
+        (first, a), (second, b) = ix.ranked("ترميم الجسر")[1][:2]
+    assert (first, second) == ("reversed", "ordered") and a == b  # a tie, kept in index order
+    assert _first(location, SETTINGS, "ترميم الجسر") == "ordered"
+
+
+def test_headline_factors(location):
+    """(1 + 3·share of words in the title) × (1 + share of words in it as typed)."""
+    with SearchIndex(location, default_synonyms=False) as ix, ix._searcher() as searcher:
+        parsed, _ = rewrite(searcher.reader(), parse("المرشحون الانتخابات"), SETTINGS)
+        found = headline.factors(array_scorer.for_searcher(searcher), parsed, SETTINGS)
+        factor = {doc: found[searcher.document_number(id=doc)] for doc in ("typed", "inflected", "filler-0")}
+    assert factor == {"typed": pytest.approx(8.0), "inflected": pytest.approx(4.0), "filler-0": 1.0}
+
+
+@pytest.mark.parametrize("text", ["ما سبب إغلاق المصنع؟", "من هم المرشحون في الانتخابات", "متى بدأ ترميم الجسر"])
+def test_questions_rank_as_without_the_keyword_rules(location, text):
+    with SearchIndex(location, default_synonyms=False) as on, \
+            SearchIndex(location, default_synonyms=False, settings=OFF) as off:
+        assert on.ranked(text, limit=50) == off.ranked(text, limit=50)
