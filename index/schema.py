@@ -3,7 +3,8 @@
 Bump :data:`SCHEMA_VERSION` whenever a field or an analyzer changes meaning, or the
 segments' format (7: postings of fields without positions only in the sidecar,
 :mod:`index.whoosh_ext.codec`): an index written under another version is refused with a message that names ``search index
-rebuild``, instead of silently mixing two analyses. (9: the ``story`` column.)
+rebuild``, instead of silently mixing two analyses. (9: the ``story`` column, and
+stop words that keep tashaphyne's homographs of content words searchable.)
 """
 
 from __future__ import annotations
