@@ -32,3 +32,14 @@ def built(corpus: Path, index_dir: Path):
     ix = SearchIndex(index_dir)
     ix.add([corpus])
     return ix
+
+
+@pytest.fixture
+def story_ix(tmp_path: Path):
+    """A SearchIndex of the collection with syndicated copies (tests/story_support.py)."""
+    from search import SearchIndex
+    from story_support import story_records
+
+    ix = SearchIndex(tmp_path / "story-index")
+    ix.add_records(story_records())
+    return ix

@@ -35,6 +35,10 @@ OTHER = (
 )
 
 
+#: The ids of the agency story's three copies in :func:`story_records`.
+COPIES = {"port-a", "port-b", "port-c"}
+
+
 def story_records() -> list[dict]:
     """The collection, as ``SearchIndex.add_records`` takes it."""
     return [

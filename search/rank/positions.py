@@ -18,6 +18,16 @@ import numpy as np
 from search.rank import scorer as array_scorer
 
 
+def head_and_tail(ranked: list[tuple[int, float]], depth: int) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+    """The first ``depth`` of ``ranked`` to rescore, and the rest. Documents tied with the
+    last one of the head join it: which of several equal scores falls inside the depth
+    depends on document numbers, i.e. on how the index was built."""
+    cut = min(depth, len(ranked))
+    while cut < len(ranked) and ranked[cut][1] == ranked[cut - 1][1]:
+        cut += 1
+    return ranked[:cut], ranked[cut:]
+
+
 def positions(searcher, fieldname: str, terms: Iterable[str], docnums: list[int]) -> dict[int, list[int]]:
     """Sorted positions of any of ``terms`` in ``fieldname`` of each of ``docnums`` that has one."""
     scorer = array_scorer.for_searcher(searcher)

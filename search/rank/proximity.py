@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from search.query.build import proclitic_variants
 from search.query.parse import ParsedQuery
-from search.rank.positions import max_idf
+from search.rank.positions import head_and_tail, max_idf
 from search.rank.positions import positions as term_positions
 from search.settings import RankingSettings, WordSettings
 
@@ -57,12 +57,7 @@ def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]], setti
     groups = _groups(parsed, settings.words)
     if not prox.weight or len(groups) < 2 or len(ranked) < 2:
         return ranked
-    # Documents tied with the last one rescored are rescored too: which of several equal
-    # scores falls inside the depth depends on document numbers, i.e. on how the index was built.
-    cut = min(prox.depth, len(ranked))
-    while cut < len(ranked) and ranked[cut][1] == ranked[cut - 1][1]:
-        cut += 1
-    head, tail = ranked[:cut], ranked[cut:]
+    head, tail = head_and_tail(ranked, prox.depth)
     docnums = sorted(d for d, _ in head)
     positions = [term_positions(searcher, field, terms, docnums) for terms in groups]
     idf = [max_idf(searcher, field, terms) for terms in groups]

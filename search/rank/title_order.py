@@ -18,6 +18,7 @@ from bisect import bisect_right
 
 from search.query.build import proclitic_variants
 from search.query.parse import Concept, ParsedQuery
+from search.rank.positions import head_and_tail
 from search.rank.positions import positions as term_positions
 from search.settings import RankingSettings, WordSettings
 
@@ -48,10 +49,7 @@ def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]],
     concepts = parsed.concepts
     if not keywords.order or len(concepts) < 2 or len(ranked) < 2:
         return ranked
-    cut = min(keywords.order_depth, len(ranked))
-    while cut < len(ranked) and ranked[cut][1] == ranked[cut - 1][1]:
-        cut += 1
-    head, tail = ranked[:cut], ranked[cut:]
+    head, tail = head_and_tail(ranked, keywords.order_depth)
     docnums = sorted(d for d, _ in head)
     found = [term_positions(searcher, FIELD, _terms(c, settings.words), docnums) for c in concepts]
     pairs = len(concepts) - 1

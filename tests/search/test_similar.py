@@ -9,62 +9,53 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import cli
-from search import DocumentMissing, SearchIndex, SimilarSettings
+from search import DocumentMissing, SimilarSettings
 from search.present.web import create_app
 from search.similar import key_terms
-from story_support import story_records
-
-COPIES = {"port-a", "port-b", "port-c"}
+from story_support import COPIES
 
 
-@pytest.fixture
-def ix(tmp_path) -> SearchIndex:
-    index = SearchIndex(tmp_path / "index")
-    index.add_records(story_records())
-    return index
-
-
-def test_the_story_on_the_same_subject_comes_first_and_its_own_copies_never(ix):
-    results = ix.similar("port-b")
+def test_the_story_on_the_same_subject_comes_first_and_its_own_copies_never(story_ix):
+    results = story_ix.similar("port-b")
     ids = [h.id for h in results.hits]
     assert ids[0] == "fishers"
     assert not COPIES & set(ids)
     assert not any(COPIES & {c.id for c in h.copies} for h in results.hits)
 
 
-def test_other_stories_come_as_stories_with_their_copies(ix):
-    results = ix.similar("fishers")
+def test_other_stories_come_as_stories_with_their_copies(story_ix):
+    results = story_ix.similar("fishers")
     story = results.hits[0]
     assert story.id in COPIES and {story.id} | {c.id for c in story.copies} == COPIES
 
 
-def test_limit(ix):
-    assert len(ix.similar("port-a", limit=1).hits) == 1
+def test_limit(story_ix):
+    assert len(story_ix.similar("port-a", limit=1).hits) == 1
 
 
-def test_a_missing_document_is_one_clear_error(ix):
+def test_a_missing_document_is_one_clear_error(story_ix):
     with pytest.raises(DocumentMissing, match="no document with id or file name 'nope'"):
-        ix.similar("nope")
+        story_ix.similar("nope")
 
 
-def test_key_terms_are_what_the_story_is_about(ix):
-    with ix._searcher() as searcher:
+def test_key_terms_are_what_the_story_is_about(story_ix):
+    with story_ix._searcher() as searcher:
         doc = searcher.document(id="fishers")
         terms = key_terms(searcher, doc["title"], doc["body"], SimilarSettings(terms=5))
     assert len(terms) <= 5 and terms  # common words are stop words; rare ones lead
 
 
-def test_cli_prints_the_json_of_a_query(ix):
+def test_cli_prints_the_json_of_a_query(story_ix):
     runner = CliRunner()
-    result = runner.invoke(cli.app, ["similar", "port-a", "--json", "--limit", "2", "--index", str(ix.location)])
+    result = runner.invoke(cli.app, ["similar", "port-a", "--json", "--limit", "2", "--index", str(story_ix.location)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data) >= {"query", "total", "documents", "hits"}
     assert len(data["hits"]) <= 2 and set(data["hits"][0]) >= {"id", "title", "snippet", "copies"}
 
 
-def test_cli_missing_document_exits_like_show(ix, capsys, monkeypatch):
-    monkeypatch.setattr("sys.argv", ["search", "similar", "nope", "--index", str(ix.location)])
+def test_cli_missing_document_exits_like_show(story_ix, capsys, monkeypatch):
+    monkeypatch.setattr("sys.argv", ["search", "similar", "nope", "--index", str(story_ix.location)])
     with pytest.raises(SystemExit) as stopped:
         cli.main()
     assert stopped.value.code == 1
@@ -72,8 +63,8 @@ def test_cli_missing_document_exits_like_show(ix, capsys, monkeypatch):
     assert "no document with id or file name 'nope'" in err and "Traceback" not in err
 
 
-def test_web_api_and_the_document_page(ix):
-    client = TestClient(create_app(ix))
+def test_web_api_and_the_document_page(story_ix):
+    client = TestClient(create_app(story_ix))
     data = client.get("/api/similar/fishers", params={"limit": 3}).json()
     assert data["hits"][0]["id"] in COPIES and len(data["hits"][0]["copies"]) == 2
     assert client.get("/api/similar/nope").status_code == 404
@@ -81,8 +72,8 @@ def test_web_api_and_the_document_page(ix):
     assert "قصص مشابهة" in page and "/doc/port-" in page
 
 
-def test_web_results_page_lists_copies_expandable(ix):
-    client = TestClient(create_app(ix))
+def test_web_results_page_lists_copies_expandable(story_ix):
+    client = TestClient(create_app(story_ix))
     page = client.get("/", params={"q": "الميناء"}).text
     assert page.count('<details class="copies">') == 1
     data = client.get("/api/search", params={"q": "الميناء"}).json()

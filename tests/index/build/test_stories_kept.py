@@ -12,9 +12,7 @@ from index.build import batch
 from index.build.store import MANIFEST, Store
 from index.errors import IndexUnreadable
 from search import SearchIndex
-from story_support import ADDED, OTHER, STORY, story_records
-
-COPIES = {"port-a", "port-b", "port-c"}
+from story_support import ADDED, COPIES, OTHER, STORY, story_records
 
 
 def _story_of(ix: SearchIndex, doc_id: str) -> set[str]:
@@ -32,6 +30,15 @@ def _write_folder(folder: Path, records: list[dict]) -> None:
         (folder / f"{r['id']}.txt").write_text(f"{r['title']}\n\n{r['body']}", encoding="utf-8")
 
 
+
+def _indexed_folder(tmp_path: Path) -> tuple[Path, SearchIndex]:
+    """The story collection written as .txt files in a folder, and an index of it."""
+    folder = tmp_path / "news"
+    _write_folder(folder, story_records())
+    ix = SearchIndex(tmp_path / "index")
+    ix.add([folder])
+    return folder, ix
+
 def test_copies_added_later_join_the_story(tmp_path):
     ix = SearchIndex(tmp_path / "index")
     records = story_records()
@@ -41,10 +48,7 @@ def test_copies_added_later_join_the_story(tmp_path):
 
 
 def test_a_story_whose_first_copy_is_deleted_still_groups_the_others(tmp_path):
-    folder = tmp_path / "news"
-    _write_folder(folder, story_records())
-    ix = SearchIndex(tmp_path / "index")
-    ix.add([folder])
+    folder, ix = _indexed_folder(tmp_path)
     (folder / "port-a.txt").unlink()
     assert ix.add([folder]).removed == 1
     assert _story_of(ix, "port-b") == {"port-b", "port-c"}
@@ -56,10 +60,7 @@ def test_a_story_whose_first_copy_is_deleted_still_groups_the_others(tmp_path):
 
 
 def test_a_copy_edited_into_another_story_leaves_it(tmp_path):
-    folder = tmp_path / "news"
-    _write_folder(folder, story_records())
-    ix = SearchIndex(tmp_path / "index")
-    ix.add([folder])
+    folder, ix = _indexed_folder(tmp_path)
     (folder / "port-c.txt").write_text("الميناء\n\n" + OTHER + " الميناء", encoding="utf-8")
     ix.add([folder])
     assert _story_of(ix, "port-a") == {"port-a", "port-b"}
@@ -69,10 +70,7 @@ def test_a_copy_edited_into_another_story_leaves_it(tmp_path):
 
 
 def test_rebuild_finds_the_same_stories(tmp_path):
-    folder = tmp_path / "news"
-    _write_folder(folder, story_records())
-    ix = SearchIndex(tmp_path / "index")
-    ix.add([folder])
+    folder, ix = _indexed_folder(tmp_path)
     ix.add_records([{"id": "port-d", "title": "ميناء", "body": "وكالة: " + STORY + ADDED, "source": "agency-d"}])
     assert _story_of(ix, "port-a") == COPIES | {"port-d"}
     ix.rebuild()
@@ -80,10 +78,7 @@ def test_rebuild_finds_the_same_stories(tmp_path):
 
 
 def test_an_index_of_the_previous_schema_asks_for_a_rebuild_and_rebuilds(tmp_path):
-    folder = tmp_path / "news"
-    _write_folder(folder, story_records())
-    ix = SearchIndex(tmp_path / "index")
-    ix.add([folder])
+    folder, ix = _indexed_folder(tmp_path)
     ix.add_records([{"id": "coded", "title": "عنوان", "body": "خبر قصير أضيف من برنامج عن الميناء"}])
     store = Store(tmp_path / "index")
     gen = store.live_generation()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from ingest_support import records_index
 
 from index.analysis.stemming import stem
 from search import RankingSettings, SearchIndex
@@ -30,8 +31,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    ix = SearchIndex(tmp_path_factory.mktemp("bare") / "ix", default_synonyms=False)
-    ix.add_records(RECORDS)
+    ix = records_index(tmp_path_factory, "bare", RECORDS)
     yield ix
     ix.close()
 

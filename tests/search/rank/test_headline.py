@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from ingest_support import records_index
 
 from search import RankingSettings, SearchIndex
 from search.pipeline import rewrite
@@ -40,9 +41,8 @@ RECORDS = FILLER + [
 
 @pytest.fixture(scope="module")
 def location(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("headline") / "ix"
-    SearchIndex(folder, default_synonyms=False).add_records(RECORDS)
-    return folder
+    with records_index(tmp_path_factory, "headline", RECORDS) as ix:
+        return ix.location
 
 
 def _first(location, settings, text):
