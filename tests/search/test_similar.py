@@ -78,3 +78,15 @@ def test_web_results_page_lists_copies_expandable(story_ix):
     assert page.count('<details class="copies">') == 1
     data = client.get("/api/search", params={"q": "الميناء"}).json()
     assert sum(len(h["copies"]) for h in data["hits"]) == 2
+
+
+def test_web_lists_every_copy_when_asked(story_ix):
+    """copies=all is the page's and the API's --no-collapse; the page's links keep it."""
+    client = TestClient(create_app(story_ix))
+    data = client.get("/api/search", params={"q": "الميناء", "copies": "all"}).json()
+    assert COPIES <= {h["id"] for h in data["hits"]}
+    assert all(h["copies"] == [] for h in data["hits"])
+    page = client.get("/", params={"q": "الميناء", "copies": "all"}).text
+    assert '<details class="copies">' not in page
+    assert 'name="copies" value="all" checked' in page
+    assert client.get("/api/search", params={"q": "الميناء", "copies": "some"}).status_code == 400

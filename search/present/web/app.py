@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -52,6 +52,7 @@ Source = Annotated[str, Query(description="Only documents from this source.")]
 Since = Annotated[str, Query(description="Only documents dated on or after YYYY-MM-DD.")]
 Until = Annotated[str, Query(description="Only documents dated on or before YYYY-MM-DD.")]
 Sort = Annotated[str, Query(description="relevance, or date (newest first).")]
+Copies = Annotated[Literal["", "all"], Query(description='"all": every syndicated copy as its own hit (as `--no-collapse`).')]
 PageNo = Annotated[int, Query(ge=1, le=view.MAX_PAGE, description=f"Page of {view.PAGE_SIZE} hits, from 1.")]
 
 
@@ -73,6 +74,7 @@ def _search(index: SearchIndex, request: view.Request) -> Results:
         until=_day(request.until, "until"),
         sort=request.sort,
         facets=True,
+        collapse=request.copies != "all",
     )
 
 
@@ -134,8 +136,9 @@ def create_app(index: SearchIndex) -> FastAPI:
             return page_error(request, message, 500)
 
     @app.get("/api/search", summary="Ranked hits, total and facets (as `search query --json --facets`)")
-    def api_search(q: Q, source: Source = "", since: Since = "", until: Until = "", sort: Sort = "relevance", page: PageNo = 1) -> dict:
-        request = view.Request(q=q, source=source, since=since, until=until, sort=sort, page=page)
+    def api_search(q: Q, source: Source = "", since: Since = "", until: Until = "", sort: Sort = "relevance",
+                   page: PageNo = 1, copies: Copies = "") -> dict:
+        request = view.Request(q=q, source=source, since=since, until=until, sort=sort, page=page, copies=copies)
         with one_at_a_time:
             data = _search(index, request).to_json()
         data.update(page=page, page_size=view.PAGE_SIZE)
@@ -153,8 +156,9 @@ def create_app(index: SearchIndex) -> FastAPI:
             return index.similar(doc_id, limit=limit).to_json()
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request, q: Q = "", source: Source = "", since: Since = "", until: Until = "", sort: Sort = "relevance", page: PageNo = 1):
-        req = view.Request(q=q, source=source, since=since, until=until, sort=sort, page=page)
+    def home(request: Request, q: Q = "", source: Source = "", since: Since = "", until: Until = "", sort: Sort = "relevance",
+             page: PageNo = 1, copies: Copies = ""):
+        req = view.Request(q=q, source=source, since=since, until=until, sort=sort, page=page, copies=copies)
         context: dict = {"req": req, "sorts": SORTS}
         with one_at_a_time:
             if q.strip():

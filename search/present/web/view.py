@@ -29,6 +29,8 @@ class Request:
     until: str = ""
     sort: str = "relevance"
     page: int = 1
+    #: "all" lists every syndicated copy as its own hit (``--no-collapse``); empty: one per story.
+    copies: str = ""
 
     def url(self, path: str = "/", **changes: object) -> str:
         """This search with ``changes``; any filter change goes back to page 1."""

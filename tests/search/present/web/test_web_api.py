@@ -133,7 +133,7 @@ def test_openapi_describes_the_read_only_api(client):
     spec = client.get("/openapi.json").json()
     assert {"/api/search", "/api/doc/{doc_id}"} <= set(spec["paths"])
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "source", "since", "until", "sort", "page"}
+    assert params == {"q", "source", "since", "until", "sort", "page", "copies"}
     methods = {m for path in spec["paths"].values() for m in path}
     assert methods == {"get"}
 
