@@ -13,6 +13,8 @@ compare what they read with what Whoosh's own readers give.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
@@ -86,6 +88,49 @@ def read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     if not ids:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def read_positions(leaf, fieldname: str, text: str, local: list[int], base: int,
+                   into: dict[int, list[int]]) -> None:
+    """Positions of ``text`` in the segment's documents ``local`` (ascending, all holding
+    the term, none deleted), added to ``into`` under ``docnum + base``.
+
+    Why: ``Matcher.skip_to`` walks a block one posting at a time in Python (``id()``,
+    ``next()``), which at 120k documents was a third of a query's time (the proximity
+    and headline-order reranks read a few documents of lists tens of thousands long).
+    Here whole blocks are skipped on their maximum id and the document is found in the
+    block's decoded ids by bisection; the positions are Whoosh's own ``value_as``.
+    """
+    matcher = leaf.postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher):  # the documents asked for are live
+        matcher = matcher.child
+    if not isinstance(matcher, W3LeafMatcher):
+        _read_positions_slowly(matcher, local, base, into)
+        return
+    for docnum in local:
+        while not matcher._atend and matcher._maxid < docnum:
+            matcher._next_block()
+        if matcher._atend:
+            return
+        if matcher._ids is None:
+            matcher._read_ids()
+        i = bisect_left(matcher._ids, docnum, matcher._i)
+        matcher._i = i
+        if i < matcher._blocklength and matcher._ids[i] == docnum:
+            into.setdefault(docnum + base, []).extend(matcher.value_as("positions"))
+
+
+def _read_positions_slowly(matcher, local: list[int], base: int, into: dict[int, list[int]]) -> None:
+    """:func:`read_positions` through the public matcher API (inlined postings, other codecs)."""
+    for docnum in local:
+        if not matcher.is_active():
+            return
+        if matcher.id() < docnum:
+            matcher.skip_to(docnum)
+            if not matcher.is_active():
+                return
+        if matcher.id() == docnum:
+            into.setdefault(docnum + base, []).extend(matcher.value_as("positions"))
 
 
 def length_bytes(leaf, fieldname: str) -> np.ndarray:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from index.whoosh_ext.postings import read_positions
 from search.rank import scorer as array_scorer
 
 
@@ -29,38 +30,44 @@ def head_and_tail(ranked: list[tuple[int, float]], depth: int) -> tuple[list[tup
 
 
 def positions(searcher, fieldname: str, terms: Iterable[str], docnums: list[int]) -> dict[int, list[int]]:
-    """Sorted positions of any of ``terms`` in ``fieldname`` of each of ``docnums`` that has one."""
+    """Sorted positions of any of ``terms`` in ``fieldname`` of each of ``docnums`` that has one.
+
+    A term's posting array is sorted, so which of the few documents hold it is a binary
+    search, not a set operation over the whole list; positions once read are kept with
+    the scorer (:meth:`~search.rank.scorer.ArrayScorer.known_positions`), as a query whose
+    copies leave too few stories ranks again twice as deep, over the same documents first.
+    """
     scorer = array_scorer.for_searcher(searcher)
     wanted = np.asarray(sorted(docnums), dtype=np.int64)
+    bases = np.asarray([base for _, base in scorer.leaves], dtype=np.int64)
     found: dict[int, list[int]] = {}
     for term in terms:
         docs, _ = scorer.term_scores(fieldname, term)  # cached: the query scored this term
-        if not len(docs):
+        if not len(docs) or not len(wanted):
             continue
-        present = wanted[np.isin(wanted, docs, assume_unique=True)]
+        at = np.searchsorted(docs, wanted)
+        inside = at < len(docs)
+        inside[inside] = docs[at[inside]] == wanted[inside]
+        present = wanted[inside]
         if not len(present):
             continue
-        for leaf, base in scorer.leaves:
-            inside = present[(present >= base) & (present < base + leaf.doc_count_all())]
-            if len(inside):
-                _read(leaf, fieldname, term, (inside - base).tolist(), base, found)
+        known = scorer.known_positions(fieldname, term)
+        missing = np.asarray([d for d in present.tolist() if d not in known], dtype=np.int64)
+        if len(missing):
+            # The segment of each document: the last whose first document number is not after it.
+            leaf_of = np.searchsorted(bases, missing, side="right") - 1
+            for n in np.unique(leaf_of).tolist():
+                leaf, base = scorer.leaves[n]
+                local = (missing[leaf_of == n] - base).tolist()
+                read_positions(leaf, fieldname, term, local, base, known)
+            for docnum in missing.tolist():
+                known.setdefault(docnum, [])
+        for docnum in present.tolist():
+            if known[docnum]:
+                found.setdefault(docnum, []).extend(known[docnum])
     for values in found.values():
         values.sort()
     return found
-
-
-def _read(leaf, fieldname: str, term: str, local: list[int], base: int, into: dict[int, list[int]]) -> None:
-    """Positions of ``term`` in the segment's documents ``local`` (all hold it), skipping between them."""
-    matcher = leaf.postings(fieldname, term)
-    for docnum in local:
-        if not matcher.is_active():
-            return
-        if matcher.id() < docnum:
-            matcher.skip_to(docnum)
-            if not matcher.is_active():
-                return
-        if matcher.id() == docnum:
-            into.setdefault(docnum + base, []).extend(matcher.value_as("positions"))
 
 
 def max_idf(searcher, fieldname: str, terms: Iterable[str]) -> float:

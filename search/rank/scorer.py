@@ -92,6 +92,8 @@ class ArrayScorer:
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         #: (field, text) -> document frequency (deleted documents included), beside _postings.
         self._frequencies: dict[tuple[str, str], int] = {}
+        #: (field, text) -> {document number: positions read} (search.rank.positions).
+        self._positions: OrderedDict[tuple[str, str], dict[int, list[int]]] = OrderedDict()
 
     # -- what is read from the index, once ------------------------------------
 
@@ -212,6 +214,19 @@ class ArrayScorer:
         if len(self._postings) > POSTINGS_CACHE:
             self._frequencies.pop(self._postings.popitem(last=False)[0], None)
         return found
+
+    def known_positions(self, fieldname: str, text: str) -> dict[int, list[int]]:
+        """The positions of a term read so far, per document (filled by
+        :func:`search.rank.positions.positions`); as many terms kept as posting arrays."""
+        key = (fieldname, text)
+        known = self._positions.get(key)
+        if known is None:
+            known = self._positions[key] = {}
+            if len(self._positions) > POSTINGS_CACHE:
+                self._positions.popitem(last=False)
+        else:
+            self._positions.move_to_end(key)
+        return known
 
     def term_idf(self, fieldname: str, text: str) -> float | None:
         """Whoosh's idf of a term of the index (None if no segment has it), from what
