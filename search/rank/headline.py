@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import numpy as np
 from whoosh import query as q
-
 from index.schema import EXACT_FIELDS
 from search.query import build
 from search.query.parse import ParsedQuery
@@ -31,27 +30,57 @@ from search.settings import RankingSettings
 TITLE_FORMS = EXACT_FIELDS["title"]
 
 
-def _any(scorer: ArrayScorer, forms: tuple[str, ...]) -> np.ndarray:
-    """Where the title holds one of ``forms`` as written."""
-    found = np.zeros(scorer.size, dtype=bool)
-    for form in forms:
-        found |= scorer.evaluate(q.Term(TITLE_FORMS, form)).mask
-    return found
+def _docs(scorer: ArrayScorer, query: q.Query) -> np.ndarray:
+    """The documents ``query`` matches, ascending, as :meth:`ArrayScorer.evaluate`'s mask
+    has them: a term's documents, the union of an Or's or a DisjunctionMax's parts, and
+    anything else (phrases, ...) evaluated. Why: evaluating would make a score vector of
+    the collection's size per clause, where a title clause matches a few documents."""
+    if isinstance(query, q.Term):
+        return scorer.term_scores(query.fieldname, query.text)[0]
+    if (isinstance(query, q.Or) and not query.scale and not getattr(query, "minmatch", 0)) \
+            or isinstance(query, q.DisjunctionMax):
+        parts = [_docs(scorer, sub) for sub in query.subqueries]
+        return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+    return scorer.evaluate(query).docs()
 
 
-def factors(scorer: ArrayScorer, parsed: ParsedQuery, settings: RankingSettings) -> np.ndarray:
-    """Per document number, the product of the two factors (1 where the title has nothing)."""
+def _forms(scorer: ArrayScorer, forms: tuple[str, ...]) -> np.ndarray:
+    """The documents whose title holds one of ``forms`` as written, ascending."""
+    return _docs(scorer, q.Or([q.Term(TITLE_FORMS, form) for form in forms]))
+
+
+def _within(among: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Which of ``among`` (ascending) are in ``docs`` (ascending), as a mask over ``among``."""
+    at = np.searchsorted(docs, among)
+    inside = at < len(docs)
+    inside[inside] = docs[at[inside]] == among[inside]
+    return inside
+
+
+def factors(scorer: ArrayScorer, parsed: ParsedQuery, settings: RankingSettings) -> tuple[np.ndarray, np.ndarray]:
+    """(documents whose title holds a form of a query word, ascending; the product of the
+    two factors for each); every other document's factor is 1.
+
+    Rule: the factors are computed with the same operations, in the same order, as over
+    every document, so a score multiplied by them is the same to the last bit; only the
+    documents whose title has nothing (factor exactly 1) are not visited.
+    """
     keywords = settings.keywords
     title = build.weights(parsed, settings).title_only()
-    covered = np.zeros(scorer.size)
-    typed = np.zeros(scorer.size)
-    for concept in parsed.concepts:
-        in_title = scorer.evaluate(build.concept_query(concept, title, settings)).mask
+    titled = [_docs(scorer, build.concept_query(c, title, settings)) for c in parsed.concepts]
+    forms = [(_forms(scorer, c.forms), _forms(scorer, c.bare_forms)) if len(c.forms) == 1 else None
+             for c in parsed.concepts]
+    every = titled + [docs for pair in forms if pair is not None for docs in pair]
+    docs = np.unique(np.concatenate(every)) if every else np.empty(0, dtype=np.int64)
+    covered = np.zeros(len(docs))
+    typed = np.zeros(len(docs))
+    for in_title, pair in zip(titled, forms):
+        in_title = _within(docs, in_title)
         covered += in_title
-        if len(concept.forms) > 1:
+        if pair is None:
             typed += in_title
         else:
-            bare = keywords.bare_as_typed * _any(scorer, concept.bare_forms)
-            typed += np.where(_any(scorer, concept.forms), 1.0, bare)
+            bare = keywords.bare_as_typed * _within(docs, pair[1])
+            typed += np.where(_within(docs, pair[0]), 1.0, bare)
     words = len(parsed.concepts)
-    return (1 + keywords.coverage * covered / words) * (1 + keywords.as_typed * typed / words)
+    return docs, (1 + keywords.coverage * covered / words) * (1 + keywords.as_typed * typed / words)

@@ -72,13 +72,14 @@ def match(searcher, parsed: ParsedQuery, filters: build.Filters, settings: Ranki
     if per_word:
         # A near word counts as the word it stands for, present and scoring.
         per_word = [_plus(scorer, found, near) for found, near in zip(per_word, plan.near)]
-        matching = np.logical_or.reduce([f.mask for f in per_word + extra])
         found = per_word + extra
+        matching = _any_of([f.mask for f in found])
         # Root fallbacks keep their own weight: weighting them by idf as well measured worse.
         weights = word_weights(searcher, parsed, settings.scoring) + [1.0] * len(extra)
-        scores = np.add.reduce([f.scores * w if w != 1.0 else f.scores for f, w in zip(found, weights)])
+        scores = _sum([f.scores * w if w != 1.0 else f.scores for f, w in zip(found, weights)])
         if keyword_rules(parsed, settings.keywords):
-            scores = scores * headline.factors(scorer, parsed, settings)
+            titled, factors = headline.factors(scorer, parsed, settings)
+            scores[titled] *= factors  # a fresh sum: no one else holds it
     else:
         matching, scores = scorer.live.copy(), np.zeros(scorer.size)
     for phrase in map(scorer.evaluate, plan.phrases):
@@ -89,8 +90,28 @@ def match(searcher, parsed: ParsedQuery, filters: build.Filters, settings: Ranki
     filter_q = filters.query()
     if filter_q is not None:
         matching &= scorer.evaluate(filter_q).mask
-    counts = np.add.reduce([w.mask.astype(np.int32) for w in per_word]) if per_word else np.zeros(scorer.size, np.int32)
+    counts = np.zeros(scorer.size, np.int32)
+    for word in per_word:
+        counts += word.mask
     return Found(np.flatnonzero(matching), scores, counts, len(plan.words))
+
+
+def _any_of(masks: list[np.ndarray]) -> np.ndarray:
+    """The union of ``masks``, in place into a copy of the first: ``np.logical_or.reduce``
+    of a list stacks every mask into one new 2-D array first."""
+    union = masks[0].copy()
+    for mask in masks[1:]:
+        union |= mask
+    return union
+
+
+def _sum(vectors: list[np.ndarray]) -> np.ndarray:
+    """The element-wise sum of ``vectors``, added in list order as ``np.add.reduce`` over
+    their stack adds them (so scores stay bit for bit the same), without the stack."""
+    total = vectors[0].copy()
+    for vector in vectors[1:]:
+        total += vector
+    return total
 
 
 def _plus(scorer: array_scorer.ArrayScorer, found: array_scorer.Scored, near) -> array_scorer.Scored:

@@ -75,8 +75,9 @@ def test_headline_factors(location):
     """(1 + 3·share of words in the title) × (1 + share of words in it as typed)."""
     with SearchIndex(location, default_synonyms=False) as ix, ix._searcher() as searcher:
         parsed, _ = rewrite(searcher.reader(), parse("المرشحون الانتخابات"), SETTINGS)
-        found = headline.factors(array_scorer.for_searcher(searcher), parsed, SETTINGS)
-        factor = {doc: found[searcher.document_number(id=doc)] for doc in ("typed", "inflected", "filler-0")}
+        docs, values = headline.factors(array_scorer.for_searcher(searcher), parsed, SETTINGS)
+        found = dict(zip(docs.tolist(), values.tolist()))  # a document not listed: 1
+        factor = {doc: found.get(searcher.document_number(id=doc), 1.0) for doc in ("typed", "inflected", "filler-0")}
     assert factor == {"typed": pytest.approx(8.0), "inflected": pytest.approx(4.0), "filler-0": 1.0}
 
 
