@@ -1,0 +1,191 @@
+"""The query-side speed-ups of issue 16 rank exactly as exhaustive scoring did.
+
+Why: each speed-up computes what the ranking computed before from fewer documents or
+fewer operations (positions read by block skip and bisection, headline factors only
+for documents whose title holds a query word, sums and unions in place). Here the
+computations they replaced are kept as references, and every query is answered twice
+on one multi-segment index with deletions and long posting lists (several of Whoosh's
+blocks per term): once as shipped, once with the references put back. Hits, their
+order and their scores must be identical, to the last bit, for keyword and question
+queries, phrases, exclusions, source and date filters, date sort, tied scores, and with
+and without grouping of copies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+from whoosh import query as q
+
+from search import SearchIndex
+from search.query import build
+from search.query.build import Filters
+from search.query.parse import parse
+from search.rank import headline, positions, scoring
+from search.rank import scorer as array_scorer
+
+WORDS = (
+    "انسحاب القوات الأمريكية من العراق وزير الخارجية السعودي يلتقي نظيره الفرنسي في الرياض "
+    "مباراة الهلال والنصر بطولة وبطولة الدوري أسعار النفط ترتفع بالأسواق العالمية داعش "
+    "تنظيم الدولة الإسلامية الانسحاب والانسحاب بالانسحاب المدارس التعليم الطلاب الجامعة"
+).split()
+SOURCES = ("wire", "daily", "weekly")
+QUERIES = [
+    "الرياض", "وزير الخارجية", "أسعار النفط العالمية", "والانسحاب القوات", "بطولة الدوري الهلال",
+    "داعش", "تنظيم الدولة", "الهلال -النصر", '"أسعار النفط" ترتفع', '"مجلس الوزراء"',
+    "ما سبب انسحاب القوات الأمريكية من العراق؟", "كيف ترتفع أسعار النفط", "الطلاب الجامعة التعليم المدارس",
+    "متساوية", "كلمةغائبة الرياض",
+]
+OPTIONS = [{}, {"sort": "date"}, {"source": "wire"}, {"since": dt.date(2015, 6, 1)}, {"collapse": False},
+           {"limit": 3, "offset": 2}]
+
+
+def _record(rng: random.Random, n: int) -> dict:
+    date = None if n % 7 == 0 else dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 700))
+    return {
+        "id": f"doc-{n}",
+        "title": " ".join(rng.choices(WORDS, k=rng.randint(2, 8))),
+        # Most bodies hold الرياض several times: a list of several blocks per segment.
+        "body": " ".join(rng.choices(WORDS, k=rng.randint(3, 60))) + (" الرياض" * (n % 4)) + f" رقم {n}",
+        "source": SOURCES[n % 3] if n % 11 else None,
+        "date": date.isoformat() if date else None,
+    }
+
+
+def _tied(n: int) -> dict:
+    """Documents scoring the same for "متساوية": the same words, each with its own number."""
+    return {"id": f"tie-{n}", "title": "خبر متساوية", "body": f"نص متساوية قصير {n}",
+            "source": SOURCES[n % 3], "date": f"2015-0{1 + n % 9}-10"}
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    rng = random.Random(16)
+    ix = SearchIndex(tmp_path_factory.mktemp("same") / "index", default_synonyms=True)
+    records = [_record(rng, n) for n in range(600)] + [_tied(n) for n in range(12)]
+    rng.shuffle(records)
+    for start in range(0, len(records), 250):  # several commits: several segments
+        ix.add_records(records[start : start + 250])
+    ix.add_records([dict(r, body=r["body"] + " تحديث") for r in records[40:60]])  # deletions
+    yield ix
+    ix.close()
+
+
+# -- the computations the speed-ups replaced ------------------------------------
+
+
+def _positions_reference(searcher, fieldname, terms, docnums):
+    """Every term's positions through Whoosh's public matcher API, document by document."""
+    found: dict[int, list[int]] = {}
+    for term in terms:
+        for leaf, base in searcher.reader().leaf_readers():
+            if (fieldname, term) not in leaf:
+                continue
+            matcher = leaf.postings(fieldname, term)
+            for docnum in sorted(docnums):
+                local = docnum - base
+                if not 0 <= local < leaf.doc_count_all() or not matcher.is_active():
+                    continue
+                if matcher.id() < local:
+                    matcher.skip_to(local)
+                if matcher.is_active() and matcher.id() == local:
+                    found.setdefault(docnum, []).extend(matcher.value_as("positions"))
+    for values in found.values():
+        values.sort()
+    return found
+
+
+def _factors_reference(scorer, parsed, settings):
+    """The headline factors of every document, each clause evaluated over the collection."""
+    keywords = settings.keywords
+    title = build.weights(parsed, settings).title_only()
+
+    def any_form(forms):
+        found = np.zeros(scorer.size, dtype=bool)
+        for form in forms:
+            found |= scorer.evaluate(q.Term(headline.TITLE_FORMS, form)).mask
+        return found
+
+    covered, typed = np.zeros(scorer.size), np.zeros(scorer.size)
+    for concept in parsed.concepts:
+        in_title = scorer.evaluate(build.concept_query(concept, title, settings)).mask
+        covered += in_title
+        if len(concept.forms) > 1:
+            typed += in_title
+        else:
+            typed += np.where(any_form(concept.forms), 1.0, keywords.bare_as_typed * any_form(concept.bare_forms))
+    words = len(parsed.concepts)
+    dense = (1 + keywords.coverage * covered / words) * (1 + keywords.as_typed * typed / words)
+    return np.arange(scorer.size), dense
+
+
+def _with_references(monkeypatch) -> None:
+    monkeypatch.setattr(positions, "positions", _positions_reference)
+    monkeypatch.setattr(headline, "factors", _factors_reference)
+    monkeypatch.setattr(scoring, "_sum", lambda vectors: np.add.reduce(vectors))
+    monkeypatch.setattr(scoring, "_any_of", lambda masks: np.logical_or.reduce(masks))
+    for module in ("proximity", "title_order"):  # they imported the function by name
+        monkeypatch.setattr(f"search.rank.{module}.term_positions", _positions_reference)
+
+
+def _answers(ix: SearchIndex) -> list:
+    out = []
+    for text in QUERIES:
+        for options in OPTIONS:
+            results = ix.query(text, **({"limit": 10} | options))
+            out.append((text, options, results.total, [(h.id, h.score, [c.id for c in h.copies]) for h in results.hits]))
+        out.append((text, "ranked", ix.ranked(text, limit=100)))
+    return out
+
+
+def test_the_fixture_has_segments_deletions_long_lists_and_ties(index):
+    with index._searcher() as searcher:
+        scorer = array_scorer.for_searcher(searcher)
+        assert len(scorer.leaves) > 1 and not scorer.live.all()
+        assert len(scorer.term_scores("body", "رياض")[0]) > 300  # several 128-posting blocks
+    scores = [h.score for h in index.query("متساوية", limit=12).hits]
+    assert len(scores) == 12 and len(set(scores)) < len(scores)
+
+
+def test_every_answer_is_the_same_as_with_exhaustive_scoring(index, monkeypatch):
+    shipped = _answers(index)
+    index.close()  # a fresh searcher: no positions or postings cached by the shipped code
+    _with_references(monkeypatch)
+    reference = _answers(index)
+    assert len(shipped) == len(reference)
+    for ours, theirs in zip(shipped, reference):
+        assert ours == theirs
+
+
+def test_positions_match_whoosh_for_every_document(index):
+    with index._searcher() as searcher:
+        docnums = list(range(0, searcher.doc_count_all(), 3))
+        for terms in (["رياض"], ["رياض", "والرياض"], ["نفط", "انسحاب", "كلمةغائبة"]):
+            assert positions.positions(searcher, "body", terms, docnums) == \
+                _positions_reference(searcher, "body", terms, docnums)
+
+
+@pytest.mark.parametrize("text", ["الرياض", "وزير الخارجية", "والانسحاب القوات", "تنظيم الدولة", "بالأسواق النفط"])
+def test_headline_factors_are_the_dense_ones_where_the_title_has_a_word(index, text):
+    with index._searcher() as searcher:
+        parsed = parse(text, index.synonyms)
+        scorer = array_scorer.for_searcher(searcher)
+        docs, values = headline.factors(scorer, parsed, index.settings)
+        _, dense = _factors_reference(scorer, parsed, index.settings)
+        sparse = np.ones(scorer.size)
+        sparse[docs] = values
+        assert np.array_equal(sparse, dense)  # bit for bit, 1 exactly elsewhere
+
+
+def test_match_scores_are_bit_for_bit_the_exhaustive_ones(index, monkeypatch):
+    with index._searcher() as searcher:
+        shipped = [scoring.match(searcher, parse(t, index.synonyms), Filters(), index.settings) for t in QUERIES]
+        _with_references(monkeypatch)
+        reference = [scoring.match(searcher, parse(t, index.synonyms), Filters(), index.settings) for t in QUERIES]
+    for ours, theirs in zip(shipped, reference):
+        assert np.array_equal(ours.docs, theirs.docs)
+        assert np.array_equal(ours.scores, theirs.scores)
+        assert np.array_equal(ours.counts, theirs.counts)
