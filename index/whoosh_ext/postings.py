@@ -113,11 +113,22 @@ def read_positions(leaf, fieldname: str, text: str, local: list[int], base: int,
         if matcher._atend:
             return
         if matcher._ids is None:
-            matcher._read_ids()
+            _read_ids(matcher)
         i = bisect_left(matcher._ids, docnum, matcher._i)
         matcher._i = i
         if i < matcher._blocklength and matcher._ids[i] == docnum:
             into.setdefault(docnum + base, []).extend(matcher.value_as("positions"))
+
+
+def _read_ids(matcher: W3LeafMatcher) -> None:
+    """A block's document ids, as ``W3LeafMatcher._read_ids`` decodes them (id deltas
+    summed) with numpy instead of a Python generator: the same list of ints."""
+    if matcher._byteids:
+        matcher._read_ids()
+        return
+    if matcher._data is None:
+        matcher._read_data()
+    matcher._ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)).tolist()
 
 
 def _read_positions_slowly(matcher, local: list[int], base: int, into: dict[int, list[int]]) -> None:

@@ -189,3 +189,19 @@ def test_match_scores_are_bit_for_bit_the_exhaustive_ones(index, monkeypatch):
         assert np.array_equal(ours.docs, theirs.docs)
         assert np.array_equal(ours.scores, theirs.scores)
         assert np.array_equal(ours.counts, theirs.counts)
+
+
+def test_term_scores_are_bm25f_per_posting_bit_for_bit(index):
+    """The length part of BM25 is computed per document once; per posting, as before."""
+    with index._searcher() as searcher:
+        scorer = array_scorer.for_searcher(searcher)
+        K1 = scorer.K1
+        for field, text in (("body", "رياض"), ("title", "نفط"), ("body_exact", "الرياض"), ("title_root", "نفط")):
+            docs, scores = scorer.term_scores(field, text)
+            assert len(docs)
+            btext = searcher.schema[field].to_bytes(text)
+            _, tf, frequency = scorer.postings(field, btext)
+            idf = scorer.idf(field, btext, frequency)
+            B, avgfl = scorer._field_B.get(field, scorer._B), searcher.avg_field_length(field) or 1
+            fl = scorer.lengths(field)[docs]
+            assert np.array_equal(scores, idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))))
