@@ -43,6 +43,8 @@ from index.whoosh_ext.postings import leaf_postings, length_bytes, numeric_colum
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 #: Posting arrays kept per open index (a query word uses about forty terms).
 POSTINGS_CACHE = 4096
+#: Documents whose positions of one term are kept (a query asks for a few dozen).
+POSITIONS_PER_TERM = 2048
 #: Results of queries evaluated by Whoosh itself (phrases), kept per open index.
 FALLBACK_CACHE = 64
 
@@ -234,6 +236,8 @@ class ArrayScorer:
                 self._positions.popitem(last=False)
         else:
             self._positions.move_to_end(key)
+            if len(known) > POSITIONS_PER_TERM:  # a common word, over many queries: start again
+                known.clear()
         return known
 
     def term_idf(self, fieldname: str, text: str) -> float | None:

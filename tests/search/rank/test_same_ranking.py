@@ -205,3 +205,16 @@ def test_term_scores_are_bm25f_per_posting_bit_for_bit(index):
             B, avgfl = scorer._field_B.get(field, scorer._B), searcher.avg_field_length(field) or 1
             fl = scorer.lengths(field)[docs]
             assert np.array_equal(scores, idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))))
+
+
+def test_positions_kept_per_term_are_bounded_and_answers_unchanged(index, monkeypatch):
+    """A common word's positions, read over many queries, are dropped past a bound (a
+    long-running server must not keep every document's): later answers are the same."""
+    first = _answers(index)
+    index.close()
+    monkeypatch.setattr(array_scorer, "POSITIONS_PER_TERM", 5)
+    assert _answers(index) == first
+    with index._searcher() as searcher:
+        kept = array_scorer.for_searcher(searcher)._positions.values()
+        # The bound, plus what one ranking read after the last check (ranked() goes 100 deep).
+        assert kept and max(len(known) for known in kept) <= 5 + 150
