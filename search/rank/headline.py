@@ -35,13 +35,21 @@ def _docs(scorer: ArrayScorer, query: q.Query) -> np.ndarray:
     has them: a term's documents, the union of an Or's or a DisjunctionMax's parts, and
     anything else (phrases, ...) evaluated. Why: evaluating would make a score vector of
     the collection's size per clause, where a title clause matches a few documents."""
+    parts = _parts(scorer, query)
+    if len(parts) == 1:
+        return parts[0]
+    return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+
+
+def _parts(scorer: ArrayScorer, query: q.Query) -> list[np.ndarray]:
+    """The ascending document arrays whose union :func:`_docs` is (one union at the end,
+    not one per level of the query tree)."""
     if isinstance(query, q.Term):
-        return scorer.term_scores(query.fieldname, query.text)[0]
+        return [scorer.term_scores(query.fieldname, query.text)[0]]
     if (isinstance(query, q.Or) and not query.scale and not getattr(query, "minmatch", 0)) \
             or isinstance(query, q.DisjunctionMax):
-        parts = [_docs(scorer, sub) for sub in query.subqueries]
-        return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
-    return scorer.evaluate(query).docs()
+        return [docs for sub in query.subqueries for docs in _parts(scorer, sub)]
+    return [scorer.evaluate(query).docs()]
 
 
 def _forms(scorer: ArrayScorer, forms: tuple[str, ...]) -> np.ndarray:
