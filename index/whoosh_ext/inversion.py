@@ -27,6 +27,17 @@ class Encodings(dict):
         return value
 
 
+class _Packed(dict):
+    """count → ``pack_uint`` of it, what ``Frequency.word_values`` writes per posting."""
+
+    def __missing__(self, count: int) -> bytes:
+        value = self[count] = pack_uint(count)
+        return value
+
+
+_PACKED = _Packed()
+
+
 class _Ids(dict):
     """term bytes → its number, numbered in order of first sight."""
 
@@ -66,28 +77,65 @@ class FlatPostings:
         if values is not None:
             self.values.extend(values)
 
-    def by_term(self) -> dict[bytes, list]:
-        """term bytes → [docnums, frequencies, encoded values], as Whoosh's format would encode them."""
-        order = np.argsort(np.frombuffer(self.terms, dtype=np.intc), kind="stable")
-        ends = np.cumsum(np.bincount(np.frombuffer(self.terms, dtype=np.intc), minlength=len(self.ids))).tolist()
-        docs = np.frombuffer(self.docs, dtype=np.intc)[order].tobytes()
+    def by_term(self) -> Grouped:
+        """The postings grouped by term, as Whoosh's format would encode them; this
+        object's arrays are emptied (the grouped copy replaces them)."""
+        terms = np.frombuffer(self.terms, dtype=np.intc)
+        order = np.argsort(terms, kind="stable")
+        ends = np.cumsum(np.bincount(terms, minlength=len(self.ids)))
+        del terms
+        docs = np.frombuffer(self.docs, dtype=np.intc)[order]
         freqs = np.frombuffer(self.freqs, dtype=np.intc)[order]
+        values = None
         if self.kind == "positions":
-            values = list(map(self.values.__getitem__, order.tolist()))
-        elif self.kind == "frequency":  # what Frequency.word_values writes, one object per count
-            packed = {int(f): pack_uint(int(f)) for f in np.unique(freqs)}
-            values = list(map(packed.__getitem__, freqs.tolist()))
+            held = np.empty(len(self.values), dtype=object)
+            held[:] = self.values
+            self.values = []
+            values = held[order]
+            del held
+        del order
+        self.terms, self.docs, self.freqs = array("i"), array("i"), array("i")
+        return Grouped(self.kind, self.ids, ends, docs, freqs, values)
+
+
+class Grouped:
+    """One field's postings grouped by term: term bytes → [docnums, frequencies,
+    encoded values], made one term at a time as :meth:`sorted_items` reaches it.
+
+    A segment's per-term arrays made all at once cost about as much again as the flat
+    arrays (an array object per term and field): made as each term is written, a
+    flush needs little more memory than the postings it holds, which is what lets the
+    build's memory setting (:class:`index.build.limits.BuildSettings`) hold more
+    postings per segment.
+    """
+
+    def __init__(self, kind: str, ids: dict[bytes, int], ends: np.ndarray, docs: np.ndarray, freqs: np.ndarray,
+                 values: np.ndarray | None):
+        self.kind, self.ids, self.ends = kind, ids, ends
+        self.docs, self.freqs, self.values = docs, freqs, values
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __getitem__(self, term: bytes) -> list:
+        number = self.ids[term]
+        return self._entry(int(self.ends[number - 1]) if number else 0, int(self.ends[number]))
+
+    def _entry(self, start: int, end: int) -> list:
+        freqs = self.freqs[start:end]
+        if self.kind == "positions":
+            values = self.values[start:end].tolist()
+        elif self.kind == "frequency":  # what Frequency.word_values writes
+            values = list(map(_PACKED.__getitem__, freqs.tolist()))
         else:
-            values = None
-        freqs = freqs.tobytes()
-        size = self.terms.itemsize
-        table = {}
-        start = 0
-        for term, end in zip(self.ids, ends):
-            table[term] = [
-                array("i", docs[start * size:end * size]),
-                array("i", freqs[start * size:end * size]),
-                values[start:end] if values is not None else [],
-            ]
-            start = end
-        return table
+            values = []
+        return [array("i", self.docs[start:end].tobytes()), array("i", freqs.tobytes()), values]
+
+    def sorted_items(self):
+        """(term bytes, entry) in term order."""
+        ends = self.ends.tolist()
+        for term, number in sorted(self.ids.items()):
+            yield term, self._entry(ends[number - 1] if number else 0, ends[number])
