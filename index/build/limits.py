@@ -87,6 +87,9 @@ class BuildSettings:
 
     #: Peak resident memory of the build's processes together, in bytes.
     memory: int = DEFAULT_MEMORY
+    #: Postings per segment of a writer worker, when set: instead of what ``memory``
+    #: leaves (:meth:`flush_postings`), for measuring segment sizes and for tests.
+    segment_postings: int | None = None
 
     def __post_init__(self) -> None:
         if self.memory < MIN_MEMORY:
@@ -102,5 +105,7 @@ class BuildSettings:
         is left of :attr:`memory` after the fixed costs, shared by the ``workers``.
         A flush is the worker's peak (:class:`index.whoosh_ext.inversion.Grouped`), and
         fewer, larger segments keep the index small, so the rest goes to them."""
+        if self.segment_postings:
+            return self.segment_postings
         left = self.memory - FIXED_MEMORY - workers * WORKER_MEMORY
         return max(MIN_FLUSH_POSTINGS, left // (max(workers, 1) * POSTING_BYTES))
