@@ -62,8 +62,14 @@ class FlatPostings:
         self.kind = kind
         self.ids = _Ids()
         self.terms = array("i")
-        self.docs = array("i")
-        self.freqs = array("i")
+        # The rule: 6 bytes per posting held, not 12, since a worker's segment size (so
+        # the number of segments and the index's size) is what the build's memory
+        # setting leaves divided by these bytes. Documents are kept once each with
+        # their number of postings (expanded when the segment is written), and
+        # frequencies in 16 bits until one does not fit.
+        self.docnums = array("i")
+        self.counts = array("i")
+        self.freqs = array("H")
         #: Encoded positions, one per posting ("positions" only; the others are made from freqs).
         self.values: list[bytes] = []
 
@@ -72,8 +78,14 @@ class FlatPostings:
         # Through lists: ``array.extend`` of an iterator resizes once per item.
         numbers = list(map(self.ids.__getitem__, terms))
         self.terms.fromlist(numbers)
-        self.docs.extend(array("i", (docnum,)) * len(numbers))
-        self.freqs.fromlist(list(freqs))
+        self.docnums.append(docnum)
+        self.counts.append(len(numbers))
+        counts = list(freqs)
+        try:
+            self.freqs.fromlist(counts)
+        except OverflowError:  # a word 65,536 times in one text: the array was left as it was
+            self.freqs = array("i", self.freqs)
+            self.freqs.fromlist(counts)
         if values is not None:
             self.values.extend(values)
 
@@ -84,8 +96,8 @@ class FlatPostings:
         order = np.argsort(terms, kind="stable")
         ends = np.cumsum(np.bincount(terms, minlength=len(self.ids)))
         del terms
-        docs = np.frombuffer(self.docs, dtype=np.intc)[order]
-        freqs = np.frombuffer(self.freqs, dtype=np.intc)[order]
+        docs = np.repeat(np.frombuffer(self.docnums, dtype=np.intc), np.frombuffer(self.counts, dtype=np.intc))[order]
+        freqs = np.frombuffer(self.freqs, dtype=np.dtype(self.freqs.typecode))[order]
         values = None
         if self.kind == "positions":
             held = np.empty(len(self.values), dtype=object)
@@ -94,7 +106,7 @@ class FlatPostings:
             values = held[order]
             del held
         del order
-        self.terms, self.docs, self.freqs = array("i"), array("i"), array("i")
+        self.terms, self.docnums, self.counts, self.freqs = array("i"), array("i"), array("i"), array("H")
         return Grouped(self.kind, self.ids, ends, docs, freqs, values)
 
 
@@ -132,7 +144,7 @@ class Grouped:
             values = list(map(_PACKED.__getitem__, freqs.tolist()))
         else:
             values = []
-        return [array("i", self.docs[start:end].tobytes()), array("i", freqs.tobytes()), values]
+        return [array("i", self.docs[start:end].tobytes()), array("i", freqs.astype(np.intc).tobytes()), values]
 
     def sorted_items(self):
         """(term bytes, entry) in term order."""
