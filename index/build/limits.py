@@ -53,13 +53,16 @@ DEFAULT_MEMORY = 1 << 30
 #: The least a build is given: below it the processes' fixed cost (interpreter, modules,
 #: the analysis of the language's common word forms) leaves nothing for postings.
 MIN_MEMORY = 512 << 20
-#: What a build takes whatever the size of its segments, as measured at 30k articles
-#: (benchmarks/README.md, "Build memory"): the parent with its analysis of every word
-#: form, the signer, and each writer worker's interpreter and table of terms.
-FIXED_MEMORY = 480 << 20
+#: What a build takes besides its writer workers' postings, fitted to the builds of
+#: 30k and 60k articles (benchmarks/README.md, "Build memory"): the parent with its
+#: analysis of every word form, and the signer, which overlap the workers' peaks only
+#: in part (the signer is done before the last segments are written).
+FIXED_MEMORY = 352 << 20
+#: A writer worker's own interpreter and its table of terms.
 WORKER_MEMORY = 64 << 20
-#: A writer worker's memory per posting it holds, its flush included (same section).
-POSTING_BYTES = 40
+#: A writer worker's memory per posting it holds, the writing of its segment included
+#: (about 23 bytes held, the rest the sort's temporaries and the segment's term tables).
+POSTING_BYTES = 38
 #: Fewest postings per segment: smaller segments repeat the common terms so often
 #: that the index grows faster than the memory saved.
 MIN_FLUSH_POSTINGS = 500_000

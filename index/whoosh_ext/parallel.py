@@ -18,10 +18,11 @@ from index.analysis.chain import WORD
 from index.errors import SearchError
 from index.whoosh_ext.segment import BulkSegmentWriter
 
-#: Postings a worker holds in memory before it writes them out as a segment. A flush
-#: sorts the flat arrays (with temporary copies), so this bounds a worker's memory; each
-#: extra segment repeats the common terms, so a lower limit makes the index larger
-#: (benchmarks/README.md, "Measurements behind index/ rules").
+#: Postings a worker holds in memory before it writes them out as a segment, unless the
+#: caller says otherwise (a build passes what its memory setting leaves:
+#: :meth:`index.build.limits.BuildSettings.flush_postings`). This bounds a worker's
+#: memory; each extra segment repeats the common terms, so a lower limit makes the
+#: index larger (benchmarks/README.md, "Build memory").
 FLUSH_POSTINGS = 8_000_000
 #: Documents sent to a worker at a time.
 BATCH_DOCUMENTS = 200
@@ -46,8 +47,9 @@ def _give_back() -> None:
         pass
 
 
-def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: dict) -> None:
-    """A worker: add the documents of every batch, a new segment each ``limit`` postings.
+def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: dict, flushing) -> None:
+    """A worker: add the documents of every batch, a new segment each ``limit`` postings
+    (once ``flushing``, a lock all workers share, is free).
 
     Before a batch it takes from ``analyses`` every analysis the parent made up to that
     batch (:meth:`ParallelWriter._send`): per analyzer, the terms of the word forms the
@@ -77,11 +79,18 @@ def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: d
             catch_up(number)
             for fields, tokens in batch:
                 writer.add_tokenized(fields, tokens, tables)
-                if writer.postings_count >= limit:
-                    segments.append(writer._finalize_segment())
-                    writer = None
-                    gc.collect()
-                    _give_back()
+                # One worker writes a segment at a time before the end: writing is a
+                # worker's peak (the sort's temporaries, the segment's term tables), and
+                # workers taking batches in turn reach the limit together, so their peaks
+                # added up. One that finds another writing adds on until it is done.
+                if writer.postings_count >= limit and flushing.acquire(block=False):
+                    try:
+                        segments.append(writer._finalize_segment())
+                        writer = None
+                        gc.collect()
+                        _give_back()
+                    finally:
+                        flushing.release()
                     writer = BulkSegmentWriter(ix, memos, _lk=False)
         if writer._added:
             segments.append(writer._finalize_segment())
@@ -116,10 +125,11 @@ class ParallelWriter:
         self.jobs = context.Queue(procs * 2)
         self.analyses = [context.Queue() for _ in range(procs)]
         self.results = context.Queue()
+        flushing = context.Lock()
         self.tasks = [
             context.Process(
                 target=_work,
-                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.memos),
+                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.memos, flushing),
                 daemon=True,
             )
             for analyses in self.analyses
