@@ -51,12 +51,22 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def build(corpus: Path, index: Path, extra: list[str], interval: float, timeline: Path | None = None) -> dict:
+def command(source: Path | None) -> list[str]:
+    """``search``, or the CLI of the code in ``source`` (another commit's files, for
+    paired before/after runs with this checkout's environment)."""
+    if source is None:
+        return search_command()
+    prelude = f"import sys; sys.path.insert(0, {str(source)!r}); sys.argv[0] = 'search'; import cli; cli.main()"
+    return [sys.executable, "-c", prelude]
+
+
+def build(corpus: Path, index: Path, extra: list[str], interval: float, timeline: Path | None = None,
+          source: Path | None = None) -> dict:
     """One ``search index add``: wall, CPU, peak summed RSS/PSS, each process's peak RSS."""
     shutil.rmtree(index, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(search_command() + ["index", "add", str(corpus), "--index", str(index), *extra],
+    proc = subprocess.Popen(command(source) + ["index", "add", str(corpus), "--index", str(index), *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peaks: dict[int, int] = {}
     peak_rss = peak_pss = 0
@@ -110,6 +120,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/build-memory"))
     parser.add_argument("--memory", default=None, help="passed as --memory to search index add")
     parser.add_argument("--timeline", action="store_true", help="write each sample to WORK/timeline-N.txt")
+    parser.add_argument("--source", type=Path, default=None, help="run the CLI of the code in this folder (e.g. git archive of main)")
     parser.add_argument("--interval", type=float, default=0.05, help="seconds between samples")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -120,8 +131,8 @@ def main() -> None:
         if not corpus.exists():
             write_jsonl(records, corpus, size)
         row = build(corpus, args.work / f"index-{size}", extra, args.interval,
-                    args.work / f"timeline-{size}.txt" if args.timeline else None)
-        print(json.dumps({"docs": size, "memory": args.memory, **row}), flush=True)
+                    args.work / f"timeline-{size}.txt" if args.timeline else None, args.source)
+        print(json.dumps({"docs": size, "memory": args.memory, "source": str(args.source or "."), **row}), flush=True)
         shutil.rmtree(args.work / f"index-{size}", ignore_errors=True)
 
 

@@ -47,9 +47,8 @@ def _give_back() -> None:
         pass
 
 
-def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: dict, flushing) -> None:
-    """A worker: add the documents of every batch, a new segment each ``limit`` postings
-    (once ``flushing``, a lock all workers share, is free).
+def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: dict) -> None:
+    """A worker: add the documents of every batch, a new segment each ``limit`` postings.
 
     Before a batch it takes from ``analyses`` every analysis the parent made up to that
     batch (:meth:`ParallelWriter._send`): per analyzer, the terms of the word forms the
@@ -79,18 +78,11 @@ def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: d
             catch_up(number)
             for fields, tokens in batch:
                 writer.add_tokenized(fields, tokens, tables)
-                # One worker writes a segment at a time before the end: writing is a
-                # worker's peak (the sort's temporaries, the segment's term tables), and
-                # workers taking batches in turn reach the limit together, so their peaks
-                # added up. One that finds another writing adds on until it is done.
-                if writer.postings_count >= limit and flushing.acquire(block=False):
-                    try:
-                        segments.append(writer._finalize_segment())
-                        writer = None
-                        gc.collect()
-                        _give_back()
-                    finally:
-                        flushing.release()
+                if writer.postings_count >= limit:
+                    segments.append(writer._finalize_segment())
+                    writer = None
+                    gc.collect()
+                    _give_back()
                     writer = BulkSegmentWriter(ix, memos, _lk=False)
         if writer._added:
             segments.append(writer._finalize_segment())
@@ -125,11 +117,10 @@ class ParallelWriter:
         self.jobs = context.Queue(procs * 2)
         self.analyses = [context.Queue() for _ in range(procs)]
         self.results = context.Queue()
-        flushing = context.Lock()
         self.tasks = [
             context.Process(
                 target=_work,
-                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.memos, flushing),
+                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.memos),
                 daemon=True,
             )
             for analyses in self.analyses
