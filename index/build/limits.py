@@ -86,7 +86,10 @@ def parse_memory(text: str) -> int:
 class BuildSettings:
     """How a build may use the machine: one object handed from the caller
     (``search index add --memory``, ``SearchIndex(build=...)``) to every part that
-    holds memory, each taking its share from :attr:`memory` (never a module global)."""
+    holds memory, each taking its share from :attr:`memory` (never a module global).
+
+    The parts are sized from it, the peak is not enforced: benchmarks/README.md ("Build
+    memory") has how close builds come and which parts do not follow it yet."""
 
     #: Peak resident memory of the build's processes together, in bytes.
     memory: int = DEFAULT_MEMORY
