@@ -99,7 +99,7 @@ MemoryOption = Annotated[
     Optional[str],
     typer.Option(
         "--memory", envvar="SEARCH_MEMORY", show_default=False,
-        help="Most memory the build may take, all its processes together: 1GB (default), 512MB, 2GB… (default: $SEARCH_MEMORY, else 1GB).",
+        help="Most memory the build may take, all its processes together: 512MB, 1GB, 2GB… (default: $SEARCH_MEMORY, else 1GB).",
     ),
 ]
 
