@@ -86,10 +86,22 @@ def _terminal():
     return Terminal(bidi=_bidi)
 
 
-def _index(location: Path | None, synonyms: Path | None = None, default_synonyms: bool = True):
-    from search import SearchIndex
+def _index(location: Path | None, synonyms: Path | None = None, default_synonyms: bool = True, memory: str | None = None):
+    from search import BuildSettings, SearchIndex
 
-    return SearchIndex(location, synonyms=synonyms, default_synonyms=default_synonyms)
+    build = BuildSettings.parse(memory) if memory else None
+    return SearchIndex(location, synonyms=synonyms, default_synonyms=default_synonyms, build=build)
+
+
+#: Read by ``index add`` and ``index rebuild``; checked when the index is opened (a bad
+#: size is a one-line error, exit code 2, like any other bad option).
+MemoryOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--memory", envvar="SEARCH_MEMORY", show_default=False,
+        help="Most memory the build may take, all its processes together: 512MB, 1GB, 2GB… (default: $SEARCH_MEMORY, else 1GB).",
+    ),
+]
 
 
 @index_app.command("add")
@@ -103,23 +115,24 @@ def index_add(
         typer.Option(help="JSONL/CSV field names: body=content,title=headline (FIELD is id, title, body, source, date or url)."),
     ] = None,
     index: IndexOption = None,
+    memory: MemoryOption = None,
 ) -> None:
     """Add files and folders to the index; unchanged files are skipped, changed ones replaced."""
     from search import parse_field_mapping
 
     fields = parse_field_mapping(field)
     term = _terminal()
-    report = _index(index).add(paths, source=source, progress=term.progress(), fields=fields or None)
+    report = _index(index, memory=memory).add(paths, source=source, progress=term.progress(), fields=fields or None)
     term.report(report)
     if report.failed:
         raise typer.Exit(1)
 
 
 @index_app.command("rebuild")
-def index_rebuild(index: IndexOption = None) -> None:
+def index_rebuild(index: IndexOption = None, memory: MemoryOption = None) -> None:
     """Re-read every source added so far into a fresh index; queries use the old one until it is done."""
     term = _terminal()
-    report = _index(index).rebuild(progress=term.progress())
+    report = _index(index, memory=memory).rebuild(progress=term.progress())
     term.report(report)
     if report.failed:
         raise typer.Exit(1)

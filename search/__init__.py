@@ -9,7 +9,7 @@
 Everything listed in ``__all__`` is stable; other modules are implementation. The
 command line (``cli.py``) and the web page (:mod:`search.present.web`) use nothing else.
 
-* the index: :class:`SearchIndex`, its :class:`RankingSettings`, the :data:`SORTS` its
+* the index: :class:`SearchIndex`, its :class:`RankingSettings` and :class:`BuildSettings`, the :data:`SORTS` its
   queries accept, :class:`SimilarSettings` (``similar``), :func:`analyze` (the tokens
   the index makes of a text);
 * what a query returns: :class:`Results` of :class:`Hit`, with :class:`Facets`; each hit
@@ -41,6 +41,7 @@ _HOMES = {
     "SearchError": "index.errors",
     # adding documents
     "AddReport": "index.build.report",
+    "BuildSettings": "index.build.limits",
     "Progress": "index.build.report",
     "ReadProblem": "index.ingest.files",
     "Record": "index.ingest.files",
@@ -66,6 +67,7 @@ _HOMES = {
 }
 
 if TYPE_CHECKING:
+    from index.build.limits import BuildSettings
     from index.build.report import AddReport, Progress
     from index.errors import (
         DocumentMissing, IndexBusy, IndexMissing, IndexUnreadable, InvalidOption, QueryError, SearchError,
@@ -95,6 +97,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "AddReport",
+    "BuildSettings",
     "Copy",
     "Document",
     "DocumentMissing",

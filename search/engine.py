@@ -23,6 +23,7 @@ from search.settings import RankingSettings
 from search.similar import SimilarSettings, similar
 
 if TYPE_CHECKING:  # the writer is imported when a method writes: queries start faster without it
+    from index.build.limits import BuildSettings
     from index.build.report import AddReport, Progress
     from index.ingest.files import Record
     from search.evaluate import Evaluation
@@ -51,14 +52,17 @@ class SearchIndex:
         synonyms: str | os.PathLike | None = None,
         default_synonyms: bool = True,
         settings: RankingSettings = RankingSettings(),
+        build: BuildSettings | None = None,
     ):
         """``synonyms``: a file of extra name groups (see :mod:`search.query.synonyms`), added to
         the list shipped with the project unless ``default_synonyms`` is false.
         ``settings``: every query-time knob (:class:`~search.settings.RankingSettings`);
-        the defaults are the shipped ranking."""
+        the defaults are the shipped ranking. ``build``: how much memory adding and
+        rebuilding may take (:class:`~index.build.limits.BuildSettings`; default 1 GB)."""
         self.store = Store(Path(location) if location else default_location())
         self.synonyms = load_synonyms(synonyms, use_default=default_synonyms)
         self.settings = settings
+        self.build = build
         self._searcher_open = None
         self._generation: Path | None = None
         self._lock = threading.RLock()
@@ -85,7 +89,8 @@ class SearchIndex:
         """
         from index.build.add import add_paths
 
-        return add_paths(self.store, [Path(p) for p in paths], source=source, progress=progress, fields=fields)
+        return add_paths(self.store, [Path(p) for p in paths], source=source, progress=progress, fields=fields,
+                         settings=self._build_settings())
 
     def add_records(self, records: Iterable[Record | dict], origin: str = "records") -> AddReport:
         """Index records made in code: dicts with id, title, body, source, date, url."""
@@ -99,7 +104,12 @@ class SearchIndex:
             raise IndexMissing(f"no index at {self.location}: create one with `search index add PATH`")
         from index.build.rebuild import rebuild
 
-        return rebuild(self.store, progress=progress)
+        return rebuild(self.store, progress=progress, settings=self._build_settings())
+
+    def _build_settings(self) -> BuildSettings:
+        from index.build.limits import BuildSettings
+
+        return self.build or BuildSettings()
 
     # -- reading -------------------------------------------------------------
 

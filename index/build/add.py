@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from index.build.batch import Batch, worth_parallel
+from index.build.limits import BuildSettings
 from index.build.report import AddReport, Progress
 from index.build.store import Store
 from index.ingest.files import ReadProblem, Record, find_files, record_from_mapping
@@ -61,10 +62,12 @@ def add_paths(
     source: str | None = None,
     progress: Progress | None = None,
     fields: dict[str, str] | None = None,
+    settings: BuildSettings = BuildSettings(),
 ) -> AddReport:
     """Index files and folders (recursively), skipping files unchanged since last time.
 
-    ``fields`` maps our field names to a JSONL/CSV producer's (``{"body": "content"}``).
+    ``fields`` maps our field names to a JSONL/CSV producer's (``{"body": "content"}``);
+    ``settings`` bounds the build's memory.
     """
     progress = progress or Progress()
     missing = [p for p in paths if not p.exists()]
@@ -81,7 +84,7 @@ def add_paths(
             manifest = store.read_manifest(gen)
         files = list(find_files(present))
         parallel = fresh and worth_parallel(files)
-        batch = Batch(store, gen, ix, manifest, fresh, parallel)
+        batch = Batch(store, gen, ix, manifest, fresh, parallel, settings)
         batch.report.problems.extend(ReadProblem(str(p), "no such file or folder") for p in missing)
         for problem in batch.report.problems:
             progress.problem(problem)

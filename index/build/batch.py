@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from index.build.copies import CopyFinder
 from index.build.fields import fill_twin_fields, record_fields, story_value
-from index.build.limits import file_too_large, record_problems
+from index.build.limits import BuildSettings, file_too_large, record_problems
 from index.build.memos import load_memos, save_memos
 from index.build.report import AddReport, Progress
 from index.build.signer import Signer
@@ -62,7 +62,7 @@ def worth_parallel(files: Iterable[Path]) -> bool:
     return total >= PARALLEL_MIN_BYTES
 
 
-def _open_writer(ix, parallel: bool, memos: dict):
+def _open_writer(ix, parallel: bool, memos: dict, settings: BuildSettings):
     """Our bulk writer (:mod:`index.whoosh_ext.segment`); for a large fresh generation, its
     parallel form (:mod:`index.whoosh_ext.parallel`).
 
@@ -71,7 +71,8 @@ def _open_writer(ix, parallel: bool, memos: dict):
     where every document is an ``add_document``: deletions go through the parent while
     the workers add, which is right only because no document of the batch exists yet.
     A schema the bulk writer cannot write exactly (term vectors, spelling) gets Whoosh's.
-    ``memos`` is the analysis of word forms already seen (:func:`index.build.memos.load_memos`).
+    ``memos`` is the analysis of word forms already seen (:func:`index.build.memos.load_memos`);
+    ``settings`` sizes the workers' segments to the build's memory.
     """
     # Whoosh's writer: not on the query path, so imported only here.
     from index.whoosh_ext.parallel import ParallelWriter
@@ -80,7 +81,7 @@ def _open_writer(ix, parallel: bool, memos: dict):
     if not supports(ix.schema):
         return ix.writer(limitmb=WRITER_LIMIT_MB)
     if parallel and WRITER_PROCS > 1:
-        return ParallelWriter(ix, WRITER_PROCS, memos=memos)
+        return ParallelWriter(ix, WRITER_PROCS, limit=settings.flush_postings(WRITER_PROCS), memos=memos)
     return BulkSegmentWriter(ix, memos, limitmb=WRITER_LIMIT_MB)
 
 
@@ -104,9 +105,11 @@ def _is_file_key(key: str) -> bool:
 class Batch:
     """One writing session on one generation: the Whoosh writer plus the manifest."""
 
-    def __init__(self, store: Store, gen: Path, ix, manifest: dict, fresh: bool, parallel: bool = False):
+    def __init__(self, store: Store, gen: Path, ix, manifest: dict, fresh: bool, parallel: bool = False,
+                 settings: BuildSettings = BuildSettings()):
         self.store, self.gen, self.ix, self.manifest, self.fresh = store, gen, ix, manifest, fresh
-        self.writer = _open_writer(ix, parallel and fresh, {} if fresh else load_memos(gen / ANALYSIS_CACHE))
+        memos = {} if fresh else load_memos(gen / ANALYSIS_CACHE)
+        self.writer = _open_writer(ix, parallel and fresh, memos, settings)
         #: doc id → the manifest keys (files) that hold it; more than one for duplicates.
         self.refs: dict[str, set[str]] = {}
         for p, entry in manifest["files"].items():

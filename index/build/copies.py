@@ -23,8 +23,8 @@ The rule, and why:
   merge afterwards: keys stay stable as documents are added, and a chain of small
   edits cannot pull unrelated articles together.
 
-datasketch computes the MinHash signatures (its estimate of the Jaccard similarity is
-the share of equal signature slots). Candidates come from banding the signature
+The MinHash signatures are datasketch's (its estimate of the Jaccard similarity is
+the share of equal signature slots), computed here with numpy for its default scheme. Candidates come from banding the signature
 (locality-sensitive hashing): a document is compared only with those that share a band.
 The signatures are kept as a numpy array beside the index (``copies.npz``), their bands
 recomputed and sorted when it is loaded, rather than as datasketch's in-memory
@@ -109,6 +109,35 @@ def shingle_hashes(text: str, size: int, memo: WordHashes | None = None) -> np.n
     return np.unique(joined & np.uint64(0xFFFFFFFF))
 
 
+#: The seed datasketch's MinHash draws its permutations with (its default), and the
+#: constants of the MurmurHash3 finalizer it mixes each input hash with first.
+_DATASKETCH_SEED = 1
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def _affine32_permutations(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's ``affine32`` permutations ``h → a·h + b mod 2³²`` (``a`` odd)."""
+    draw = np.random.RandomState(_DATASKETCH_SEED)
+    a = draw.randint(0, 1 << 31, count, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = draw.randint(0, 1 << 32, count, dtype=np.uint32)
+    return a, b
+
+
+def _affine32_minhash(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The hash values datasketch's ``MinHash(scheme="affine32").update_batch`` gives
+    ``hashes`` (32-bit values), computed here: importing datasketch imports scipy, about
+    60 MB and a second in the process that signs (benchmarks/README.md, "Build
+    memory"); tests/index/build/test_copies.py compares the two."""
+    s1, m1, s2, m2, s3 = _FMIX32
+    h = hashes.astype(np.uint32).reshape(-1, 1)
+    h = h ^ (h >> s1)
+    h = h * m1
+    h = h ^ (h >> s2)
+    h = h * m2
+    h = h ^ (h >> s3)
+    return (h * a + b).min(axis=0)
+
+
 def _band_hashes(signatures: np.ndarray, bands: int) -> np.ndarray:
     """One hash per band of each signature (rows of equal width), the band number mixed
     in: shape ``(bands,)`` for one signature, ``(n, bands)`` for ``n``."""
@@ -150,16 +179,20 @@ class CopyFinder:
         self._new_days: list[int] = []
         self._new_signatures: list[np.ndarray] = []
         self._words = WordHashes()
-        #: datasketch's random permutations, drawn once (they depend only on the settings).
+        #: The random permutations, drawn once (they depend only on the settings).
         self._permutations = None
 
     def signature(self, body: str) -> np.ndarray | None:
         """The MinHash of ``body``'s shingles, or None for a text too short to compare."""
-        from datasketch import MinHash  # writers only: queries never import it
-
         hashes = shingle_hashes(body, self.settings.shingle, self._words)
         if len(hashes) < max(1, self.settings.min_words - self.settings.shingle + 1):
             return None
+        if self.settings.scheme == "affine32":
+            if self._permutations is None:
+                self._permutations = _affine32_permutations(self.settings.permutations)
+            return (_affine32_minhash(hashes, *self._permutations) & 0xFFFF).astype(np.uint16)
+        from datasketch import MinHash  # writers only: queries never import it
+
         minhash = MinHash(num_perm=self.settings.permutations, hashfunc=int,
                           permutations=self._permutations, scheme=self.settings.scheme)
         self._permutations = minhash.permutations

@@ -1,10 +1,14 @@
-"""What a document may be: the size above which a file or record is refused, and the
-caveats reported about a record indexed anyway."""
+"""What a build may take: the size above which a file or record is refused, the caveats
+reported about a record indexed anyway, and the memory of the whole build
+(:class:`BuildSettings`)."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
+from index.errors import InvalidOption
 from index.ingest.files import holds_many
 from index.ingest.records import ReadProblem, Record
 
@@ -38,3 +42,76 @@ def record_problems(record: Record, path: Path) -> tuple[ReadProblem | None, Rea
         message = f"document {record.id!r}: date not understood (use YYYY-MM-DD); indexed without a date"
         return None, ReadProblem(str(path), message, line)
     return None, None
+
+
+# -- how much memory a build may take ------------------------------------------------
+
+#: Memory a build may take when nothing else is said: the peak resident memory of all
+#: its processes together. 1 GB fits a laptop beside a browser, and holds segments
+#: large enough that a 30k-article build keeps its index as small as plain Whoosh's.
+DEFAULT_MEMORY = 1 << 30
+#: The least a build is given: below it the processes' fixed cost (interpreter, modules,
+#: the analysis of the language's common word forms) leaves nothing for postings.
+MIN_MEMORY = 512 << 20
+#: What a build takes besides its writer workers' postings, fitted to the builds of
+#: 30k and 60k articles (benchmarks/README.md, "Build memory"): the parent with its
+#: analysis of every word form, and the signer, which overlap the workers' peaks only
+#: in part (the signer is done before the last segments are written).
+FIXED_MEMORY = 352 << 20
+#: A writer worker's own interpreter and its table of terms.
+WORKER_MEMORY = 64 << 20
+#: A writer worker's memory per posting it holds, the writing of its segment included
+#: (about 23 bytes held, the rest the sort's temporaries and the segment's term tables).
+POSTING_BYTES = 38
+#: Fewest postings per segment: smaller segments repeat the common terms so often
+#: that the index grows faster than the memory saved.
+MIN_FLUSH_POSTINGS = 500_000
+
+_UNITS = {"": 1, "B": 1} | {
+    spelling: 2 ** (10 * power) for power, letter in enumerate("KMG", 1) for spelling in (letter, letter + "B", letter + "IB")
+}
+
+
+def parse_memory(text: str) -> int:
+    """Bytes in ``text``: a number with an optional unit, ``1GB``, ``512MB``, ``1.5G``
+    (units are binary: 1 GB is 1024 MB); :class:`InvalidOption` (one line) otherwise."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", text)
+    unit = match and _UNITS.get(match.group(2).upper())
+    if not match or not unit:
+        raise InvalidOption(f"memory {text!r} is not a size: write it like 1GB or 512MB")
+    return int(float(match.group(1)) * unit)
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """How a build may use the machine: one object handed from the caller
+    (``search index add --memory``, ``SearchIndex(build=...)``) to every part that
+    holds memory, each taking its share from :attr:`memory` (never a module global).
+
+    The parts are sized from it, the peak is not enforced: benchmarks/README.md ("Build
+    memory") has how close builds come and which parts do not follow it yet."""
+
+    #: Peak resident memory of the build's processes together, in bytes.
+    memory: int = DEFAULT_MEMORY
+    #: Postings per segment of a writer worker, when set: instead of what ``memory``
+    #: leaves (:meth:`flush_postings`), for measuring segment sizes and for tests.
+    segment_postings: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.memory < MIN_MEMORY:
+            raise InvalidOption(f"memory {_megabytes(self.memory)} is less than the {_megabytes(MIN_MEMORY)} a build needs")
+
+    @classmethod
+    def parse(cls, memory: str) -> BuildSettings:
+        """Settings from a size as written on the command line (``1GB``, ``512MB``)."""
+        return cls(memory=parse_memory(memory))
+
+    def flush_postings(self, workers: int) -> int:
+        """Postings a writer worker holds before it writes them out as a segment: what
+        is left of :attr:`memory` after the fixed costs, shared by the ``workers``.
+        A flush is the worker's peak (:class:`index.whoosh_ext.inversion.Grouped`), and
+        fewer, larger segments keep the index small, so the rest goes to them."""
+        if self.segment_postings:
+            return self.segment_postings
+        left = self.memory - FIXED_MEMORY - workers * WORKER_MEMORY
+        return max(MIN_FLUSH_POSTINGS, left // (max(workers, 1) * POSTING_BYTES))

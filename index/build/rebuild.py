@@ -6,14 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.build.batch import Batch, worth_parallel
+from index.build.limits import BuildSettings
 from index.build.report import AddReport, Progress
 from index.build.store import Store
 from index.errors import SearchError
 from index.ingest.files import ReadProblem, find_files
 
 
-def rebuild(store: Store, progress: Progress | None = None) -> AddReport:
-    """Re-read every root ever added into a new generation and swap it in atomically.
+def rebuild(store: Store, progress: Progress | None = None, settings: BuildSettings = BuildSettings()) -> AddReport:
+    """Re-read every root ever added into a new generation and swap it in atomically;
+    ``settings`` bounds the build's memory.
 
     Records added from code (:func:`index.build.add.add_records`) have no file to re-read
     and are copied over from the old index.
@@ -28,7 +30,7 @@ def rebuild(store: Store, progress: Progress | None = None) -> AddReport:
         roots = old_manifest.get("roots", [])
         present = [Path(r["path"]) for r in roots if Path(r["path"]).exists()]
         parallel = worth_parallel(find_files(present))
-        batch = Batch(store, gen, ix, manifest, fresh=True, parallel=parallel)
+        batch = Batch(store, gen, ix, manifest, fresh=True, parallel=parallel, settings=settings)
         carried = {k: v for k, v in old_manifest.get("files", {}).items() if k.startswith("records:")}
 
         def work() -> None:

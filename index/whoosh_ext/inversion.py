@@ -27,6 +27,17 @@ class Encodings(dict):
         return value
 
 
+class _Packed(dict):
+    """count → ``pack_uint`` of it, what ``Frequency.word_values`` writes per posting."""
+
+    def __missing__(self, count: int) -> bytes:
+        value = self[count] = pack_uint(count)
+        return value
+
+
+_PACKED = _Packed()
+
+
 class _Ids(dict):
     """term bytes → its number, numbered in order of first sight."""
 
@@ -51,8 +62,14 @@ class FlatPostings:
         self.kind = kind
         self.ids = _Ids()
         self.terms = array("i")
-        self.docs = array("i")
-        self.freqs = array("i")
+        # The rule: 6 bytes per posting held, not 12, since a worker's segment size (so
+        # the number of segments and the index's size) is what the build's memory
+        # setting leaves divided by these bytes. Documents are kept once each with
+        # their number of postings (expanded when the segment is written), and
+        # frequencies in 16 bits until one does not fit.
+        self.docnums = array("i")
+        self.counts = array("i")
+        self.freqs = array("H")
         #: Encoded positions, one per posting ("positions" only; the others are made from freqs).
         self.values: list[bytes] = []
 
@@ -61,33 +78,76 @@ class FlatPostings:
         # Through lists: ``array.extend`` of an iterator resizes once per item.
         numbers = list(map(self.ids.__getitem__, terms))
         self.terms.fromlist(numbers)
-        self.docs.extend(array("i", (docnum,)) * len(numbers))
-        self.freqs.fromlist(list(freqs))
+        self.docnums.append(docnum)
+        self.counts.append(len(numbers))
+        counts = list(freqs)
+        try:
+            self.freqs.fromlist(counts)
+        except OverflowError:  # a word 65,536 times in one text: the array was left as it was
+            self.freqs = array("i", self.freqs)
+            self.freqs.fromlist(counts)
         if values is not None:
             self.values.extend(values)
 
-    def by_term(self) -> dict[bytes, list]:
-        """term bytes → [docnums, frequencies, encoded values], as Whoosh's format would encode them."""
-        order = np.argsort(np.frombuffer(self.terms, dtype=np.intc), kind="stable")
-        ends = np.cumsum(np.bincount(np.frombuffer(self.terms, dtype=np.intc), minlength=len(self.ids))).tolist()
-        docs = np.frombuffer(self.docs, dtype=np.intc)[order].tobytes()
-        freqs = np.frombuffer(self.freqs, dtype=np.intc)[order]
+    def by_term(self) -> Grouped:
+        """The postings grouped by term, as Whoosh's format would encode them; this
+        object's arrays are emptied (the grouped copy replaces them)."""
+        terms = np.frombuffer(self.terms, dtype=np.intc)
+        order = np.argsort(terms, kind="stable")
+        ends = np.cumsum(np.bincount(terms, minlength=len(self.ids)))
+        del terms
+        docs = np.repeat(np.frombuffer(self.docnums, dtype=np.intc), np.frombuffer(self.counts, dtype=np.intc))[order]
+        freqs = np.frombuffer(self.freqs, dtype=np.dtype(self.freqs.typecode))[order]
+        values = None
         if self.kind == "positions":
-            values = list(map(self.values.__getitem__, order.tolist()))
-        elif self.kind == "frequency":  # what Frequency.word_values writes, one object per count
-            packed = {int(f): pack_uint(int(f)) for f in np.unique(freqs)}
-            values = list(map(packed.__getitem__, freqs.tolist()))
+            held = np.empty(len(self.values), dtype=object)
+            held[:] = self.values
+            self.values = []
+            values = held[order]
+            del held
+        del order
+        self.terms, self.docnums, self.counts, self.freqs = array("i"), array("i"), array("i"), array("H")
+        return Grouped(self.kind, self.ids, ends, docs, freqs, values)
+
+
+class Grouped:
+    """One field's postings grouped by term: term bytes → [docnums, frequencies,
+    encoded values], made one term at a time as :meth:`sorted_items` reaches it.
+
+    A segment's per-term arrays made all at once cost about as much again as the flat
+    arrays (an array object per term and field): made as each term is written, a
+    flush needs little more memory than the postings it holds, which is what lets the
+    build's memory setting (:class:`index.build.limits.BuildSettings`) hold more
+    postings per segment.
+    """
+
+    def __init__(self, kind: str, ids: dict[bytes, int], ends: np.ndarray, docs: np.ndarray, freqs: np.ndarray,
+                 values: np.ndarray | None):
+        self.kind, self.ids, self.ends = kind, ids, ends
+        self.docs, self.freqs, self.values = docs, freqs, values
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __getitem__(self, term: bytes) -> list:
+        number = self.ids[term]
+        return self._entry(int(self.ends[number - 1]) if number else 0, int(self.ends[number]))
+
+    def _entry(self, start: int, end: int) -> list:
+        freqs = self.freqs[start:end]
+        if self.kind == "positions":
+            values = self.values[start:end].tolist()
+        elif self.kind == "frequency":  # what Frequency.word_values writes
+            values = list(map(_PACKED.__getitem__, freqs.tolist()))
         else:
-            values = None
-        freqs = freqs.tobytes()
-        size = self.terms.itemsize
-        table = {}
-        start = 0
-        for term, end in zip(self.ids, ends):
-            table[term] = [
-                array("i", docs[start * size:end * size]),
-                array("i", freqs[start * size:end * size]),
-                values[start:end] if values is not None else [],
-            ]
-            start = end
-        return table
+            values = []
+        return [array("i", self.docs[start:end].tobytes()), array("i", freqs.astype(np.intc).tobytes()), values]
+
+    def sorted_items(self):
+        """(term bytes, entry) in term order."""
+        ends = self.ends.tolist()
+        for term, number in sorted(self.ids.items()):
+            yield term, self._entry(ends[number - 1] if number else 0, ends[number])

@@ -37,7 +37,7 @@ from whoosh.writing import SegmentWriter
 from index.analysis.chain import WORD, ArabicStopFilter
 from index.analysis.oneword import WordAnalysis, word_analysis
 from index.whoosh_ext import blocks, codec
-from index.whoosh_ext.inversion import Encodings, FlatPostings
+from index.whoosh_ext.inversion import Encodings, FlatPostings, Grouped
 from index.whoosh_ext.sidecar_writer import Recorder
 
 
@@ -245,8 +245,8 @@ class BulkSegmentWriter(SegmentWriter):
     def _terms(self, name: str, boost: float):
         """(term bytes, docnums, weights, encoded values) of one field, in term order."""
         table = self._postings[name]
-        for tbytes in sorted(table):
-            entry = table[tbytes]
+        entries = table.sorted_items() if isinstance(table, Grouped) else ((t, table[t]) for t in sorted(table))
+        for tbytes, entry in entries:
             if len(entry) > 3:
                 weights = entry[3]
             elif boost == 1.0:

@@ -132,3 +132,20 @@ def test_a_new_story_never_takes_a_key_still_in_use():
     # "first" comes back as another article: its old key still groups "copy".
     assert finder.assign("first", OTHER_ON_SUBJECT, DAY) == "first~2"
     assert finder.story("copy") == "first"
+
+
+
+def test_signatures_are_datasketchs():
+    """The numpy MinHash equals datasketch's own (saved signatures stay comparable)."""
+    from datasketch import MinHash
+
+    from index.build.copies import shingle_hashes
+
+    finder = CopyFinder()
+    words = "أعلنت القوات انسحابها من المدينة بعد معارك عنيفة استمرت أسابيع وقال المتحدث إن الانسحاب سيكتمل".split()
+    for n in range(1, 21):
+        body = " ".join(words[k % len(words)] + words[(k * n + k // 7) % len(words)] for k in range(60))
+        hashes = shingle_hashes(body, finder.settings.shingle)
+        minhash = MinHash(num_perm=64, hashfunc=int, scheme="affine32")
+        minhash.update_batch(hashes.tolist())
+        assert finder.signature(body).tolist() == (minhash.hashvalues & 0xFFFF).astype("uint16").tolist()
