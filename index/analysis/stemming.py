@@ -63,6 +63,27 @@ _STEMMER = _configured_stemmer()
 _UNSLICEABLE = re.compile("[" + araby.ALEF_MADDA + "".join(araby.TASHKEEL) + "]")
 
 
+def _segments(stemmer: ArabicLightStemmer, word: str) -> set[tuple[int, int]]:
+    """``stemmer.segment(word)``: every (left, right) of a listed prefix and suffix with
+    at least two letters between them, and the whole word.
+
+    The same set, built the same way, for a word without harakat or alef madda; the
+    rest of tashaphyne's ``segment`` (stripping harakat, spelling out madda, and the
+    default stem it stores on the stemmer) is then a fifth of a word's analysis and
+    changes nothing that is read here. Other words go through ``segment`` itself.
+    """
+    if _UNSLICEABLE.search(word):
+        return stemmer.segment(word)
+    lefts = stemmer.lookup_prefixes(word)
+    rights = stemmer.lookup_suffixes(word)
+    found = {(0, len(word))}
+    for i in lefts:
+        for j in rights:
+            if j >= i + 2:
+                found.add((i, j))
+    return found
+
+
 def _strip_proclitic(word: str) -> str:
     if word[0] in PROCLITICS and word[1] == "ا" and len(word) > MIN_REST:
         return word[1:]
@@ -79,7 +100,7 @@ def stem(word: str) -> str:
         return word
     word = _strip_proclitic(word)
     best_left, best_right = 0, len(word)
-    for left, right in _STEMMER.segment(word):
+    for left, right in _segments(_STEMMER, word):
         if right - left >= MIN_STEM and (left, -right) > (best_left, -best_right):
             best_left, best_right = left, right
     return word[best_left:best_right]
@@ -101,6 +122,39 @@ class _DeterministicRootStemmer(ArabicLightStemmer):
         if triroots:
             lst = triroots
         return max(sorted(set(lst)), key=lst.count)
+
+    # tashaphyne builds a regular expression from strings for each candidate root (one
+    # ``re.sub`` per letter class, looked up in ``re``'s cache every time): a third of
+    # a word's analysis. The two methods below give the same strings with the
+    # expression compiled once and the one-letter substitutions as ``str`` methods.
+
+    def get_starstem(self, prefix_index=-1, suffix_index=-1):
+        """tashaphyne's star form of the stem between both given indexes."""
+        if prefix_index < 0 or suffix_index < 0 or not self.infix_letters:
+            return super().get_starstem(prefix_index, suffix_index)
+        starstem = _not_infix(self.infix_letters).sub(self.joker, self.word[prefix_index:suffix_index])
+        return self._handle_teh_infix(starstem, prefix_index, suffix_index)
+
+    def _handle_teh_infix(self, starword, left, right):
+        """tashaphyne's: teh, tah and dal are infixes only where it says so."""
+        joker = self.joker
+        if len(starword.replace(araby.TEH_MARBUTA, "")) != 4:
+            return starword.translate({ord(araby.TEH): joker, ord(araby.TAH): joker, ord(araby.DAL): joker})
+        starword = starword[:2] + starword[2:].replace(araby.TEH, joker)
+        stem = self.word[left:right]
+        if stem.startswith("ضط"):
+            starword = starword[:2] + starword[2:].replace(araby.TAH, joker)
+        else:
+            starword = starword.replace(araby.TAH, joker)
+        if stem.startswith("زد"):
+            return starword[:2] + starword[2:].replace(araby.DAL, joker)
+        return starword.replace(araby.DAL, joker)
+
+
+@lru_cache(maxsize=4)
+def _not_infix(infix_letters: str) -> re.Pattern:
+    """What tashaphyne's ``get_starstem`` turns into the joker: any letter but these and teh marbuta."""
+    return re.compile("[^%s%s]" % (infix_letters, araby.TEH_MARBUTA))
 
 
 _ROOTS = _DeterministicRootStemmer()
@@ -153,7 +207,7 @@ def root(word: str) -> str:
         return arabicstopwords.stop_root(word) or word
     if _UNSLICEABLE.search(word):
         return _tashaphyne_root(word)
-    roots = [_stem_root(word[left:right]) for left, right in _ROOTS.segment(word)]
+    roots = [_stem_root(word[left:right]) for left, right in _segments(_ROOTS, word)]
     # What tashaphyne's _choose_root does with the candidates: prefer 2-4 letters,
     # then known roots, then the most frequent (ties: see _DeterministicRootStemmer).
     roots = [r for r in roots if 2 <= len(r) <= 4] or roots

@@ -71,3 +71,20 @@ def test_news_forms_get_tashaphyne_roots():
     forms = forms_of(r.get(name) or "" for r in records for name in ("title", "body"))
     assert len(forms) > 10_000
     assert mismatches(forms) == []
+
+
+def test_segments_are_tashaphyne_segments():
+    """The stems and roots take their (prefix, suffix) cuts from ``_segments``, which
+    skips tashaphyne's harakat and madda handling for words that have neither: the same
+    set of cuts as tashaphyne's ``segment`` for every form of the test and sample
+    articles and of the branch cases."""
+    from tashaphyne.stemming import ArabicLightStemmer
+
+    from index.analysis.stemming import _ROOTS, _STEMMER, _segments
+
+    files = [*(ROOT / "tests" / "fixtures").rglob("*.*"), *(ROOT / "samples").glob("*.txt")]
+    words = set(forms_of(f.read_text(encoding="utf-8", errors="replace") for f in files)) | {normalize(w) for w in CASES}
+    for stemmer in (_STEMMER, _ROOTS):
+        assert isinstance(stemmer, ArabicLightStemmer)
+        differ = [w for w in sorted(words) if w and _segments(stemmer, w) != stemmer.segment(w)]
+        assert differ == []
