@@ -25,20 +25,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from measure import _children, _rss_kb, folder_mb  # noqa: E402
+from measure import _children, _rss_kb, folder_mb, proc_kb  # noqa: E402
 from speed import DEFAULT_CORPUS as CORPUS, search_command, write_jsonl  # noqa: E402
 
 from index.ingest.files import Record, read_file  # noqa: E402
 
 
 def _pss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return proc_kb(pid, "smaps_rollup", "Pss:")
 
 
 def _tree(pid: int) -> list[int]:

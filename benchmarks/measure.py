@@ -38,14 +38,20 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _rss_kb(pid: int) -> int:
+def proc_kb(pid: int, file: str, field: str) -> int:
+    """A kB figure of ``/proc/PID/FILE`` (``status``'s ``VmRSS:``, ``smaps_rollup``'s
+    ``Pss:``); 0 once the process is gone."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def _rss_kb(pid: int) -> int:
+    return proc_kb(pid, "status", "VmRSS:")
 
 
 def tree_rss_mb(pid: int) -> float:
