@@ -67,10 +67,9 @@ def count(stories: StoryCodes, docs: np.ndarray) -> int:
     return int(np.count_nonzero(seen))
 
 
-def group(stories: StoryCodes, ranked: list[tuple[int, float]], skip: set[int] = frozenset()) -> list[tuple[int, float]]:
-    """``ranked`` with only the best-ranked document of each story, leaving out the
-    stories whose codes are in ``skip``."""
-    seen = set(skip)
+def group(stories: StoryCodes, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """``ranked`` with only the best-ranked document of each story."""
+    seen: set[int] = set()
     out = []
     for docnum, score in ranked:
         code = int(stories.codes[docnum])
@@ -81,14 +80,14 @@ def group(stories: StoryCodes, ranked: list[tuple[int, float]], skip: set[int] =
 
 
 def collapse(stories: StoryCodes, rank: Callable[[int], list[tuple[int, float]]], wanted: int,
-             skip: set[int] = frozenset(), depth: int = 0) -> list[tuple[int, float]]:
+             depth: int = 0) -> list[tuple[int, float]]:
     """The first ``wanted`` stories of a ranking: ``rank(n)`` ranks the first ``n``
     documents (first ``depth``, at least ``wanted``), asked again for twice as many
     while copies leave fewer stories than wanted."""
     depth = max(depth, wanted)
     while True:
         ranked = rank(depth)
-        grouped = group(stories, ranked, skip)
+        grouped = group(stories, ranked)
         if len(grouped) >= wanted or len(ranked) < depth:
             return grouped[:wanted]
         depth *= 2
