@@ -45,17 +45,18 @@ def bare(reader, concept: Concept, words: WordSettings) -> tuple[tuple[str, ...]
     if len(concept.forms) != 1:
         return (), ()
     form, own = concept.forms[0], concept.stems[0]
+    rests = [form[len(p):] for p in words.proclitic_prefixes
+             if form.startswith(p) and len(form) - len(p) >= words.min_variant_stem]
+    if not rests:
+        return (), ()
+    own_stems, own_forms = _frequency(reader, STEM_FIELDS, own), _frequency(reader, FORM_FIELDS, form)
     stems: list[str] = []
     forms: list[str] = []
-    for prefix in words.proclitic_prefixes:
-        rest = form[len(prefix):]
-        if not form.startswith(prefix) or len(rest) < words.min_variant_stem:
-            continue
+    for rest in rests:
         rest_stem = stem(rest)
-        if rest_stem != own and rest_stem not in stems \
-                and _frequency(reader, STEM_FIELDS, rest_stem) > _frequency(reader, STEM_FIELDS, own):
+        if rest_stem != own and rest_stem not in stems and _frequency(reader, STEM_FIELDS, rest_stem) > own_stems:
             stems.append(rest_stem)
-        if rest not in forms and _frequency(reader, FORM_FIELDS, rest) > _frequency(reader, FORM_FIELDS, form):
+        if rest not in forms and _frequency(reader, FORM_FIELDS, rest) > own_forms:
             forms.append(rest)
     return tuple(stems), tuple(forms)
 
