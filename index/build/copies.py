@@ -77,8 +77,13 @@ class CopySettings:
     #: Texts with fewer words than this are never copies (too little to compare).
     min_words: int = 25
     #: datasketch's permutation scheme (its 2.0 default): saved signatures are only
-    #: comparable with signatures of the same scheme.
+    #: comparable with signatures of the same scheme, and :func:`_affine32_minhash` is
+    #: the only one computed here.
     scheme: str = "affine32"
+
+    def __post_init__(self) -> None:
+        if self.scheme != "affine32":
+            raise ValueError(f"MinHash scheme {self.scheme!r}: only datasketch's 'affine32' is computed here")
 
 
 class WordHashes(dict):
@@ -187,17 +192,9 @@ class CopyFinder:
         hashes = shingle_hashes(body, self.settings.shingle, self._words)
         if len(hashes) < max(1, self.settings.min_words - self.settings.shingle + 1):
             return None
-        if self.settings.scheme == "affine32":
-            if self._permutations is None:
-                self._permutations = _affine32_permutations(self.settings.permutations)
-            return (_affine32_minhash(hashes, *self._permutations) & 0xFFFF).astype(np.uint16)
-        from datasketch import MinHash  # writers only: queries never import it
-
-        minhash = MinHash(num_perm=self.settings.permutations, hashfunc=int,
-                          permutations=self._permutations, scheme=self.settings.scheme)
-        self._permutations = minhash.permutations
-        minhash.update_batch(hashes.tolist())
-        return (minhash.hashvalues & 0xFFFF).astype(np.uint16)
+        if self._permutations is None:
+            self._permutations = _affine32_permutations(self.settings.permutations)
+        return (_affine32_minhash(hashes, *self._permutations) & 0xFFFF).astype(np.uint16)
 
     def _candidates(self, bands: np.ndarray) -> set[int]:
         found: set[int] = set()
