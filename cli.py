@@ -213,7 +213,7 @@ def show(
     term = _terminal()
     doc = _index(index).get(doc_id)
     if doc is None:
-        raise DocumentMissing(f"no document with id or file name {doc_id!r}: `search query` prints ids")
+        raise DocumentMissing.named(doc_id)
     term.json(doc.to_json()) if json else term.document(doc)
 
 

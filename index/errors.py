@@ -5,6 +5,8 @@ damaged or old index, a busy index) or files that failed to index; 2 a bad comma
 or a :class:`QueryError`; 3 an unexpected error (a bug); 130 interrupted by Ctrl-C.
 """
 
+from __future__ import annotations
+
 
 class SearchError(Exception):
     """Base class: ``str(error)`` is shown to the user as is; ``exit_code`` is the CLI's."""
@@ -26,6 +28,11 @@ class IndexBusy(SearchError):
 
 class DocumentMissing(SearchError):
     """No document has the id (or file name) asked for."""
+
+    @classmethod
+    def named(cls, doc_id: str) -> DocumentMissing:
+        """The one line ``show`` and ``similar`` give for ``doc_id``."""
+        return cls(f"no document with id or file name {doc_id!r}: `search query` prints ids")
 
 
 class QueryError(SearchError):

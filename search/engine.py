@@ -240,12 +240,10 @@ class SearchIndex:
         or its path, :mod:`search.names`); a name that several documents share raises
         :class:`~index.errors.QueryError` listing the ids or paths to use.
         """
-        with self._searcher() as searcher:
-            stored = searcher.document(id=doc_id)
         files = self.store.read_manifest().get("files", {})
-        if not stored and (named := resolve(files, doc_id)):
-            with self._searcher() as searcher:
-                stored = searcher.document(id=named)
+        with self._searcher() as searcher:
+            docnum = self._document_number(searcher, doc_id, files)
+            stored = None if docnum is None else searcher.stored_fields(docnum)
         if not stored:
             return None
         doc_id = stored["id"]
@@ -271,13 +269,19 @@ class SearchIndex:
         if limit < 1:
             raise QueryError("--limit must be at least 1")
         with self._searcher() as searcher:
-            docnum = searcher.document_number(id=doc_id)
+            docnum = self._document_number(searcher, doc_id)
             if docnum is None:
-                named = resolve(self.store.read_manifest().get("files", {}), doc_id)
-                docnum = searcher.document_number(id=named) if named else None
-            if docnum is None:
-                raise DocumentMissing(f"no document with id or file name {doc_id!r}: `search query` prints ids")
+                raise DocumentMissing.named(doc_id)
             return similar(searcher, docnum, limit, settings, self.settings.snippets)
+
+    def _document_number(self, searcher, doc_id: str, files: dict | None = None) -> int | None:
+        """The document ``doc_id`` names: its id, else a file it was read from
+        (:func:`~search.names.resolve`, which raises when several documents share the name)."""
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            named = resolve(self.store.read_manifest().get("files", {}) if files is None else files, doc_id)
+            docnum = searcher.document_number(id=named) if named else None
+        return docnum
 
     def stats(self) -> Stats:
         """Documents, documents per source, date range and size on disk."""
