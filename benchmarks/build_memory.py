@@ -14,18 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from measure import _children, _rss_kb, folder_mb, proc_kb  # noqa: E402
+from measure import _children, _rss_kb, folder_mb, proc_kb, run  # noqa: E402
 from speed import DEFAULT_CORPUS as CORPUS, search_command, write_jsonl  # noqa: E402
 
 from index.ingest.files import Record, read_file  # noqa: E402
@@ -58,45 +54,34 @@ def build(corpus: Path, index: Path, extra: list[str], interval: float, timeline
           source: Path | None = None) -> dict:
     """One ``search index add``: wall, CPU, peak summed RSS/PSS, each process's peak RSS."""
     shutil.rmtree(index, ignore_errors=True)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.Popen(command(source) + ["index", "add", str(corpus), "--index", str(index), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peaks: dict[int, int] = {}
     peak_rss = peak_pss = 0
-    done = threading.Event()
     log = open(timeline, "w") if timeline else None
 
-    def sample() -> None:
+    def watch(root: int, seconds: float) -> None:
         nonlocal peak_rss, peak_pss
-        while not done.is_set():
-            rss = pss = 0
-            row = []
-            for pid in _tree(proc.pid):
-                kb = _rss_kb(pid)
-                peaks[pid] = max(peaks.get(pid, 0), kb)
-                rss += kb
-                pss += _pss_kb(pid)
-                row.append(kb // 1024)
-            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-            if log:  # seconds, summed MB, then each process's MB
-                print(f"{time.perf_counter() - start:.1f} {rss // 1024} {' '.join(map(str, row))}", file=log)
-            done.wait(interval)
+        rss = pss = 0
+        row = []
+        for pid in _tree(root):
+            kb = _rss_kb(pid)
+            peaks[pid] = max(peaks.get(pid, 0), kb)
+            rss += kb
+            pss += _pss_kb(pid)
+            row.append(kb // 1024)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        if log:  # seconds, summed MB, then each process's MB
+            print(f"{seconds:.1f} {rss // 1024} {' '.join(map(str, row))}", file=log)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, err = proc.communicate()
-    wall = time.perf_counter() - start
-    done.set()
-    sampler.join()
+    done = run(command(source) + ["index", "add", str(corpus), "--index", str(index), *extra],
+               watch=watch, interval=interval)
     if log:
         log.close()
-    if proc.returncode:
-        sys.exit(err[-2000:])
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        sys.exit(done.stderr[-2000:])
+    err = done.stderr
     return {
-        "wall_s": round(wall, 1),
-        "cpu_s": round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 1),
+        "wall_s": round(done.wall_s, 1),
+        "cpu_s": round(done.cpu_s, 1),
         "peak_rss_mb": round(peak_rss / 1024), "peak_pss_mb": round(peak_pss / 1024),
         # The parent first, then its children in order of birth (pids ascend): the
         # writer workers, then the signer.

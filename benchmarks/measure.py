@@ -12,6 +12,7 @@ import resource
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,8 +65,11 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def run(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> Run:
-    """Run ``cmd`` to completion, sampling its process tree's memory."""
+def run(cmd: list[str], env: dict | None = None, cwd: str | None = None,
+        watch: Callable[[int, float], None] | None = None, interval: float = 0.05) -> Run:
+    """Run ``cmd`` to completion, sampling its process tree's memory every ``interval``
+    seconds; ``watch(pid, seconds since start)`` is called at each sample too, for a
+    caller that records more than the peak."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -79,7 +83,9 @@ def run(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> Run:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, tree_rss_mb(proc.pid))
-            done.wait(0.05)
+            if watch is not None:
+                watch(proc.pid, time.perf_counter() - start)
+            done.wait(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
