@@ -79,6 +79,10 @@ class Terminal:
 
         return "".join(visual_line(part, rtl=False) for part in _COLUMNS.split(text))
 
+    def _label(self, text: str, style: str) -> None:
+        """A label line in ``style``, its Arabic turned as :meth:`_turned` says."""
+        self.out.print(Text(self._turned(text), style=style))
+
     def _turns(self, text: str) -> bool:
         """Whether ``--bidi`` changes ``text``: when off, or with no Arabic in it, lines
         print as they are and the reshaper is never imported."""
@@ -112,14 +116,13 @@ class Terminal:
         if explain:
             for expansion in results.expansions:
                 names = " | ".join(expansion["synonyms"])
-                self.out.print(Text(self._turned(f"synonyms: {expansion['text']} → {names}"), style="cyan"))
+                self._label(f"synonyms: {expansion['text']} → {names}", "cyan")
             if not results.expansions:
                 self.out.print(Text("synonyms: none apply to this query", style="cyan"))
         if results.suggestions:
             self._paragraph([("هل تقصد: ", True), ("، ".join(results.suggestions), False)], mark="bold")
         for rewrite in results.rewrites:
-            searched = f"searched for: {rewrite['searched']} (typed: {rewrite['typed']})"
-            self.out.print(Text(self._turned(searched), style="yellow"))
+            self._label(f"searched for: {rewrite['searched']} (typed: {rewrite['typed']})", "yellow")
         if not results.hits:
             self.line(f"No results for {results.query!r}.")
             return
@@ -171,9 +174,9 @@ class Terminal:
         self._paragraph([(doc.title, False)], style="bold")
         for label, value in (("id", doc.id), ("source", doc.source), ("date", doc.date), ("path", doc.path), ("url", doc.url)):
             if value:
-                self.out.print(Text(self._turned(f"{label}: {value}"), style="dim"))
+                self._label(f"{label}: {value}", "dim")
         for other in doc.paths[1:]:
-            self.out.print(Text(self._turned(f"also in: {other}"), style="dim"))
+            self._label(f"also in: {other}", "dim")
         self.out.print()
         self._paragraph([(doc.body, False)])
 
