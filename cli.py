@@ -86,11 +86,14 @@ def _terminal():
     return Terminal(bidi=_bidi)
 
 
-def _index(location: Path | None, synonyms: Path | None = None, default_synonyms: bool = True, memory: str | None = None):
+def _index(
+    location: Path | None, synonyms: Path | None = None, default_synonyms: bool = True, memory: str | None = None,
+    shards: int | None = None,
+):
     from search import BuildSettings, SearchIndex
 
     build = BuildSettings.parse(memory) if memory else None
-    return SearchIndex(location, synonyms=synonyms, default_synonyms=default_synonyms, build=build)
+    return SearchIndex(location, synonyms=synonyms, default_synonyms=default_synonyms, build=build, shards=shards)
 
 
 #: Read by ``index add`` and ``index rebuild``; checked when the index is opened (a bad
@@ -116,13 +119,20 @@ def index_add(
     ] = None,
     index: IndexOption = None,
     memory: MemoryOption = None,
+    shards: Annotated[
+        Optional[int],
+        typer.Option(
+            "--shards", show_default=False,
+            help="Split a new index into N shards (each document in one, by its id); an existing index keeps its own number.",
+        ),
+    ] = None,
 ) -> None:
     """Add files and folders to the index; unchanged files are skipped, changed ones replaced."""
     from search import parse_field_mapping
 
     fields = parse_field_mapping(field)
     term = _terminal()
-    report = _index(index, memory=memory).add(paths, source=source, progress=term.progress(), fields=fields or None)
+    report = _index(index, memory=memory, shards=shards).add(paths, source=source, progress=term.progress(), fields=fields or None)
     term.report(report)
     if report.failed:
         raise typer.Exit(1)

@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index.build import add, batch  # noqa: E402
-from index.build.store import Store  # noqa: E402
+from index.build.shards import Shards  # noqa: E402
 from index.whoosh_ext import segment  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared/corpus/saudinewsnet/articles.jsonl.gz"
@@ -112,7 +112,7 @@ def main() -> None:
         timed(segment.BulkSegmentWriter, "add_document", totals, "add_document")
         timed(segment.BulkSegmentWriter, "_flush_segment", totals, "postings writing")
         start = time.process_time()
-        report = add.add_paths(Store(Path(work) / "ix"), [sample])
+        report = add.add_paths(Shards(Path(work) / "ix"), [sample])
         total = time.process_time() - start
     phases = {
         "reading": totals.get("reading", 0.0),

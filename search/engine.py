@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index.build.shards import Shards
 from index.build.store import Store, default_location
 from index.errors import DocumentMissing, IndexMissing, QueryError
 from search.pipeline import Request, rewrite, run_query
@@ -53,18 +54,26 @@ class SearchIndex:
         default_synonyms: bool = True,
         settings: RankingSettings = RankingSettings(),
         build: BuildSettings | None = None,
+        shards: int | None = None,
     ):
         """``synonyms``: a file of extra name groups (see :mod:`search.query.synonyms`), added to
         the list shipped with the project unless ``default_synonyms`` is false.
         ``settings``: every query-time knob (:class:`~search.settings.RankingSettings`);
         the defaults are the shipped ranking. ``build``: how much memory adding and
-        rebuilding may take (:class:`~index.build.limits.BuildSettings`; default 1 GB)."""
-        self.store = Store(Path(location) if location else default_location())
+        rebuilding may take (:class:`~index.build.limits.BuildSettings`; default 1 GB).
+        ``shards``: the number of shards of a new index (:mod:`index.build.shards`); an
+        existing index keeps its own, and another number is an :class:`InvalidOption`.
+        Without it (or with 1) a new index is one shard, the folder itself."""
+        root = Path(location) if location else default_location()
+        #: The index folder's own store: its write lock, and the whole index when unsharded.
+        self.store = Store(root)
+        #: Every shard, read and written as one index.
+        self.shards = Shards(root, shards)
         self.synonyms = load_synonyms(synonyms, use_default=default_synonyms)
         self.settings = settings
         self.build = build
         self._searcher_open = None
-        self._generation: Path | None = None
+        self._generation: tuple[Path | None, ...] | None = None
         self._lock = threading.RLock()
 
     @property
@@ -72,7 +81,7 @@ class SearchIndex:
         return self.store.root
 
     def exists(self) -> bool:
-        return self.store.exists()
+        return self.shards.exists()
 
     # -- building ------------------------------------------------------------
 
@@ -89,22 +98,22 @@ class SearchIndex:
         """
         from index.build.add import add_paths
 
-        return add_paths(self.store, [Path(p) for p in paths], source=source, progress=progress, fields=fields,
+        return add_paths(self.shards, [Path(p) for p in paths], source=source, progress=progress, fields=fields,
                          settings=self._build_settings())
 
     def add_records(self, records: Iterable[Record | dict], origin: str = "records") -> AddReport:
         """Index records made in code: dicts with id, title, body, source, date, url."""
         from index.build.add import add_records
 
-        return add_records(self.store, records, origin=origin)
+        return add_records(self.shards, records, origin=origin)
 
     def rebuild(self, progress: Progress | None = None) -> AddReport:
         """Re-read every source added so far into a fresh index, swapped in when complete."""
-        if not self.store.exists():
+        if not self.shards.exists():
             raise IndexMissing(f"no index at {self.location}: create one with `search index add PATH`")
         from index.build.rebuild import rebuild
 
-        return rebuild(self.store, progress=progress, settings=self._build_settings())
+        return rebuild(self.shards, progress=progress, settings=self._build_settings())
 
     def _build_settings(self) -> BuildSettings:
         from index.build.limits import BuildSettings
@@ -144,17 +153,17 @@ class SearchIndex:
         Opening an index reads its table of contents and every segment's metadata; a
         program that asks many queries (``search eval``, a server) would pay that each
         time. A change is a new Whoosh commit (``index add``, here or in another
-        process) or a rebuild (another generation). Whoosh's own ``Searcher.refresh`` is
+        process) or a rebuild (another generation), in any shard. Whoosh's own ``Searcher.refresh`` is
         not used: when reusing segment readers it keeps readers of segments a merge has
         replaced, and serves replaced documents. A lock makes one ``SearchIndex`` safe
         to share between threads (its queries then run one at a time).
         """
         with self._lock:
-            generation = self.store.live_generation()
+            generation = self.shards.live_generation()
             searcher = self._searcher_open
             if searcher is None or generation != self._generation or not searcher.up_to_date():
                 self.close()
-                self._searcher_open = self.store.open_searcher(weighting=weighting(self.settings.scoring))
+                self._searcher_open = self.shards.open_searcher(weighting=weighting(self.settings.scoring))
                 self._generation = generation
             yield self._searcher_open
 
@@ -240,7 +249,7 @@ class SearchIndex:
         or its path, :mod:`search.names`); a name that several documents share raises
         :class:`~index.errors.QueryError` listing the ids or paths to use.
         """
-        files = self.store.read_manifest().get("files", {})
+        files = self.shards.read_manifest().get("files", {})
         with self._searcher() as searcher:
             docnum = self._document_number(searcher, doc_id, files)
             stored = None if docnum is None else searcher.stored_fields(docnum)
@@ -279,13 +288,13 @@ class SearchIndex:
         (:func:`~search.names.resolve`, which raises when several documents share the name)."""
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
-            named = resolve(self.store.read_manifest().get("files", {}) if files is None else files, doc_id)
+            named = resolve(self.shards.read_manifest().get("files", {}) if files is None else files, doc_id)
             docnum = searcher.document_number(id=named) if named else None
         return docnum
 
     def stats(self) -> Stats:
-        """Documents, documents per source, date range and size on disk."""
-        with self.store.searcher() as searcher:
+        """Documents, documents per source, date range, size on disk and number of shards."""
+        with self.shards.searcher() as searcher:
             reader = searcher.reader()
             sources = {
                 term.decode("utf-8"): reader.doc_frequency("source", term)
@@ -296,7 +305,7 @@ class SearchIndex:
                 for t in searcher.schema["date"].sortable_terms(reader, "date")
             ]
             documents = searcher.doc_count()
-        size = self.store.size_bytes()
+        size = self.shards.size_bytes()
         return Stats(
             location=str(self.location),
             documents=documents,
@@ -304,4 +313,5 @@ class SearchIndex:
             first_date=as_date(min(dates)) if dates else None,
             last_date=as_date(max(dates)) if dates else None,
             size_bytes=size,
+            shards=self.shards.count(),
         )

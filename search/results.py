@@ -178,6 +178,8 @@ class Stats:
     first_date: dt.date | None
     last_date: dt.date | None
     size_bytes: int
+    #: Shards the index is split into (1: an unsharded index; :mod:`index.build.shards`).
+    shards: int = 1
 
     def to_json(self) -> dict:
         data = asdict(self)

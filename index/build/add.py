@@ -1,8 +1,8 @@
 """Adding documents to an index: files and folders (:func:`add_paths`), or records
 given by code (:func:`add_records`).
 
-An add writes into the live generation (a fresh one when there is none yet) and
-remembers every path it was given as a "root" in the manifest, which a rebuild
+An add writes into the live generation of each shard (a fresh one when there is none
+yet; an unsharded index is one shard, :mod:`index.build.shards`) and remembers every path it was given as a "root" in the manifest, which a rebuild
 (:mod:`index.build.rebuild`) re-reads. A folder given again is taken as it now is:
 the documents of files deleted from it go, as a rebuild would drop them.
 """
@@ -16,7 +16,9 @@ from pathlib import Path
 from index.build.batch import Batch, worth_parallel
 from index.build.limits import BuildSettings
 from index.build.report import AddReport, Progress
-from index.build.store import Store
+from index.build.shards.state import merge_manifests
+from index.build.shards.writers import Shard
+from index.build.shards import Shards
 from index.ingest.files import ReadProblem, Record, find_files, record_from_mapping
 
 
@@ -56,8 +58,22 @@ def _forget_vanished(batch: Batch, folders: list[Path], found: Iterable[Path]) -
     roots[:] = [r for r in roots if not (_under(r["path"], given) and _gone(r["path"]))]
 
 
+def open_shards(shards: Shards) -> tuple[list[Shard], dict]:
+    """Every shard to write (its live generation, or a fresh one) and the index-wide
+    manifest; makes ``shards.json`` for a new sharded index. The caller holds the lock."""
+    parts = [Shard.open(store) for store in shards.prepare()]
+    return parts, merge_manifests([part.store.read_manifest(part.gen) for part in parts])
+
+
+def publish_fresh(parts: list[Shard]) -> None:
+    """Make the shards' new generations live (those that had none)."""
+    for part in parts:
+        if part.fresh:
+            part.store.publish(part.gen)
+
+
 def add_paths(
-    store: Store,
+    shards: Shards,
     paths: list[Path],
     source: str | None = None,
     progress: Progress | None = None,
@@ -72,19 +88,11 @@ def add_paths(
     progress = progress or Progress()
     missing = [p for p in paths if not p.exists()]
     present = [p for p in paths if p.exists()]
-    with store.write_lock(on_wait=progress.waiting):
-        gen = store.live_generation()
-        fresh = gen is None
-        if fresh:
-            store.remove_stale_generations()
-            gen, ix = store.new_generation()
-            manifest = store.read_manifest(gen)
-        else:
-            ix = store.open_index()
-            manifest = store.read_manifest(gen)
+    with shards.lock_store.write_lock(on_wait=progress.waiting):
+        parts, manifest = open_shards(shards)
         files = list(find_files(present))
-        parallel = fresh and worth_parallel(files)
-        batch = Batch(store, gen, ix, manifest, fresh, parallel, settings)
+        parallel = all(part.fresh for part in parts) and worth_parallel(files)
+        batch = Batch(parts, manifest, parallel, settings)
         batch.report.problems.extend(ReadProblem(str(p), "no such file or folder") for p in missing)
         for problem in batch.report.problems:
             progress.problem(problem)
@@ -100,22 +108,15 @@ def add_paths(
                 progress.finish()
 
         report = batch.run(work)
-        if fresh:
-            store.publish(gen)
+        publish_fresh(parts)
         return report
 
 
-def add_records(store: Store, records: Iterable[Record | dict], origin: str = "records") -> AddReport:
+def add_records(shards: Shards, records: Iterable[Record | dict], origin: str = "records") -> AddReport:
     """Index records given by code (dicts use the JSONL field names); ids replace ids."""
-    with store.write_lock():
-        gen = store.live_generation()
-        fresh = gen is None
-        if fresh:
-            gen, ix = store.new_generation()
-        else:
-            ix = store.open_index()
-        manifest = store.read_manifest(gen)
-        batch = Batch(store, gen, ix, manifest, fresh)
+    with shards.lock_store.write_lock():
+        parts, manifest = open_shards(shards)
+        batch = Batch(parts, manifest)
         entry = manifest["files"].setdefault(
             f"records:{origin}", {"size": 0, "mtime_ns": 0, "sha1": "", "ids": [], "source": None}
         )
@@ -133,6 +134,5 @@ def add_records(store: Store, records: Iterable[Record | dict], origin: str = "r
                     known.add(doc_id)
 
         report = batch.run(work)
-        if fresh:
-            store.publish(gen)
+        publish_fresh(parts)
         return report

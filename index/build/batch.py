@@ -1,4 +1,9 @@
-"""One writing session on one generation: the Whoosh writer plus the manifest.
+"""One writing session on an index: the writers of its shards' generations plus the manifest.
+
+A sharded index (:mod:`index.build.shards`) is written by one session as one index:
+the manifest, duplicates and syndicated copies are index-wide here, each document is
+written to its shard (:mod:`index.build.shards.writers`), and each shard keeps its part
+of that state when the session commits (:mod:`index.build.shards.state`).
 
 The manifest (see :mod:`index.build.store`) remembers, for every file, its size,
 modification time, SHA-1 and the document ids it produced. Re-adding an unchanged file
@@ -29,8 +34,10 @@ from index.build.fields import fill_twin_fields, record_fields, story_value
 from index.build.limits import BuildSettings, file_too_large, record_problems
 from index.build.memos import load_memos, save_memos
 from index.build.report import AddReport, Progress
+from index.build.shards import shard_of
+from index.build.shards.state import merge_memos, split_manifest
+from index.build.shards.writers import Shard, ShardedWriter
 from index.build.signer import Signer
-from index.build.store import Store
 from index.ingest.duplicates import body_key
 from index.ingest.files import ReadProblem, Record, read_file
 
@@ -39,7 +46,8 @@ if TYPE_CHECKING:
 
 #: Whoosh writer memory per process, in MB: large enough to keep segments few.
 WRITER_LIMIT_MB = 256
-#: Processes that analyze documents when a whole generation is written at once.
+#: Processes that analyze documents when a whole generation is written at once (shared
+#: out among the shards of a sharded index).
 WRITER_PROCS = min(2, os.cpu_count() or 1)
 #: Input size from which a fresh generation is written by :data:`WRITER_PROCS` processes;
 #: below it, starting processes costs more than it saves.
@@ -62,17 +70,18 @@ def worth_parallel(files: Iterable[Path]) -> bool:
     return total >= PARALLEL_MIN_BYTES
 
 
-def _open_writer(ix, parallel: bool, memos: dict, settings: BuildSettings):
-    """Our bulk writer (:mod:`index.whoosh_ext.segment`); for a large fresh generation, its
-    parallel form (:mod:`index.whoosh_ext.parallel`).
+def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: int):
+    """Our bulk writer (:mod:`index.whoosh_ext.segment`); with ``procs`` > 0, its
+    parallel form (:mod:`index.whoosh_ext.parallel`) with that many worker processes.
 
-    The parallel writer hands batches of documents to :data:`WRITER_PROCS` forked
-    workers, each writing its own segments. It is used only on a fresh generation,
-    where every document is an ``add_document``: deletions go through the parent while
-    the workers add, which is right only because no document of the batch exists yet.
-    A schema the bulk writer cannot write exactly (term vectors, spelling) gets Whoosh's.
-    ``memos`` is the analysis of word forms already seen (:func:`index.build.memos.load_memos`);
-    ``settings`` sizes the workers' segments to the build's memory.
+    The parallel writer hands batches of documents to forked workers, each writing its
+    own segments. It is used only on a fresh generation, where every document is an
+    ``add_document``: deletions go through the parent while the workers add, which is
+    right only because no document of the batch exists yet. A schema the bulk writer
+    cannot write exactly (term vectors, spelling) gets Whoosh's. ``memos`` is the
+    analysis of word forms already seen (:func:`index.build.memos.load_memos`);
+    ``settings`` sizes the segments of the session's ``workers`` (all shards') to the
+    build's memory.
     """
     # Whoosh's writer: not on the query path, so imported only here.
     from index.whoosh_ext.parallel import ParallelWriter
@@ -80,8 +89,8 @@ def _open_writer(ix, parallel: bool, memos: dict, settings: BuildSettings):
 
     if not supports(ix.schema):
         return ix.writer(limitmb=WRITER_LIMIT_MB)
-    if parallel and WRITER_PROCS > 1:
-        return ParallelWriter(ix, WRITER_PROCS, limit=settings.flush_postings(WRITER_PROCS), memos=memos)
+    if procs:
+        return ParallelWriter(ix, procs, limit=settings.flush_postings(workers), memos=memos)
     return BulkSegmentWriter(ix, memos, limitmb=WRITER_LIMIT_MB)
 
 
@@ -103,13 +112,19 @@ def _is_file_key(key: str) -> bool:
 
 
 class Batch:
-    """One writing session on one generation: the Whoosh writer plus the manifest."""
+    """One writing session on an index: its shards' writers plus the index-wide manifest."""
 
-    def __init__(self, store: Store, gen: Path, ix, manifest: dict, fresh: bool, parallel: bool = False,
+    def __init__(self, shards: list[Shard], manifest: dict, parallel: bool = False,
                  settings: BuildSettings = BuildSettings()):
-        self.store, self.gen, self.ix, self.manifest, self.fresh = store, gen, ix, manifest, fresh
-        memos = {} if fresh else load_memos(gen / ANALYSIS_CACHE)
-        self.writer = _open_writer(ix, parallel and fresh, memos, settings)
+        """``shards``: every shard of the index (one for an unsharded index), each with the
+        generation to write; ``manifest``: the index-wide one (:mod:`index.build.shards.state`)."""
+        self.shards, self.manifest = shards, manifest
+        self.fresh = all(shard.fresh for shard in shards)
+        memos = merge_memos([load_memos(shard.gen / ANALYSIS_CACHE) for shard in shards if not shard.fresh])
+        procs = WRITER_PROCS if parallel and self.fresh and WRITER_PROCS > 1 else 0
+        self.writer = ShardedWriter(
+            shards, procs, memos, lambda ix, own, workers: _open_writer(ix, own, memos, settings, workers)
+        )
         #: doc id → the manifest keys (files) that hold it; more than one for duplicates.
         self.refs: dict[str, set[str]] = {}
         for p, entry in manifest["files"].items():
@@ -119,11 +134,12 @@ class Batch:
         self.bodies: dict[str, str] = manifest.setdefault("bodies", {})
         self.written: set[str] = set()
         self.detached: set[str] = set()
-        #: Story keys of syndicated copies: each document written gets one as it is written.
-        self.copies = CopyFinder() if fresh else CopyFinder.load(gen / COPIES)
+        #: Story keys of syndicated copies, index-wide: each document written gets one as it is written.
+        saved = [shard.gen / COPIES for shard in shards if not shard.fresh]
+        self.copies = CopyFinder.load(saved) if saved else CopyFinder()
         #: A large first build signs records ahead in a helper process (forked here, before
         #: the caller's progress thread starts, as the writers are).
-        self.signer = Signer(self.copies.settings) if parallel and fresh else None
+        self.signer = Signer(self.copies.settings) if parallel and self.fresh else None
         self.report = AddReport()
 
     def unique_id(self, wanted: str, path: str) -> str:
@@ -156,7 +172,7 @@ class Batch:
             self.bodies[key] = record.id
         fields = record_fields(record)
         fields["story"] = story_value(self.copies.assign(record.id, record.body, record.date, signature))
-        if self.fresh:
+        if self.writer.shard(record.id).fresh:
             self.writer.add_document(**fields)
             self.report.added += 1
         else:
@@ -203,7 +219,7 @@ class Batch:
             if not holders:
                 self.refs.pop(doc_id, None)
                 if doc_id not in self.written:
-                    self.writer.delete_by_term("id", doc_id)
+                    self.writer.delete(doc_id)
                     self.copies.forget(doc_id)
                     self.report.removed += 1
             elif doc_id not in self.written:
@@ -214,8 +230,7 @@ class Batch:
 
     def _repoint(self, doc_id: str, holders: set[str]) -> None:
         """A shared document whose ``path`` file let go of it now points at a file that holds it."""
-        with self.ix.searcher() as searcher:
-            stored = searcher.document(id=doc_id)
+        stored = self.writer.stored(doc_id)
         if not stored or stored.get("path") in holders:
             return
         files = sorted(h for h in holders if _is_file_key(h))
@@ -309,14 +324,18 @@ class Batch:
         return self.report
 
     def commit(self) -> None:
+        """Commit every shard, then save each its part of the index-wide state."""
         self.settle()
         if self.signer is not None:
             self.signer.close()
         self.writer.commit()
-        if getattr(self.writer, "memos", None):
-            save_memos(self.gen / ANALYSIS_CACHE, self.writer.memos)
-        self.copies.save(self.gen / COPIES)
-        self.store.save_manifest(self.gen, self.manifest)
+        count = len(self.shards)
+        for number, (shard, part) in enumerate(zip(self.shards, split_manifest(self.manifest, count))):
+            if self.writer.memos:
+                save_memos(shard.gen / ANALYSIS_CACHE, self.writer.memos)
+            keep = None if count == 1 else (lambda doc_id, n=number: shard_of(doc_id, count) == n)
+            self.copies.save(shard.gen / COPIES, keep)
+            shard.store.save_manifest(shard.gen, part)
 
     def cancel(self) -> None:
         if self.signer is not None:

@@ -47,6 +47,7 @@ import re
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -280,37 +281,48 @@ class CopyFinder:
             self.removed.add(row)
             self._keys[self.stories[row]] -= 1
 
-    def save(self, path: Path) -> None:
-        """Write every live row atomically; rows taken out are dropped here."""
-        keep = [r for r in range(len(self.ids)) if r not in self.removed]
-        signatures = np.array([self._signature_of(r) for r in keep], dtype=np.uint16).reshape(len(keep), self.settings.permutations)
+    def save(self, path: Path, keep: Callable[[str], bool] | None = None) -> None:
+        """Write every live row atomically; rows taken out are dropped here. ``keep``:
+        write only the documents it accepts (a shard's, :mod:`index.build.shards.state`)."""
+        keep_rows = [r for r in range(len(self.ids)) if r not in self.removed and (keep is None or keep(self.ids[r]))]
+        signatures = np.array([self._signature_of(r) for r in keep_rows], dtype=np.uint16).reshape(
+            len(keep_rows), self.settings.permutations
+        )
         tmp = path.with_name(path.name + ".tmp.npz")
         # Ids and keys compressed (numpy keeps strings as 4 bytes a character); the
         # signatures are random and would not compress.
         np.savez_compressed(
             tmp,
             settings=np.array(repr(self.settings)),
-            ids=np.array([self.ids[r] for r in keep], dtype=str),
-            stories=np.array([self.stories[r] for r in keep], dtype=str),
-            days=np.array([self._day_of(r) for r in keep], dtype=np.int32),
+            ids=np.array([self.ids[r] for r in keep_rows], dtype=str),
+            stories=np.array([self.stories[r] for r in keep_rows], dtype=str),
+            days=np.array([self._day_of(r) for r in keep_rows], dtype=np.int32),
             signatures=signatures,
         )
         os.replace(tmp, path)
 
     @classmethod
-    def load(cls, path: Path, settings: CopySettings | None = None) -> CopyFinder:
-        """What :meth:`save` kept; an empty finder when it is missing, unreadable or of other settings."""
+    def load(cls, path: Path | list[Path], settings: CopySettings | None = None) -> CopyFinder:
+        """What :meth:`save` kept (in one file, or split over the shards' ``path`` list);
+        an empty finder when one is missing, unreadable or of other settings."""
         finder = cls(settings)
+        ids, stories, days, signatures = [], [], [], []
         try:
-            with np.load(path) as saved:
-                if str(saved["settings"]) != repr(finder.settings):
-                    return finder
-                finder.ids = saved["ids"].tolist()
-                finder.stories = saved["stories"].tolist()
-                finder.days = saved["days"].astype(np.int64)
-                finder.signatures = saved["signatures"]
+            for one in [path] if isinstance(path, Path) else path:
+                with np.load(one) as saved:
+                    if str(saved["settings"]) != repr(finder.settings):
+                        return finder
+                    ids += saved["ids"].tolist()
+                    stories += saved["stories"].tolist()
+                    days.append(saved["days"].astype(np.int64))
+                    signatures.append(saved["signatures"])
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             return cls(settings)
+        if not days:
+            return finder
+        finder.ids, finder.stories = ids, stories
+        finder.days = np.concatenate(days)
+        finder.signatures = np.concatenate(signatures).reshape(len(ids), finder.settings.permutations)
         bands = _band_hashes(finder.signatures, finder.settings.bands).reshape(-1)
         order = np.argsort(bands, kind="stable")
         finder._band_keys = bands[order]

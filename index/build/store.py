@@ -152,13 +152,13 @@ class Store:
             return int(head.group(1))
         return self.read_manifest(gen).get("schema_version")
 
-    def open_searcher(self, **kwargs):
-        """An open Whoosh searcher on the live generation; the caller closes it.
+    def _open_live(self, opening):
+        """``opening(ix)`` on the live Whoosh index, following a rebuild's swap.
 
         A rebuild may swap ``CURRENT`` and delete the old generation between our
         reading ``CURRENT`` and opening the files it names; when that is why opening
         failed, open the new generation instead. A damaged segment file fails here,
-        when the searcher opens it, so it gets the same one-line error as a damaged
+        when ``opening`` opens it, so it gets the same one-line error as a damaged
         table of contents.
         """
         for _ in range(SWAP_RETRIES):
@@ -166,13 +166,22 @@ class Store:
             try:
                 ix = self.open_index(gen)
                 try:
-                    return ix.searcher(**kwargs)
+                    return opening(ix)
                 except Exception as exc:
                     raise _damaged(self.root, exc) from exc
             except IndexUnreadable:
                 if self.live_generation() == gen:
                     raise
         raise IndexBusy(f"the index at {self.root} is being rebuilt repeatedly: try again")
+
+    def open_searcher(self, **kwargs):
+        """An open Whoosh searcher on the live generation; the caller closes it."""
+        return self._open_live(lambda ix: ix.searcher(**kwargs))
+
+    def open_live_reader(self):
+        """``(ix, reader)``: the live Whoosh index and an open reader of it; the caller
+        closes the reader (a shard of a sharded index, :mod:`index.build.shards`)."""
+        return self._open_live(lambda ix: (ix, ix.reader()))
 
     @contextlib.contextmanager
     def searcher(self, **kwargs) -> Iterator:

@@ -222,6 +222,7 @@ def test_a_waiting_writer_says_so_then_proceeds(tmp_path):
     import threading
 
     from index.build.add import add_paths
+    from index.build.shards import Shards
     from index.build.report import Progress
 
     index = tmp_path / "ix"
@@ -237,7 +238,7 @@ def test_a_waiting_writer_says_so_then_proceeds(tmp_path):
     killer = threading.Thread(target=lambda: told.wait(10) and child.kill())
     killer.start()
     try:
-        report = add_paths(Store(index), [article], progress=Recorder())
+        report = add_paths(Shards(index), [article], progress=Recorder())
     finally:
         killer.join()
         child.kill()
