@@ -70,7 +70,7 @@ def worth_parallel(files: Iterable[Path]) -> bool:
     return total >= PARALLEL_MIN_BYTES
 
 
-def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: int):
+def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: int, shards: int):
     """Our bulk writer (:mod:`index.whoosh_ext.segment`); with ``procs`` > 0, its
     parallel form (:mod:`index.whoosh_ext.parallel`) with that many worker processes.
 
@@ -80,8 +80,8 @@ def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: 
     right only because no document of the batch exists yet. A schema the bulk writer
     cannot write exactly (term vectors, spelling) gets Whoosh's. ``memos`` is the
     analysis of word forms already seen (:func:`index.build.memos.load_memos`);
-    ``settings`` sizes the segments of the session's ``workers`` (all shards') to the
-    build's memory.
+    ``settings`` sizes the segments of the session's ``workers`` (those of all its
+    ``shards``) to the build's memory.
     """
     # Whoosh's writer: not on the query path, so imported only here.
     from index.whoosh_ext.parallel import ParallelWriter
@@ -90,7 +90,7 @@ def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: 
     if not supports(ix.schema):
         return ix.writer(limitmb=WRITER_LIMIT_MB)
     if procs:
-        return ParallelWriter(ix, procs, limit=settings.flush_postings(workers), memos=memos)
+        return ParallelWriter(ix, procs, limit=settings.flush_postings(workers, shards), memos=memos)
     return BulkSegmentWriter(ix, memos, limitmb=WRITER_LIMIT_MB)
 
 
@@ -123,7 +123,7 @@ class Batch:
         memos = merge_memos([load_memos(shard.gen / ANALYSIS_CACHE) for shard in shards if not shard.fresh])
         procs = WRITER_PROCS if parallel and self.fresh and WRITER_PROCS > 1 else 0
         self.writer = ShardedWriter(
-            shards, procs, memos, lambda ix, own, workers: _open_writer(ix, own, memos, settings, workers)
+            shards, procs, memos, lambda ix, own, workers: _open_writer(ix, own, memos, settings, workers, len(shards))
         )
         #: doc id → the manifest keys (files) that hold it; more than one for duplicates.
         self.refs: dict[str, set[str]] = {}

@@ -60,6 +60,11 @@ MIN_MEMORY = 512 << 20
 FIXED_MEMORY = 352 << 20
 #: A writer worker's own interpreter and its table of terms.
 WORKER_MEMORY = 64 << 20
+#: What each shard beyond the first adds to a first build of a sharded index
+#: (:mod:`index.build.shards`): its own parent writer, numbering the word forms it meets,
+#: and its worker's table of their terms; fitted to the 30k build as 3 shards against
+#: 1 (benchmarks/README.md, "Sharded indexes").
+SHARD_MEMORY = 96 << 20
 #: A writer worker's memory per posting it holds, the writing of its segment included
 #: (about 23 bytes held, the rest the sort's temporaries and the segment's term tables).
 POSTING_BYTES = 38
@@ -106,12 +111,13 @@ class BuildSettings:
         """Settings from a size as written on the command line (``1GB``, ``512MB``)."""
         return cls(memory=parse_memory(memory))
 
-    def flush_postings(self, workers: int) -> int:
+    def flush_postings(self, workers: int, shards: int = 1) -> int:
         """Postings a writer worker holds before it writes them out as a segment: what
-        is left of :attr:`memory` after the fixed costs, shared by the ``workers``.
+        is left of :attr:`memory` after the fixed costs (those of ``shards`` shards
+        written side by side among them), shared by the ``workers``.
         A flush is the worker's peak (:class:`index.whoosh_ext.inversion.Grouped`), and
         fewer, larger segments keep the index small, so the rest goes to them."""
         if self.segment_postings:
             return self.segment_postings
-        left = self.memory - FIXED_MEMORY - workers * WORKER_MEMORY
+        left = self.memory - FIXED_MEMORY - workers * WORKER_MEMORY - (shards - 1) * SHARD_MEMORY
         return max(MIN_FLUSH_POSTINGS, left // (max(workers, 1) * POSTING_BYTES))

@@ -222,3 +222,12 @@ def test_a_file_whose_entry_a_shard_lacks_is_read_again():
 def test_shards_of_a_folder_without_index(tmp_path):
     assert not Shards(tmp_path / "none").exists()
     assert Shards(tmp_path / "none").count() == 1
+
+
+def test_the_writers_of_more_shards_hold_fewer_postings():
+    """Each shard beyond the first costs a first build its own writer: the workers'
+    segments shrink so that the whole build keeps to its memory."""
+    from index.build.limits import BuildSettings
+
+    settings = BuildSettings.parse("2GB")
+    assert settings.flush_postings(3, shards=3) < settings.flush_postings(3) == settings.flush_postings(3, shards=1)
