@@ -45,8 +45,9 @@ class ShardMap:
             return None
         except (OSError, ValueError) as exc:
             raise IndexUnreadable(f"{self.path} cannot be read ({type(exc).__name__}): restore it or index again") from None
-        shards = data.get("shards") if isinstance(data, dict) else None
-        if data.get("format") != FORMAT or data.get("hash") != HASH or not isinstance(shards, int) or shards < 1:
+        known = isinstance(data, dict) and data.get("format") == FORMAT and data.get("hash") == HASH
+        shards = data.get("shards") if known else None
+        if type(shards) is not int or shards < 1:
             raise IndexUnreadable(f"{self.path} is not a shard map this version reads: index again into a new folder")
         return shards
 

@@ -231,3 +231,16 @@ def test_the_writers_of_more_shards_hold_fewer_postings():
 
     settings = BuildSettings.parse("2GB")
     assert settings.flush_postings(3, shards=3) < settings.flush_postings(3) == settings.flush_postings(3, shards=1)
+
+
+@pytest.mark.parametrize("text", ["[3]", '{"format": 2, "shards": 3, "hash": "blake2b-64"}',
+                                  '{"format": 1, "shards": 0, "hash": "blake2b-64"}', "{"])
+def test_a_shard_map_this_version_cannot_read_is_one_line(tmp_path, text):
+    from index.errors import IndexUnreadable
+
+    root = tmp_path / "ix"
+    root.mkdir()
+    (root / SHARDS_FILE).write_text(text)
+    with pytest.raises(IndexUnreadable) as refused:
+        SearchIndex(root).stats()
+    assert "\n" not in str(refused.value) and SHARDS_FILE in str(refused.value)
