@@ -82,6 +82,9 @@ class Shards:
         self.map = ShardMap(self.root)
         self.wanted = wanted
         self.lock_store = Store(self.root)
+        #: The shards' stores once a shard map has been read: it is never rewritten, so a
+        #: query need not read it again (an index without one may yet become sharded).
+        self._sharded: list[Store] | None = None
         if self.root_exists():
             self.check_wanted()
 
@@ -101,7 +104,13 @@ class Shards:
         return self.map.count() or 1
 
     def stores(self) -> list[Store]:
-        return [Store(folder) for folder in self.map.folders()]
+        """Every shard's store, in shard order (the index folder's own when unsharded)."""
+        if self._sharded is not None:
+            return self._sharded
+        stores = [Store(folder) for folder in self.map.folders()]
+        if len(stores) > 1:
+            self._sharded = stores
+        return stores
 
     def prepare(self) -> list[Store]:
         """The stores to write, making ``shards.json`` first for a new sharded index
