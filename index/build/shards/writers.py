@@ -20,6 +20,7 @@ from pathlib import Path
 from index.build.shards.layout import shard_of
 from index.build.store import Store
 
+
 @dataclass
 class Shard:
     """One shard being written: its store, the generation written and its Whoosh index,
