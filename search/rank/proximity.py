@@ -50,9 +50,9 @@ def _pair_frequency(first: list[int], second: list[int], window: int) -> float:
     return total
 
 
-def applies(parsed: ParsedQuery, ranked: list, settings: RankingSettings) -> bool:
-    """Whether the rerank moves anything: it needs a weight, two query words and two documents."""
-    return bool(settings.proximity.weight) and len(_groups(parsed, settings.words)) >= 2 and len(ranked) >= 2
+def applies(parsed: ParsedQuery, settings: RankingSettings) -> bool:
+    """Whether the rerank can move anything: it needs a weight and two query words."""
+    return bool(settings.proximity.weight) and len(_groups(parsed, settings.words)) >= 2
 
 
 def bonuses(searcher, parsed: ParsedQuery, docnums: list[int], settings: RankingSettings) -> dict[int, float]:
@@ -89,7 +89,7 @@ def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]], setti
     """``ranked`` with its first ``settings.proximity.depth`` documents rescored and reordered.
     ``known``: the head's bonuses, computed elsewhere (a cluster's shards; then the
     documents are any keys and ``searcher`` is not read)."""
-    if not applies(parsed, ranked, settings):
+    if len(ranked) < 2 or not applies(parsed, settings):
         return ranked
     head, tail = head_and_tail(ranked, settings.proximity.depth)
     found = known if known is not None else bonuses(searcher, parsed, [d for d, _ in head], settings)

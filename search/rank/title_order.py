@@ -42,9 +42,9 @@ def _follows(first: list[int], second: list[int], window: int) -> bool:
     return False
 
 
-def applies(parsed: ParsedQuery, ranked: list, settings: RankingSettings) -> bool:
-    """Whether the rerank moves anything: it needs a weight, two query words and two documents."""
-    return bool(settings.keywords.order) and len(parsed.concepts) >= 2 and len(ranked) >= 2
+def applies(parsed: ParsedQuery, settings: RankingSettings) -> bool:
+    """Whether the rerank can move anything: it needs a weight and two query words."""
+    return bool(settings.keywords.order) and len(parsed.concepts) >= 2
 
 
 def ordered_pairs(searcher, parsed: ParsedQuery, docnums: list[int], settings: RankingSettings) -> dict[int, int]:
@@ -68,7 +68,7 @@ def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]],
     ``known``: the head's ordered pairs, counted elsewhere (a cluster's shards; then the
     documents are any keys and ``searcher`` is not read)."""
     keywords = settings.keywords
-    if not applies(parsed, ranked, settings):
+    if len(ranked) < 2 or not applies(parsed, settings):
         return ranked
     head, tail = head_and_tail(ranked, keywords.order_depth)
     found = known if known is not None else ordered_pairs(searcher, parsed, [d for d, _ in head], settings)

@@ -1,0 +1,50 @@
+"""Sharded indexes built and searched on a Dask cluster (``distributed``), ranked as one index.
+
+Dask does the cluster: its scheduler, workers, actors, the detection of dead workers.
+Here: where the work goes (:mod:`~search.cluster.build`: a task per shard and chunk;
+:mod:`~search.cluster.shard`: an actor per shard), how figures are shared so that
+scores are the whole index's (:mod:`~search.cluster.statistics`), how the shards'
+rankings become one (:mod:`~search.cluster.merge`, :mod:`~search.cluster.coordinator`)
+and what a dead worker costs (:mod:`~search.cluster.actors`). The README's "On a
+cluster" section explains the design and shows a set-up by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.errors import SearchError
+
+#: Seconds to wait for the scheduler to answer.
+CONNECT_TIMEOUT = 10
+
+
+def connect(address: str):
+    """A Dask client of the scheduler at ``address`` (``tcp://HOST:PORT``), or a one-line error."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise SearchError("--cluster needs Dask: pip install 'arabic-news-search[cluster]'") from None
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT)  # the default client: actors find theirs there
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SearchError(
+            f"no Dask scheduler answers at {address} ({type(exc).__name__}): start one with `dask scheduler` "
+            "and workers with `dask worker ADDRESS`, or leave out --cluster"
+        ) from None
+
+
+def coordinator(client, root: Path, settings, synonyms, allow_partial: bool = False):
+    """Queries of the sharded index at ``root`` over actors on ``client``'s cluster."""
+    from index.errors import IndexMissing
+    from search.cluster.actors import ShardSet
+    from search.cluster.coordinator import Coordinator
+    from search.cluster.layout import shard_folders
+
+    folders = shard_folders(root)
+    if not any((folder / "CURRENT").exists() for folder in folders):
+        raise IndexMissing(f"no index at {root}: create one with `search index add PATH`")
+    return Coordinator(ShardSet(client, folders, settings, allow_partial), settings, synonyms)
+
+
+__all__ = ["connect", "coordinator"]

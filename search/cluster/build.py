@@ -1,0 +1,153 @@
+"""Adding to and rebuilding a sharded index on a Dask cluster.
+
+Mode: shards live in a folder every worker can read and write (a shared or network
+file system: NFS, CephFS, a cloud file share), the index folder's path the same on
+every machine. This process reads the files into records and routes each to its
+shard (:func:`~search.cluster.layout.shard_of` of its id); the analysis and writing,
+the costly part, run as one task per shard and chunk on the workers, in parallel
+across shards and in order within one (each chunk's task waits for the previous).
+Each chunk is one add of :func:`index.build.add.add_records`: one Whoosh commit under
+the shard's write lock, so a worker killed mid-chunk leaves the shard as its last
+commit left it (the kernel drops the dead writer's lock). Dask reruns a task whose
+worker died on another worker; and records replace the documents of the same id, so
+running the same command again finishes the job without duplicating anything.
+
+Each worker's own disk (shards placed on the workers that hold them) is not
+supported yet: it needs the shard map to name the worker of each shard and the
+actors to be pinned there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from index.build.report import AddReport, Progress
+from index.build.store import Store
+from index.errors import SearchError
+from index.ingest.files import ReadProblem, Record, find_files, read_file
+from search.cluster.layout import create, shard_count, shard_folders, shard_of
+
+#: Records per task: a task's records travel to its worker at once, and a killed
+#: worker costs at most one chunk of work per shard.
+CHUNK = 2000
+
+
+def _write(folder: str, records: list[Record], origin: str, after: AddReport | None = None) -> AddReport:
+    """On a worker: one chunk into one shard (``after``: the previous chunk's report,
+    there only to order the tasks)."""
+    from index.build.add import add_records
+
+    return add_records(Store(folder), records, origin=origin)
+
+
+def _rebuild(folder: str) -> AddReport:
+    """On a worker: one shard rebuilt into a new generation, swapped in when complete."""
+    from index.build.rebuild import rebuild
+
+    store = Store(folder)
+    return rebuild(store) if store.exists() else AddReport()
+
+
+def _folders(root: Path, shards: int | None) -> list[Path]:
+    """The shard folders of the index at ``root``, made with ``shards`` shards if new."""
+    count = shard_count(root)
+    if count is None:
+        if Store(root).exists():
+            if shards not in (None, 1):
+                raise SearchError(f"the index at {root} is one shard already: --shards applies to a new index")
+            return [root]
+        return create(root, shards or 1)
+    if shards not in (None, count):
+        raise SearchError(f"the index at {root} has {count} shards, not {shards}: leave out --shards")
+    return shard_folders(root)
+
+
+def _records(paths: Iterable[Path], source: str | None, fields: dict | None,
+             report: AddReport, progress: Progress) -> Iterable[tuple[str, Record]]:
+    """Every record of ``paths``, with the manifest key of its file."""
+    files = list(find_files(list(paths)))
+    progress.start(len(files), "reading")
+    try:
+        for path in files:
+            key = str(path.resolve())
+            for item in read_file(path, fields):
+                if isinstance(item, ReadProblem):
+                    report.problems.append(item)
+                    progress.problem(item)
+                    continue
+                item.path = key
+                if source:
+                    item.source = source
+                    item.provenance["source"] = "--source"
+                yield key, item
+            report.files += 1
+            progress.advance(1)
+    finally:
+        progress.finish()
+
+
+def add(client, root: Path, paths: list[Path], source: str | None = None, fields: dict | None = None,
+        shards: int | None = None, progress: Progress | None = None) -> AddReport:
+    """Index ``paths`` into the sharded index at ``root`` on the cluster of ``client``."""
+    progress = progress or Progress()
+    report = AddReport()
+    for path in paths:
+        if not path.exists():
+            report.problems.append(ReadProblem(str(path), "no such file or folder"))
+            progress.problem(report.problems[-1])
+    folders = _folders(root, shards)
+    pending: dict[tuple[int, str], list[Record]] = {}
+    last: dict[int, object] = {}
+    tasks = []
+
+    def send(k: int, origin: str) -> None:
+        chunk = pending.pop((k, origin))
+        task = client.submit(_write, str(folders[k]), chunk, origin, last.get(k), pure=False, retries=2)
+        last[k] = task
+        tasks.append(task)
+
+    for origin, record in _records([p for p in paths if p.exists()], source, fields, report, progress):
+        k = shard_of(record.id, len(folders))
+        pending.setdefault((k, origin), []).append(record)
+        if len(pending[(k, origin)]) >= CHUNK:
+            send(k, origin)
+    for k, origin in list(pending):
+        send(k, origin)
+    progress.start(len(tasks), f"writing {len(folders)} shards on the cluster")
+    try:
+        for _, part in _as_done(client, tasks):
+            _merge(report, part)
+            progress.advance(1)
+    finally:
+        progress.finish()
+    return report
+
+
+def rebuild(client, root: Path, progress: Progress | None = None) -> AddReport:
+    """Rebuild every shard of the index at ``root``, one task per shard."""
+    progress = progress or Progress()
+    folders = shard_folders(root)
+    tasks = [client.submit(_rebuild, str(folder), pure=False, retries=2) for folder in folders]
+    report = AddReport()
+    progress.start(len(tasks), f"rebuilding {len(folders)} shards on the cluster")
+    try:
+        for _, part in _as_done(client, tasks):
+            _merge(report, part)
+            progress.advance(1)
+    finally:
+        progress.finish()
+    return report
+
+
+def _as_done(client, tasks: list):
+    from distributed import as_completed
+
+    yield from as_completed(tasks, with_results=True, loop=client.loop)
+
+
+def _merge(report: AddReport, part: AddReport) -> None:
+    for name in ("added", "updated", "unchanged", "removed", "duplicates"):
+        setattr(report, name, getattr(report, name) + getattr(part, name))
+    report.problems.extend(part.problems)
+    report.warnings.extend(part.warnings)
