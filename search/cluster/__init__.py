@@ -11,6 +11,7 @@ cluster" section explains the design and shows a set-up by hand.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from index.errors import SearchError
@@ -25,6 +26,9 @@ def connect(address: str):
         from distributed import Client
     except ImportError:
         raise SearchError("--cluster needs Dask: pip install 'arabic-news-search[cluster]'") from None
+    # Dask's own log lines (a worker lost, a reconnection) are not the user's errors:
+    # what a lost worker means is said once, by search.cluster.actors.
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
     try:
         return Client(address, timeout=CONNECT_TIMEOUT)  # the default client: actors find theirs there
     except (OSError, TimeoutError, ValueError) as exc:
@@ -34,7 +38,7 @@ def connect(address: str):
         ) from None
 
 
-def coordinator(client, root: Path, settings, synonyms, allow_partial: bool = False):
+def open_index(client, root: Path, settings, synonyms, allow_partial: bool = False):
     """Queries of the sharded index at ``root`` over actors on ``client``'s cluster."""
     from index.errors import IndexMissing
     from search.cluster.actors import ShardSet
@@ -47,4 +51,4 @@ def coordinator(client, root: Path, settings, synonyms, allow_partial: bool = Fa
     return Coordinator(ShardSet(client, folders, settings, allow_partial), settings, synonyms)
 
 
-__all__ = ["connect", "coordinator"]
+__all__ = ["connect", "open_index"]

@@ -37,12 +37,19 @@ class ShardsMissing(SearchError):
 
 
 def _faults() -> tuple[type[BaseException], ...]:
-    """What a call raises when the actor's worker is gone (not an error of the query)."""
+    """What a call raises when the actor's worker is gone (not an error of the query):
+    Dask raises OSError ("Unable to contact Actor's worker") or its connection errors
+    for a call in flight, and RuntimeError ("Worker holding Actor was lost") for a new
+    call on an actor the scheduler has given up (see :func:`_is_fault`)."""
     from distributed.client import FutureCancelledError
-    from distributed.comm.core import CommClosedError
     from distributed.scheduler import KilledWorker
 
-    return (OSError, CommClosedError, KilledWorker, FutureCancelledError, TimeoutError, ValueError, KeyError)
+    return OSError, KilledWorker, FutureCancelledError, TimeoutError, RuntimeError
+
+
+def _is_fault(exc: BaseException) -> bool:
+    """A RuntimeError is a fault only when Dask says an actor was lost: any other is a bug."""
+    return not isinstance(exc, RuntimeError) or "Actor" in str(exc)
 
 
 class ShardSet:
@@ -78,7 +85,11 @@ class ShardSet:
             try:
                 self.actors[k] = future.result(timeout=START_TIMEOUT)
                 self.missing.discard(k)
-            except self.faults:
+            except SearchError as exc:  # the shard's folder cannot be opened by the workers
+                self._lost([k], str(exc))
+            except self.faults as exc:
+                if not _is_fault(exc):
+                    raise
                 self._lost([k], "no live worker could open it")
 
     def _lost(self, shards: list[int], reason: str) -> None:
@@ -104,13 +115,17 @@ class ShardSet:
         for k, arg in args.items():
             try:
                 futures[k] = getattr(self.actors[k], method)(*arg)
-            except self.faults:
+            except self.faults as exc:
+                if not _is_fault(exc):
+                    raise
                 failed.append(k)
         answers = {}
         for k, future in futures.items():
             try:
                 answers[k] = future.result(timeout=CALL_TIMEOUT)
-            except self.faults:
+            except self.faults as exc:
+                if not _is_fault(exc):
+                    raise
                 failed.append(k)
         if failed:
             for k in failed:
@@ -120,7 +135,9 @@ class ShardSet:
                 if k in self.actors:
                     try:
                         answers[k] = getattr(self.actors[k], method)(*args[k]).result(timeout=CALL_TIMEOUT)
-                    except self.faults:
+                    except self.faults as exc:
+                        if not _is_fault(exc):
+                            raise
                         self._lost([k], "its worker died twice during the query")
         return answers
 

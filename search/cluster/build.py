@@ -19,15 +19,20 @@ actors to be pinned there.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from index.build.report import AddReport, Progress
-from index.build.store import Store
+from index.build.store import Store, empty_manifest
 from index.errors import SearchError
 from index.ingest.files import ReadProblem, Record, find_files, read_file
 from search.cluster.layout import create, shard_count, shard_folders, shard_of
 
+#: The files added on the cluster, with their fingerprints when last added whole: an
+#: unchanged file is skipped, as ``index add`` skips it on one machine.
+SEEN = "cluster-files.json"
 #: Records per task: a task's records travel to its worker at once, and a killed
 #: worker costs at most one chunk of work per shard.
 CHUNK = 2000
@@ -57,20 +62,46 @@ def _folders(root: Path, shards: int | None) -> list[Path]:
             if shards not in (None, 1):
                 raise SearchError(f"the index at {root} is one shard already: --shards applies to a new index")
             return [root]
-        return create(root, shards or 1)
+        folders = [root / f"shard-{k:02d}" for k in range(shards or 1)]
+        for folder in folders:
+            _empty_shard(Store(folder))
+        return create(root, len(folders))
     if shards not in (None, count):
         raise SearchError(f"the index at {root} has {count} shards, not {shards}: leave out --shards")
     return shard_folders(root)
 
 
-def _records(paths: Iterable[Path], source: str | None, fields: dict | None,
+def _empty_shard(store: Store) -> None:
+    """A shard with no document yet: every shard of a new index can be opened, so a
+    shard that cannot is known to be lost, not empty."""
+    with store.write_lock():
+        if store.exists():
+            return
+        gen, _ = store.new_generation()
+        store.save_manifest(gen, empty_manifest())
+        store.publish(gen)
+
+
+def _fingerprint(path: Path, source: str | None, fields: dict | None) -> list:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, source, fields or None]
+
+
+def _records(paths: Iterable[Path], source: str | None, fields: dict | None, seen: dict,
              report: AddReport, progress: Progress) -> Iterable[tuple[str, Record]]:
-    """Every record of ``paths``, with the manifest key of its file."""
+    """Every record of ``paths`` with the key of its file, but for files ``seen`` (key →
+    fingerprint, count) has as they are now; ``seen`` learns the others."""
     files = list(find_files(list(paths)))
     progress.start(len(files), "reading")
     try:
         for path in files:
             key = str(path.resolve())
+            fingerprint = _fingerprint(path, source, fields)
+            if key in seen and seen[key][0] == fingerprint:
+                report.unchanged += seen[key][1]
+                progress.advance(1)
+                continue
+            count = 0
             for item in read_file(path, fields):
                 if isinstance(item, ReadProblem):
                     report.problems.append(item)
@@ -80,7 +111,9 @@ def _records(paths: Iterable[Path], source: str | None, fields: dict | None,
                 if source:
                     item.source = source
                     item.provenance["source"] = "--source"
+                count += 1
                 yield key, item
+            seen[key] = [fingerprint, count]
             report.files += 1
             progress.advance(1)
     finally:
@@ -97,6 +130,7 @@ def add(client, root: Path, paths: list[Path], source: str | None = None, fields
             report.problems.append(ReadProblem(str(path), "no such file or folder"))
             progress.problem(report.problems[-1])
     folders = _folders(root, shards)
+    seen = _read_seen(root)
     pending: dict[tuple[int, str], list[Record]] = {}
     last: dict[int, object] = {}
     tasks = []
@@ -107,7 +141,7 @@ def add(client, root: Path, paths: list[Path], source: str | None = None, fields
         last[k] = task
         tasks.append(task)
 
-    for origin, record in _records([p for p in paths if p.exists()], source, fields, report, progress):
+    for origin, record in _records([p for p in paths if p.exists()], source, fields, seen, report, progress):
         k = shard_of(record.id, len(folders))
         pending.setdefault((k, origin), []).append(record)
         if len(pending[(k, origin)]) >= CHUNK:
@@ -121,7 +155,23 @@ def add(client, root: Path, paths: list[Path], source: str | None = None, fields
             progress.advance(1)
     finally:
         progress.finish()
+    _write_seen(root, seen)  # only now: a file whose records were not all written is read again
     return report
+
+
+def _read_seen(root: Path) -> dict:
+    try:
+        return json.loads((root / SEEN).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {}  # every file is read again: records replace their own ids, nothing is lost
+
+
+def _write_seen(root: Path, seen: dict) -> None:
+    tmp = root / (SEEN + ".tmp")
+    tmp.write_text(json.dumps(seen, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, root / SEEN)
 
 
 def rebuild(client, root: Path, progress: Progress | None = None) -> AddReport:

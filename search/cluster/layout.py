@@ -48,8 +48,8 @@ def shard_folders(root: Path) -> list[Path]:
 
 
 def create(root: Path, shards: int) -> list[Path]:
-    """Write the shard map of a new ``shards``-shard index (written last, atomically: a
-    folder with a map always names shards that can be opened or filled)."""
+    """Write the shard map of a new ``shards``-shard index, atomically; the caller made
+    the shards first, so a folder with a map always names shards that can be opened."""
     if shards < 1:
         raise ValueError("an index has at least one shard")
     root.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.build.store import Store
+from index.errors import IndexMissing
 from index.whoosh_ext.postings import numeric_column
 from search.cluster.statistics import CollectionSearcher, Figures, Key, MissingFigures
 from search.present import facets as facet_counts
@@ -89,6 +90,8 @@ class ShardSearcher:
         self._generation = None
         self._collection: CollectionSearcher | None = None
         self._keys: np.ndarray | None = None
+        if self._open() is None:  # every shard is created with the index: this one is lost
+            raise IndexMissing(f"no index in {folder}")
 
     def _open(self):
         """The shard's plain searcher, reopened when another process changed the shard."""
