@@ -107,6 +107,8 @@ class Coordinator:
         collection = self.collection()
         if not collection.live:
             return self._marked(nothing_indexed(request))
+        # The query's own terms first, in one round: most rewrites ask for nothing else.
+        self._fetch(collection, self._terms(parsed))
         searched, rewrites = self._resolve(collection, lambda reader: rewrite(reader, parsed, settings))
         wanted = request.offset + request.limit
         first = max(settings.proximity.depth, wanted) if request.collapse else wanted
