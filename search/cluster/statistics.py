@@ -37,8 +37,11 @@ class MissingFigures(Exception):
     coordinator fetches them and asks again)."""
 
     def __init__(self, keys: set[Key]):
-        super().__init__(f"{len(keys)} terms without collection statistics")
+        super().__init__(keys)  # the one argument, so that it pickles back from a worker
         self.keys = keys
+
+    def __str__(self) -> str:
+        return f"{len(self.keys)} terms without collection statistics"
 
 
 @dataclass

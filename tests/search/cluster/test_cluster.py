@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
 from pathlib import Path
 
@@ -18,40 +17,14 @@ from cli_support import run_main
 from search import SearchIndex
 from search.cluster.layout import shard_folders, shard_of
 
+from cluster_support import DOCUMENTS, QUERIES, same, same_ranking, write_corpus
+
 distributed = pytest.importorskip("distributed", reason="the cluster extra (distributed) is not installed")
-
-WORDS = (
-    "انسحاب القوات المدينة الحكومة مفاوضات أسعار النفط الأسواق العالمية الإنتاج المنتخب مباراة كرة القدم "
-    "الريف الشرقي تنظيم الدولة معرض الكتاب الزوار العاصمة المرور الصيف وزير الخارجية السعودي الرياض "
-    "مجلس الوزراء الملك سلمان اليمن عدن صنعاء الاقتصاد الميزانية المدارس الطلاب الجامعة المستشفى الصحة "
-    "الأمطار السيول الطرق المطار الرحلات الشركة الأسهم البورصة الانتخابات البرلمان الرئيس القمة العربية"
-).split()
-QUERIES = [
-    "انسحاب القوات", "أسعار النفط", "وزير الخارجية السعودي", "الرياض", '"مجلس الوزراء"', "ما هي عاصمة اليمن",
-    "الحكومه", "الملك سلمان -اليمن", "الأمطار والسيول في الرياض", "البورصة", "القمة العربية في الرياض",
-]
-DOCUMENTS = 120
-
-
-def _corpus(folder: Path) -> Path:
-    """Documents of random words from one list: terms spread unevenly over the shards,
-    so a shard's own statistics would rank differently from the whole index's."""
-    draw = random.Random(17)
-    lines = []
-    for n in range(DOCUMENTS):
-        title = " ".join(draw.sample(WORDS, 3))
-        body = " ".join(draw.choice(WORDS[: 10 + n % 50]) for _ in range(draw.randint(8, 60)))
-        day = f"2015-{1 + n % 12:02d}-{1 + n % 28:02d}" if n % 7 else None
-        lines.append({"id": f"doc-{n:03d}", "title": title, "body": body, "source": f"source-{n % 4}", "date": day})
-    path = folder / "corpus.jsonl"
-    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in lines), encoding="utf-8")
-    return path
-
 
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as local:
+                                  dashboard_address=":0") as local:
         yield local
 
 
@@ -59,7 +32,7 @@ def cluster():
 def indexes(cluster, tmp_path_factory):
     """(one: a 1-shard index built here, three: a 3-shard index built on the cluster)."""
     folder = tmp_path_factory.mktemp("cluster")
-    corpus = _corpus(folder)
+    corpus = write_corpus(folder)
     one = SearchIndex(folder / "one")
     one.add([corpus])
     three = SearchIndex(folder / "three", cluster=cluster.scheduler_address)
@@ -67,30 +40,6 @@ def indexes(cluster, tmp_path_factory):
     assert report.added == DOCUMENTS and not report.problems
     yield one, three, corpus
     three.close()
-
-
-def _ties(pairs: list[tuple[str, float]]) -> list[set[str]]:
-    """The ids grouped by equal score, in rank order: the order within a group depends
-    on document numbers, i.e. on how documents were spread over segments and shards."""
-    groups: list[tuple[float, set[str]]] = []
-    for doc_id, score in pairs:
-        if groups and abs(groups[-1][0] - score) <= 1e-6:
-            groups[-1][1].add(doc_id)
-        else:
-            groups.append((score, {doc_id}))
-    return [ids for _, ids in groups]
-
-
-def _same_ranking(a: list[tuple[str, float]], b: list[tuple[str, float]], paged: bool = False) -> None:
-    """Equal scores to 1e-6 in order, the same ids but for the order of ties (and which
-    of a tie the page's end, and a later page's start, cut off)."""
-    assert [s for _, s in a] == pytest.approx([s for _, s in b], abs=1e-6)
-    assert _ties(a)[int(paged):-1] == _ties(b)[int(paged):-1]
-
-
-def _same(a, b, paged: bool = False) -> None:
-    _same_ranking([(h.id, h.score) for h in a.hits], [(h.id, h.score) for h in b.hits], paged)
-    assert (a.total, a.documents, a.suggestions, a.rewrites) == (b.total, b.documents, b.suggestions, b.rewrites)
 
 
 def test_every_document_lives_in_its_shard(indexes):
@@ -111,7 +60,7 @@ def test_the_cluster_ranks_as_one_index(indexes, options):
     one, three, _ = indexes
     for text in QUERIES:
         a, b = one.query(text, **options), three.query(text, **options)
-        _same(a, b, paged="offset" in options)
+        same(a, b, paged="offset" in options)
         assert a.facets == b.facets
         assert not b.missing_shards
 
@@ -121,7 +70,7 @@ def test_an_evaluation_ranking_is_one_index(indexes):
     for text in QUERIES:
         (total_a, ranked_a), (total_b, ranked_b) = one.ranked(text, limit=100), three.ranked(text, limit=100)
         assert total_a == total_b
-        _same_ranking(ranked_a, ranked_b)
+        same_ranking(ranked_a, ranked_b)
 
 
 def _live_documents(three) -> list[str]:
@@ -135,7 +84,7 @@ def _live_documents(three) -> list[str]:
 def test_adding_the_same_files_again_changes_nothing(indexes):
     one, three, corpus = indexes
     assert three.add([corpus]).unchanged == DOCUMENTS
-    _same(one.query(QUERIES[0], limit=20), three.query(QUERIES[0], limit=20))
+    same(one.query(QUERIES[0], limit=20), three.query(QUERIES[0], limit=20))
 
 
 def test_a_killed_worker_costs_no_answer(indexes, cluster):
@@ -147,10 +96,10 @@ def test_a_killed_worker_costs_no_answer(indexes, cluster):
     os.kill(client.run(os.getpid)[victim], signal.SIGKILL)
     # The shards it held are reopened on the other worker, or the query fails in one line.
     for text in QUERIES[:4]:
-        _same(one.query(text), three.query(text))
+        same(one.query(text), three.query(text))
     client.wait_for_workers(2, timeout=60)  # the nanny starts a new worker
     for text in QUERIES:
-        _same(one.query(text), three.query(text))
+        same(one.query(text), three.query(text))
 
 
 def test_a_lost_shard_is_named_in_one_line_or_left_out(indexes, cluster, monkeypatch, capsys):
@@ -170,7 +119,7 @@ def test_a_lost_shard_is_named_in_one_line_or_left_out(indexes, cluster, monkeyp
         assert answer["hits"] and all(shard_of(h["id"], 3) != 2 for h in answer["hits"])
     finally:
         hidden.rename(folder)
-    _same(one.query(QUERIES[1]), three.query(QUERIES[1]))
+    same(one.query(QUERIES[1]), three.query(QUERIES[1]))
 
 
 def test_a_file_read_again_replaces_its_documents(indexes, tmp_path):
