@@ -19,6 +19,7 @@ actors to be pinned there.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable
@@ -122,13 +123,27 @@ def _records(paths: Iterable[Path], source: str | None, fields: dict | None, see
 
 def add(client, root: Path, paths: list[Path], source: str | None = None, fields: dict | None = None,
         shards: int | None = None, progress: Progress | None = None) -> AddReport:
-    """Index ``paths`` into the sharded index at ``root`` on the cluster of ``client``."""
+    """Index ``paths`` into the sharded index at ``root`` on the cluster of ``client``,
+    holding the index's write lock (at its root) meanwhile; each shard's add takes the
+    shard's own lock as well."""
     progress = progress or Progress()
     report = AddReport()
     for path in paths:
         if not path.exists():
             report.problems.append(ReadProblem(str(path), "no such file or folder"))
             progress.problem(report.problems[-1])
+    if _plain(root):  # one unsharded index: its lock is its one shard's, which the task takes
+        return _add(client, root, paths, source, fields, shards, progress, report)
+    with Store(root).write_lock(on_wait=progress.waiting):  # the whole index's one writer
+        return _add(client, root, paths, source, fields, shards, progress, report)
+
+
+def _plain(root: Path) -> bool:
+    return shard_count(root) is None and Store(root).exists()
+
+
+def _add(client, root: Path, paths: list[Path], source: str | None, fields: dict | None, shards: int | None,
+         progress: Progress, report: AddReport) -> AddReport:
     folders = _folders(root, shards)
     seen = _read_seen(root)
     pending: dict[tuple[int, str], list[Record]] = {}
@@ -178,15 +193,16 @@ def rebuild(client, root: Path, progress: Progress | None = None) -> AddReport:
     """Rebuild every shard of the index at ``root``, one task per shard."""
     progress = progress or Progress()
     folders = shard_folders(root)
-    tasks = [client.submit(_rebuild, str(folder), pure=False, retries=2) for folder in folders]
     report = AddReport()
-    progress.start(len(tasks), f"rebuilding {len(folders)} shards on the cluster")
-    try:
-        for _, part in _as_done(client, tasks):
-            _merge(report, part)
-            progress.advance(1)
-    finally:
-        progress.finish()
+    with contextlib.nullcontext() if _plain(root) else Store(root).write_lock(on_wait=progress.waiting):
+        tasks = [client.submit(_rebuild, str(folder), pure=False, retries=2) for folder in folders]
+        progress.start(len(tasks), f"rebuilding {len(folders)} shards on the cluster")
+        try:
+            for _, part in _as_done(client, tasks):
+                _merge(report, part)
+                progress.advance(1)
+        finally:
+            progress.finish()
     return report
 
 

@@ -122,6 +122,14 @@ def test_a_lost_shard_is_named_in_one_line_or_left_out(indexes, cluster, monkeyp
     same(one.query(QUERIES[1]), three.query(QUERIES[1]))
 
 
+def test_a_rebuild_on_the_cluster_keeps_every_document(indexes):
+    one, three, _ = indexes
+    report = three.rebuild()
+    assert report.added == DOCUMENTS and not report.problems
+    for text in QUERIES[:3]:
+        same(one.query(text), three.query(text))
+
+
 def test_a_file_read_again_replaces_its_documents(indexes, tmp_path):
     """What a build killed before its end leaves: the same command reads the files again
     and their records replace those already written, never doubling them. (Last: the
