@@ -13,10 +13,9 @@ import signal
 import pytest
 
 from cli_support import run_main
+from cluster_support import DOCUMENTS, QUERIES, same, same_ranking, write_corpus
 from search import SearchIndex
 from search.cluster.layout import shard_folders, shard_of
-
-from cluster_support import DOCUMENTS, QUERIES, same, same_ranking, write_corpus
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra (distributed) is not installed")
 
