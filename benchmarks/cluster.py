@@ -11,6 +11,7 @@ Usage (from the repository root, in the project's virtualenv, with the cluster e
 
     python benchmarks/cluster.py                 # the 30k SaudiNewsNet corpus
     python benchmarks/cluster.py --limit 3000    # a quick smoke run
+    python benchmarks/cluster.py --work DIR --reuse   # queries only, on the indexes DIR holds
 
 Prints a Markdown table and writes ``benchmarks/out/cluster.json`` (with the load
 average before and after: the machine is shared).
@@ -104,14 +105,31 @@ def fan_out(ix: SearchIndex, queries: list[str]) -> dict:
     }
 
 
+def _tied(hits) -> list[set[str]]:
+    """Ids grouped by equal score in rank order (their order within a group follows
+    document numbers, i.e. how documents were spread over segments and shards)."""
+    groups: list[tuple[float, set[str]]] = []
+    for hit in hits:
+        if groups and abs(groups[-1][0] - hit.score) <= 1e-6:
+            groups[-1][1].add(hit.id)
+        else:
+            groups.append((hit.score, {hit.id}))
+    return [ids for _, ids in groups]
+
+
 def agreement(one: SearchIndex, cluster: SearchIndex, queries: list[str], collapse: bool) -> dict:
-    """How many queries get the same top 10 (ids in order) and the largest score difference."""
-    same, worst = 0, 0.0
+    """How many queries get the same top 10: ids in order, and ties aside (equal scores
+    in order, the same ids in each group of equal scores but the one the page's end cuts);
+    and the largest score difference at equal ranks."""
+    same = ties_aside = 0
+    worst = 0.0
     for text in queries:
         a, b = one.query(text, limit=10, collapse=collapse), cluster.query(text, limit=10, collapse=collapse)
         same += [h.id for h in a.hits] == [h.id for h in b.hits]
+        scores_equal = all(abs(x.score - y.score) <= 1e-6 for x, y in zip(a.hits, b.hits)) and len(a.hits) == len(b.hits)
+        ties_aside += scores_equal and _tied(a.hits)[:-1] == _tied(b.hits)[:-1]
         worst = max([worst] + [abs(x.score - y.score) for x, y in zip(a.hits, b.hits)])
-    return {"same_top10": same, "queries": len(queries), "max_score_diff": worst}
+    return {"same_top10": same, "same_top10_ties_aside": ties_aside, "queries": len(queries), "max_score_diff": worst}
 
 
 def main() -> None:
@@ -122,32 +140,36 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--work", type=Path, default=None, help="keep the indexes here")
+    parser.add_argument("--reuse", action="store_true", help="queries only, on the indexes --work holds")
     args = parser.parse_args()
 
     records = peers.records(args.corpus)
     if args.limit:
         records = records[: args.limit]
     work = args.work or Path(tempfile.mkdtemp(prefix="cluster-bench-"))
-    shutil.rmtree(work / "one", ignore_errors=True)
-    shutil.rmtree(work / "sharded", ignore_errors=True)
-    work.mkdir(parents=True, exist_ok=True)
-    corpus = speed.write_jsonl(records, work / "articles.jsonl", len(records))
     queries = speed.make_queries(records, args.queries, seed=11)
     results: dict = {"machine": speed.machine(), "documents": len(records), "shards": args.shards,
                      "workers": args.workers, "load_before": os.getloadavg()}
-
-    local = measure.run([*speed.search_command(), "index", "add", str(corpus), "--index", str(work / "one")])
-    assert local.returncode == 0, local.stderr
-    results["one_machine_build"] = {"wall_s": round(local.wall_s, 1), "cpu_s": round(local.cpu_s, 1)}
+    if args.reuse:
+        results.update({k: v for k, v in json.loads((OUT / "cluster.json").read_text()).items() if k.endswith("_build")})
+    else:
+        shutil.rmtree(work / "one", ignore_errors=True)
+        shutil.rmtree(work / "sharded", ignore_errors=True)
+        work.mkdir(parents=True, exist_ok=True)
+        corpus = speed.write_jsonl(records, work / "articles.jsonl", len(records))
+        local = measure.run([*speed.search_command(), "index", "add", str(corpus), "--index", str(work / "one")])
+        assert local.returncode == 0, local.stderr
+        results["one_machine_build"] = {"wall_s": round(local.wall_s, 1), "cpu_s": round(local.cpu_s, 1)}
 
     address, procs = start_cluster(args.workers, work)
     try:
-        before = cpu_seconds(procs)
-        built = measure.run([*speed.search_command(), "index", "add", str(corpus), "--index", str(work / "sharded"),
-                             "--shards", str(args.shards), "--cluster", address])
-        assert built.returncode == 0, built.stderr
-        results["cluster_build"] = {"wall_s": round(built.wall_s, 1), "client_cpu_s": round(built.cpu_s, 1),
-                                    "workers_cpu_s": round(cpu_seconds(procs) - before, 1)}
+        if not args.reuse:
+            before = cpu_seconds(procs)
+            built = measure.run([*speed.search_command(), "index", "add", str(corpus), "--index",
+                                 str(work / "sharded"), "--shards", str(args.shards), "--cluster", address])
+            assert built.returncode == 0, built.stderr
+            results["cluster_build"] = {"wall_s": round(built.wall_s, 1), "client_cpu_s": round(built.cpu_s, 1),
+                                        "workers_cpu_s": round(cpu_seconds(procs) - before, 1)}
         one = SearchIndex(work / "one")
         cluster = SearchIndex(work / "sharded", cluster=address)
         results["one_machine_query"] = speed.latencies(speed.ours_query(work / "one"), queries)
@@ -180,7 +202,8 @@ def table(r: dict) -> str:
         "",
         f"fan-out: {r['fan_out']['rounds_per_query']} rounds per query, an empty round "
         f"{r['fan_out']['empty_round_p50_ms']} ms p50 / {r['fan_out']['empty_round_p95_ms']} ms p95; "
-        f"same top 10 (every copy listed): {r['agreement']['same_top10']}/{r['agreement']['queries']}, "
+        f"same top 10 (every copy listed): {r['agreement']['same_top10']}/{r['agreement']['queries']} in order, "
+        f"{r['agreement']['same_top10_ties_aside']} ties aside, "
         f"largest score difference {r['agreement']['max_score_diff']:.2e}; copies collapsed: "
         f"{r['agreement_collapsed']['same_top10']}/{r['agreement_collapsed']['queries']}",
     ]
