@@ -79,7 +79,7 @@ def cpu_seconds(procs: list[subprocess.Popen]) -> float:
 def fan_out(ix: SearchIndex, queries: list[str]) -> dict:
     """Rounds per query (calls that go to every shard) and the latency of an empty round."""
     ix.query(queries[0])
-    shards = ix._coordinator.shards
+    shards = ix.cluster.coordinator.shards
     calls = []
     original = shards.call
 

@@ -38,17 +38,51 @@ def connect(address: str):
         ) from None
 
 
-def open_index(client, root: Path, settings, synonyms, allow_partial: bool = False):
-    """Queries of the sharded index at ``root`` over actors on ``client``'s cluster."""
-    from index.errors import IndexMissing
-    from search.cluster.actors import ShardSet
-    from search.cluster.coordinator import Coordinator
-    from search.cluster.layout import shard_folders
+class Cluster:
+    """What :class:`~search.engine.SearchIndex` does on a cluster: one client, connected
+    when first needed, and the coordinator of the index's queries over its actors."""
 
-    folders = shard_folders(root)
-    if not any((folder / "CURRENT").exists() for folder in folders):
-        raise IndexMissing(f"no index at {root}: create one with `search index add PATH`")
-    return Coordinator(ShardSet(client, folders, settings, allow_partial), settings, synonyms)
+    def __init__(self, address: str, root: Path, settings, synonyms, allow_partial: bool = False):
+        self.address, self.root = address, root
+        self.settings, self.synonyms, self.allow_partial = settings, synonyms, allow_partial
+        self.client = None
+        self.coordinator = None
+
+    def _client(self):
+        if self.client is None:
+            self.client = connect(self.address)
+        return self.client
+
+    def add(self, paths: list[Path], source, fields, shards: int | None, progress):
+        from search.cluster import build
+
+        return build.add(self._client(), self.root, paths, source=source, fields=fields, shards=shards,
+                         progress=progress)
+
+    def rebuild(self, progress):
+        from search.cluster import build
+
+        return build.rebuild(self._client(), self.root, progress=progress)
+
+    def run(self, request):
+        """``request`` (:class:`search.pipeline.Request`) answered by the shards' actors."""
+        if self.coordinator is None:
+            from index.build.shards import ShardMap
+            from index.errors import IndexMissing
+            from search.cluster.actors import ShardSet
+            from search.cluster.coordinator import Coordinator
+
+            folders = ShardMap(self.root).folders()
+            if not any((folder / "CURRENT").exists() for folder in folders):
+                raise IndexMissing(f"no index at {self.root}: create one with `search index add PATH`")
+            shards = ShardSet(self._client(), folders, self.settings, self.allow_partial)
+            self.coordinator = Coordinator(shards, self.settings, self.synonyms)
+        return self.coordinator.run(request)
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        self.client = self.coordinator = None
 
 
-__all__ = ["connect", "open_index"]
+__all__ = ["Cluster", "connect"]

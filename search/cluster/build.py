@@ -3,7 +3,7 @@
 Mode: shards live in a folder every worker can read and write (a shared or network
 file system: NFS, CephFS, a cloud file share), the index folder's path the same on
 every machine. This process reads the files into records and routes each to its
-shard (:func:`~search.cluster.layout.shard_of` of its id); the analysis and writing,
+shard (:func:`index.build.shards.shard_of` of its id); the analysis and writing,
 the costly part, run as one task per shard and chunk on the workers, in parallel
 across shards and in order within one (each chunk's task waits for the previous).
 Each chunk is one add of :func:`index.build.add.add_records`: one Whoosh commit under
@@ -11,6 +11,12 @@ the shard's write lock, so a worker killed mid-chunk leaves the shard as its las
 commit left it (the kernel drops the dead writer's lock). Dask reruns a task whose
 worker died on another worker; and records replace the documents of the same id, so
 running the same command again finishes the job without duplicating anything.
+
+What a local ``index add`` decides index-wide (:mod:`index.build.shards.state`: a
+record duplicating an article of another file, syndicated copies, the roots a rebuild
+re-reads) is decided here within each shard: each chunk is a separate add of records.
+Copies of one story that fall into different shards are therefore not grouped, and a
+rebuild carries each shard's records over rather than re-reading files.
 
 Each worker's own disk (shards placed on the workers that hold them) is not
 supported yet: it needs the shard map to name the worker of each shard and the
@@ -26,10 +32,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from index.build.report import AddReport, Progress
-from index.build.store import Store, empty_manifest
-from index.errors import SearchError
+from index.build.shards import ShardMap, Shards, shard_of
+from index.build.store import Store
 from index.ingest.files import ReadProblem, Record, find_files, read_file
-from search.cluster.layout import create, shard_count, shard_folders, shard_of
 
 #: The files added on the cluster, with their fingerprints when last added whole: an
 #: unchanged file is skipped, as ``index add`` skips it on one machine.
@@ -44,43 +49,14 @@ def _write(folder: str, records: list[Record], origin: str, after: AddReport | N
     there only to order the tasks)."""
     from index.build.add import add_records
 
-    return add_records(Store(folder), records, origin=origin)
+    return add_records(Shards(folder), records, origin=origin)
 
 
 def _rebuild(folder: str) -> AddReport:
     """On a worker: one shard rebuilt into a new generation, swapped in when complete."""
     from index.build.rebuild import rebuild
 
-    store = Store(folder)
-    return rebuild(store) if store.exists() else AddReport()
-
-
-def _folders(root: Path, shards: int | None) -> list[Path]:
-    """The shard folders of the index at ``root``, made with ``shards`` shards if new."""
-    count = shard_count(root)
-    if count is None:
-        if Store(root).exists():
-            if shards not in (None, 1):
-                raise SearchError(f"the index at {root} is one shard already: --shards applies to a new index")
-            return [root]
-        folders = [root / f"shard-{k:02d}" for k in range(shards or 1)]
-        for folder in folders:
-            _empty_shard(Store(folder))
-        return create(root, len(folders))
-    if shards not in (None, count):
-        raise SearchError(f"the index at {root} has {count} shards, not {shards}: leave out --shards")
-    return shard_folders(root)
-
-
-def _empty_shard(store: Store) -> None:
-    """A shard with no document yet: every shard of a new index can be opened, so a
-    shard that cannot is known to be lost, not empty."""
-    with store.write_lock():
-        if store.exists():
-            return
-        gen, _ = store.new_generation()
-        store.save_manifest(gen, empty_manifest())
-        store.publish(gen)
+    return rebuild(Shards(folder)) if Store(folder).exists() else AddReport()
 
 
 def _fingerprint(path: Path, source: str | None, fields: dict | None) -> list:
@@ -132,19 +108,17 @@ def add(client, root: Path, paths: list[Path], source: str | None = None, fields
         if not path.exists():
             report.problems.append(ReadProblem(str(path), "no such file or folder"))
             progress.problem(report.problems[-1])
-    if _plain(root):  # one unsharded index: its lock is its one shard's, which the task takes
-        return _add(client, root, paths, source, fields, shards, progress, report)
-    with Store(root).write_lock(on_wait=progress.waiting):  # the whole index's one writer
-        return _add(client, root, paths, source, fields, shards, progress, report)
+    layout = Shards(root, shards)  # another number of shards than the index has is refused here
+    plain = layout.map.count() is None and (layout.root_exists() or (shards or 1) == 1)
+    # The index's one write lock, at its root; for an unsharded index that is its one
+    # shard's lock, which the task takes.
+    with contextlib.nullcontext() if plain else layout.lock_store.write_lock(on_wait=progress.waiting):
+        folders = [store.root for store in layout.prepare()]
+        return _add(client, root, folders, paths, source, fields, progress, report)
 
 
-def _plain(root: Path) -> bool:
-    return shard_count(root) is None and Store(root).exists()
-
-
-def _add(client, root: Path, paths: list[Path], source: str | None, fields: dict | None, shards: int | None,
+def _add(client, root: Path, folders: list[Path], paths: list[Path], source: str | None, fields: dict | None,
          progress: Progress, report: AddReport) -> AddReport:
-    folders = _folders(root, shards)
     seen = _read_seen(root)
     pending: dict[tuple[int, str], list[Record]] = {}
     last: dict[int, object] = {}
@@ -192,9 +166,10 @@ def _write_seen(root: Path, seen: dict) -> None:
 def rebuild(client, root: Path, progress: Progress | None = None) -> AddReport:
     """Rebuild every shard of the index at ``root``, one task per shard."""
     progress = progress or Progress()
-    folders = shard_folders(root)
+    layout = ShardMap(root)
+    folders = layout.folders()
     report = AddReport()
-    with contextlib.nullcontext() if _plain(root) else Store(root).write_lock(on_wait=progress.waiting):
+    with contextlib.nullcontext() if layout.count() is None else Store(root).write_lock(on_wait=progress.waiting):
         tasks = [client.submit(_rebuild, str(folder), pure=False, retries=2) for folder in folders]
         progress.start(len(tasks), f"rebuilding {len(folders)} shards on the cluster")
         try:

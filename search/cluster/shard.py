@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.build.store import Store
-from index.errors import IndexMissing
 from index.whoosh_ext.postings import numeric_column
 from search.cluster.statistics import CollectionSearcher, Figures, Key, MissingFigures
 from search.present import facets as facet_counts
@@ -90,8 +89,7 @@ class ShardSearcher:
         self._generation = None
         self._collection: CollectionSearcher | None = None
         self._keys: np.ndarray | None = None
-        if self._open() is None:  # every shard is created with the index: this one is lost
-            raise IndexMissing(f"no index in {folder}")
+        self._open()  # a damaged shard fails here, where the coordinator names it
 
     def _open(self):
         """The shard's plain searcher, reopened when another process changed the shard."""
@@ -111,7 +109,7 @@ class ShardSearcher:
 
     def state(self) -> ShardState:
         searcher = self._open()
-        if searcher is None:  # no document was ever routed here
+        if searcher is None:  # a shard not written yet holds no documents (index.build.shards)
             return ShardState(None, 0, 0, {})
         reader = searcher.reader()
         lengths = {name: reader.field_length(name) for name in searcher.schema.names() if searcher.schema[name].scorable}

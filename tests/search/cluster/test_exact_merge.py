@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from index.build.shards import ShardMap, shard_of
 from search import SearchIndex
 from search.cluster.coordinator import Coordinator
-from search.cluster.layout import create, shard_of
 from search.cluster.shard import ShardSearcher
 from search.cluster.statistics import MissingFigures
 from search.pipeline import Request, run_query
@@ -53,7 +53,7 @@ def pair(tmp_path_factory):
     folders = [folder / "three" / f"shard-{k:02d}" for k in range(3)]
     for k, shard in enumerate(folders):
         SearchIndex(shard).add_records([r for r in records if shard_of(r["id"], 3) == k])
-    create(folder / "three", 3)
+    ShardMap(folder / "three").create(3)
     settings = RankingSettings()
     coordinator = Coordinator(InProcessShards(folders, settings), settings, load_synonyms(None, use_default=True))
     return one, coordinator
