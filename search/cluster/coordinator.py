@@ -27,7 +27,7 @@ from search.query.parse import ParsedQuery, parse
 from search.query.phrases import as_words
 from search.query.suggestions import suggest
 from search.query.synonyms import Synonyms
-from search.results import Results
+from search.results import Facets, Results
 from search.settings import RankingSettings
 
 #: Rounds of "a shard lacked a term's figures" before giving up (one is the rule).
@@ -105,8 +105,10 @@ class Coordinator:
         require_words(parsed)
         self.shards.start_query()
         collection = self.collection()
-        if not collection.live:
+        if not collection.live and not self.shards.missing:
             return self._marked(nothing_indexed(request))
+        if not collection.live:  # every shard that holds documents is missing
+            return self._marked(Results(query=request.text, total=0, facets=Facets() if request.facets else None))
         # The query's own terms first, in one round: most rewrites ask for nothing else.
         self._fetch(collection, self._terms(parsed))
         searched, rewrites = self._resolve(collection, lambda reader: rewrite(reader, parsed, settings))
