@@ -116,8 +116,8 @@ class Coordinator:
         first = max(settings.proximity.depth, wanted) if request.collapse else wanted
         parts = self._rank(collection, searched, request, first)
         if not sum(p.total for p in parts.values()) and searched.phrases:
-            relaxed, unquoted = as_words(request.text, self.synonyms, settings.parse)
-            relaxed, split = self._resolve(collection, lambda reader: rewrite(reader, relaxed, settings))
+            as_typed, unquoted = as_words(request.text, self.synonyms, settings.parse)
+            relaxed, split = self._resolve(collection, lambda reader: rewrite(reader, as_typed, settings))
             if not relaxed.is_empty():
                 tried = self._rank(collection, relaxed, request, first)
                 if sum(p.total for p in tried.values()):
