@@ -173,11 +173,11 @@ def query(
     from search import parse_date_option
 
     term = _terminal()
-    ix = _index(index, synonyms, default_synonyms, cluster=cluster, allow_partial=allow_partial)
-    results = ix.query(
-        text, limit=limit, source=source, since=parse_date_option(since, "--since"),
-        until=parse_date_option(until, "--until"), sort=sort, facets=facets, collapse=not no_collapse,
-    )
+    with _index(index, synonyms, default_synonyms, cluster=cluster, allow_partial=allow_partial) as ix:  # closes a cluster's client
+        results = ix.query(
+            text, limit=limit, source=source, since=parse_date_option(since, "--since"),
+            until=parse_date_option(until, "--until"), sort=sort, facets=facets, collapse=not no_collapse,
+        )
     if results.empty_index and not json:
         term.line(f"no documents in the index at {ix.location}: add some with `search index add PATH`")
         return
