@@ -98,10 +98,10 @@ def _records(paths: Iterable[Path], source: str | None, fields: dict | None, see
 
 
 def add(client, root: Path, paths: list[Path], source: str | None = None, fields: dict | None = None,
-        shards: int | None = None, progress: Progress | None = None) -> AddReport:
+        shards: int | None = None, progress: Progress | None = None, chunk: int = CHUNK) -> AddReport:
     """Index ``paths`` into the sharded index at ``root`` on the cluster of ``client``,
     holding the index's write lock (at its root) meanwhile; each shard's add takes the
-    shard's own lock as well."""
+    shard's own lock as well. ``chunk``: records per task."""
     progress = progress or Progress()
     report = AddReport()
     for path in paths:
@@ -114,11 +114,11 @@ def add(client, root: Path, paths: list[Path], source: str | None = None, fields
     # shard's lock, which the task takes.
     with contextlib.nullcontext() if plain else layout.lock_store.write_lock(on_wait=progress.waiting):
         folders = [store.root for store in layout.prepare()]
-        return _add(client, root, folders, paths, source, fields, progress, report)
+        return _add(client, root, folders, paths, source, fields, progress, report, chunk)
 
 
 def _add(client, root: Path, folders: list[Path], paths: list[Path], source: str | None, fields: dict | None,
-         progress: Progress, report: AddReport) -> AddReport:
+         progress: Progress, report: AddReport, chunk: int) -> AddReport:
     seen = _read_seen(root)
     pending: dict[tuple[int, str], list[Record]] = {}
     last: dict[int, object] = {}
@@ -133,7 +133,7 @@ def _add(client, root: Path, folders: list[Path], paths: list[Path], source: str
     for origin, record in _records([p for p in paths if p.exists()], source, fields, seen, report, progress):
         k = shard_of(record.id, len(folders))
         pending.setdefault((k, origin), []).append(record)
-        if len(pending[(k, origin)]) >= CHUNK:
+        if len(pending[(k, origin)]) >= chunk:
             send(k, origin)
     for k, origin in list(pending):
         send(k, origin)

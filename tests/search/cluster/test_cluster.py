@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
+import time
 
 import pytest
 
@@ -16,6 +18,7 @@ from cli_support import run_main
 from cluster_support import DOCUMENTS, QUERIES, same, same_ranking, write_corpus
 from index.build.shards import ShardMap, shard_of
 from search import SearchIndex
+from search.cluster import build as cluster_build
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra (distributed) is not installed")
 
@@ -112,6 +115,28 @@ def test_a_killed_worker_costs_no_answer(indexes, cluster):
     client.wait_for_workers(2, timeout=60)  # the nanny starts a new worker
     for text in QUERIES:
         same(one.query(text), three.query(text))
+
+
+def test_a_worker_killed_during_a_build_loses_and_doubles_nothing(indexes, cluster, tmp_path):
+    """Chunks of 10 records: a dozen tasks, one worker killed once the first is
+    committed. Dask runs its tasks again on the other worker (or the new one the nanny
+    starts); every document is there once."""
+    _, three, corpus = indexes
+    client, root = three.cluster.client, tmp_path / "killed"
+    done: dict = {}
+    build = threading.Thread(target=lambda: done.update(report=cluster_build.add(client, root, [corpus], shards=3,
+                                                                                   chunk=10)))
+    build.start()
+    deadline = time.monotonic() + 60
+    while not any((root / f"shard-{k:02d}" / "CURRENT").exists() for k in range(3)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    victim = sorted(client.scheduler_info()["workers"])[0]
+    os.kill(client.run(os.getpid)[victim], signal.SIGKILL)
+    build.join(120)
+    assert not done["report"].problems
+    ids = _live_documents(SearchIndex(root))
+    assert len(ids) == len(set(ids)) == DOCUMENTS
+    client.wait_for_workers(2, timeout=60)
 
 
 def test_a_lost_shard_is_named_in_one_line_or_left_out(indexes, cluster, monkeypatch, capsys):
