@@ -40,6 +40,10 @@ NoCollapseOption = Annotated[
 DefaultSynonymsOption = Annotated[
     bool, typer.Option("--default-synonyms/--no-default-synonyms", help="Use the news synonyms shipped with the project.")
 ]
+ClusterOption = Annotated[Optional[str], typer.Option("--cluster", envvar="SEARCH_CLUSTER", show_default=False, help=(
+    "Run on the Dask cluster of this scheduler, tcp://HOST:PORT (default: $SEARCH_CLUSTER); see README."))]
+AllowPartialOption = Annotated[bool, typer.Option("--allow-partial", help=(
+    "On a cluster, answer from the shards that are up and name the missing ones."))]
 
 #: Whether this run's terminal output is for terminals without bidi support: set while
 #: the command line is read, so the error line main() prints after a command obeys it too.
@@ -86,25 +90,18 @@ def _terminal():
     return Terminal(bidi=_bidi)
 
 
-def _index(
-    location: Path | None, synonyms: Path | None = None, default_synonyms: bool = True, memory: str | None = None,
-    shards: int | None = None,
-):
+def _index(location: Path | None, synonyms: Path | None = None, default_synonyms: bool = True, memory: str | None = None,
+           **options):
     from search import BuildSettings, SearchIndex
 
     build = BuildSettings.parse(memory) if memory else None
-    return SearchIndex(location, synonyms=synonyms, default_synonyms=default_synonyms, build=build, shards=shards)
+    return SearchIndex(location, synonyms=synonyms, default_synonyms=default_synonyms, build=build, **options)
 
 
 #: Read by ``index add`` and ``index rebuild``; checked when the index is opened (a bad
 #: size is a one-line error, exit code 2, like any other bad option).
-MemoryOption = Annotated[
-    Optional[str],
-    typer.Option(
-        "--memory", envvar="SEARCH_MEMORY", show_default=False,
-        help="Most memory the build may take, all its processes together: 512MB, 1GB, 2GB… (default: $SEARCH_MEMORY, else 1GB).",
-    ),
-]
+MemoryOption = Annotated[Optional[str], typer.Option("--memory", envvar="SEARCH_MEMORY", show_default=False, help=(
+    "Most memory the build may take, all its processes together: 512MB, 1GB, 2GB… (default: $SEARCH_MEMORY, else 1GB)."))]
 
 
 @index_app.command("add")
@@ -119,30 +116,26 @@ def index_add(
     ] = None,
     index: IndexOption = None,
     memory: MemoryOption = None,
-    shards: Annotated[
-        Optional[int],
-        typer.Option(
-            "--shards", show_default=False,
-            help="Split a new index into N shards (each document in one, by its id); an existing index keeps its own number.",
-        ),
-    ] = None,
+    shards: Annotated[Optional[int], typer.Option("--shards", show_default=False, help=(
+        "Split a new index into N shards (each document in one, by its id); an existing index keeps its own number."))] = None,
+    cluster: ClusterOption = None,
 ) -> None:
     """Add files and folders to the index; unchanged files are skipped, changed ones replaced."""
     from search import parse_field_mapping
 
     fields = parse_field_mapping(field)
     term = _terminal()
-    report = _index(index, memory=memory, shards=shards).add(paths, source=source, progress=term.progress(), fields=fields or None)
+    report = _index(index, memory=memory, shards=shards, cluster=cluster).add(paths, source=source, progress=term.progress(), fields=fields or None)
     term.report(report)
     if report.failed:
         raise typer.Exit(1)
 
 
 @index_app.command("rebuild")
-def index_rebuild(index: IndexOption = None, memory: MemoryOption = None) -> None:
+def index_rebuild(index: IndexOption = None, memory: MemoryOption = None, cluster: ClusterOption = None) -> None:
     """Re-read every source added so far into a fresh index; queries use the old one until it is done."""
     term = _terminal()
-    report = _index(index, memory=memory).rebuild(progress=term.progress())
+    report = _index(index, memory=memory, cluster=cluster).rebuild(progress=term.progress())
     term.report(report)
     if report.failed:
         raise typer.Exit(1)
@@ -173,16 +166,18 @@ def query(
     index: IndexOption = None,
     json: JsonOption = False,
     bidi: BidiOption = None,
+    cluster: ClusterOption = None,
+    allow_partial: AllowPartialOption = False,
 ) -> None:
     """Search the index and show ranked hits with highlighted snippets; syndicated copies of a story are one hit."""
     from search import parse_date_option
 
     term = _terminal()
-    ix = _index(index, synonyms, default_synonyms)
-    results = ix.query(
-        text, limit=limit, source=source, since=parse_date_option(since, "--since"),
-        until=parse_date_option(until, "--until"), sort=sort, facets=facets, collapse=not no_collapse,
-    )
+    with _index(index, synonyms, default_synonyms, cluster=cluster, allow_partial=allow_partial) as ix:  # closes a cluster's client
+        results = ix.query(
+            text, limit=limit, source=source, since=parse_date_option(since, "--since"),
+            until=parse_date_option(until, "--until"), sort=sort, facets=facets, collapse=not no_collapse,
+        )
     if results.empty_index and not json:
         term.line(f"no documents in the index at {ix.location}: add some with `search index add PATH`")
         return
@@ -200,10 +195,11 @@ def evaluate(
     default_synonyms: DefaultSynonymsOption = True,
     index: IndexOption = None,
     json: JsonOption = False,
+    cluster: ClusterOption = None,
 ) -> None:
     """Run a query set exactly as `search query` would; print RR@10, nDCG@10, R@100 (ir-measures)."""
     term = _terminal()
-    with _index(index, synonyms, default_synonyms) as ix:
+    with _index(index, synonyms, default_synonyms, cluster=cluster) as ix:
         result = ix.evaluate(queries, qrels, run=run, progress=term.progress())
     term.json(result.to_json()) if json else term.evaluation(result)
 
@@ -247,11 +243,12 @@ def serve(
     port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0: any free port).")] = 8000,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the default browser.")] = False,
     index: IndexOption = None,
+    cluster: ClusterOption = None,
 ) -> None:
     """Search the index in a local web page (right to left, with facets and a timeline); read-only."""
     from search import serve as run_server
 
-    run_server(_index(index), host=host, port=port, open_browser=open_browser, announce=_terminal().line)
+    run_server(_index(index, cluster=cluster), host=host, port=port, open_browser=open_browser, announce=_terminal().line)
 
 
 @app.command("analyze")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from index.build.shards import Shards
 from index.build.store import Store, default_location
 from index.errors import DocumentMissing, IndexMissing, QueryError
+from search.cluster import Cluster
 from search.pipeline import Request, rewrite, run_query
 from search.present.snippets import highlight
 from search.query.parse import parse
@@ -55,6 +56,8 @@ class SearchIndex:
         settings: RankingSettings = RankingSettings(),
         build: BuildSettings | None = None,
         shards: int | None = None,
+        cluster: str | None = None,
+        allow_partial: bool = False,
     ):
         """``synonyms``: a file of extra name groups (see :mod:`search.query.synonyms`), added to
         the list shipped with the project unless ``default_synonyms`` is false.
@@ -63,7 +66,9 @@ class SearchIndex:
         rebuilding may take (:class:`~index.build.limits.BuildSettings`; default 1 GB).
         ``shards``: the number of shards of a new index (:mod:`index.build.shards`); an
         existing index keeps its own, and another number is an :class:`InvalidOption`.
-        Without it (or with 1) a new index is one shard, the folder itself."""
+        Without it (or with 1) a new index is one shard, the folder itself.
+        ``cluster``: a Dask scheduler (``tcp://HOST:PORT``) whose workers add, rebuild and answer
+        (:mod:`search.cluster`); ``allow_partial``: answer from the shards that are up (``Results.missing_shards``)."""
         root = Path(location) if location else default_location()
         #: The index folder's own store: its write lock, and the whole index when unsharded.
         self.store = Store(root)
@@ -75,6 +80,7 @@ class SearchIndex:
         self._searcher_open = None
         self._generation: tuple[Path | None, ...] | None = None
         self._lock = threading.RLock()
+        self.cluster = Cluster(cluster, root, settings, self.synonyms, allow_partial) if cluster else None
 
     @property
     def location(self) -> Path:
@@ -96,6 +102,8 @@ class SearchIndex:
 
         ``fields`` maps our field names to those of a JSONL/CSV file: ``{"body": "content"}``.
         """
+        if self.cluster:
+            return self.cluster.add([Path(p) for p in paths], source, fields, self.shards.wanted, progress)
         from index.build.add import add_paths
 
         return add_paths(self.shards, [Path(p) for p in paths], source=source, progress=progress, fields=fields,
@@ -111,9 +119,17 @@ class SearchIndex:
         """Re-read every source added so far into a fresh index, swapped in when complete."""
         if not self.shards.exists():
             raise IndexMissing(f"no index at {self.location}: create one with `search index add PATH`")
+        if self.cluster:
+            return self.cluster.rebuild(progress)
         from index.build.rebuild import rebuild
 
         return rebuild(self.shards, progress=progress, settings=self._build_settings())
+
+    def _run(self, request: Request) -> Results:
+        """``request`` answered here, or by the shards' actors on the cluster."""
+        if self.cluster:
+            return self.cluster.run(request)
+        return run_query(request, self.settings, self.synonyms, self._searcher)
 
     def _build_settings(self) -> BuildSettings:
         from index.build.limits import BuildSettings
@@ -162,13 +178,18 @@ class SearchIndex:
             generation = self.shards.live_generation()
             searcher = self._searcher_open
             if searcher is None or generation != self._generation or not searcher.up_to_date():
-                self.close()
+                self._close_searcher()
                 self._searcher_open = self.shards.open_searcher(weighting=weighting(self.settings.scoring))
                 self._generation = generation
             yield self._searcher_open
 
     def close(self) -> None:
-        """Release the open searcher (files and memory maps); the next query reopens it."""
+        """Release the open searcher (files and memory maps) and any cluster client; the next query reopens them."""
+        self._close_searcher()
+        if self.cluster:
+            self.cluster.close()
+
+    def _close_searcher(self) -> None:
         if self._searcher_open is not None:
             self._searcher_open.close()
         self._searcher_open, self._generation = None, None
@@ -192,7 +213,7 @@ class SearchIndex:
         every document counted and listed: syndicated copies are never collapsed here, so
         an evaluation sees each document."""
         request = self._request(text, limit, source, since, until, sort, brief=True, collapse=False)
-        results = run_query(request, self.settings, self.synonyms, self._searcher)
+        results = self._run(request)
         return results.total, [(hit.id, hit.score) for hit in results.hits]
 
     def query(
@@ -216,7 +237,7 @@ class SearchIndex:
         copy as its own hit.
         """
         request = self._request(text, limit, source, since, until, sort, offset, facets, collapse=collapse)
-        return run_query(request, self.settings, self.synonyms, self._searcher)
+        return self._run(request)
 
     def highlight(self, text: str, query: str) -> str:
         """The whole of ``text``, HTML-escaped, with ``<mark>`` around every word that

@@ -69,10 +69,10 @@ def run_query(request: Request, settings: RankingSettings, synonyms: Synonyms,
     """Answer ``request``. The text is parsed before the index is opened, so a query
     with nothing to search for says so whatever the state of the index."""
     parsed = parse(request.text, synonyms, settings.parse)
-    _require_words(parsed)
+    require_words(parsed)
     with open_searcher() as searcher:
         if not searcher.doc_count():
-            return _nothing_indexed(request)
+            return nothing_indexed(request)
         searched, rewrites = rewrite(searcher.reader(), parsed, settings)
         found = match(searcher, searched, request.filters(), settings)
         if not found.total and searched.phrases:
@@ -95,14 +95,14 @@ def run_query(request: Request, settings: RankingSettings, synonyms: Synonyms,
         return results
 
 
-def _nothing_indexed(request: Request) -> Results:
+def nothing_indexed(request: Request) -> Results:
     """The answer of an index without documents (none added yet, or every file removed):
     no hits, and no later stage run: BM25's idf takes the log of the number of documents,
     and the facets read segments that an index never given a document does not have."""
     return Results(query=request.text, total=0, facets=Facets() if request.facets else None, empty_index=True)
 
 
-def _require_words(parsed: ParsedQuery) -> None:
+def require_words(parsed: ParsedQuery) -> None:
     if parsed.is_empty() and parsed.excluded:
         raise QueryError("the query only excludes (-word): add a word to look for")
     if parsed.is_empty():

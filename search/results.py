@@ -126,6 +126,9 @@ class Results:
     empty_index: bool = False
     #: Matching documents, every copy counted (None: the same as ``total``).
     documents: int | None = None
+    #: Shards of a cluster that did not answer (``allow_partial``): the hits and counts
+    #: are those of the other shards.
+    missing_shards: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.documents is None:
@@ -143,6 +146,8 @@ class Results:
         }
         if self.facets is not None:
             data["facets"] = self.facets.to_json()
+        if self.missing_shards:
+            data["missing_shards"] = self.missing_shards
         return data
 
 

@@ -113,6 +113,8 @@ class Terminal:
     # -- rendering -----------------------------------------------------------
 
     def results(self, results: Results, explain: bool = False) -> None:
+        if results.missing_shards:
+            self._label(f"partial answer: shards {', '.join(map(str, results.missing_shards))} did not answer", "yellow")
         if explain:
             for expansion in results.expansions:
                 names = " | ".join(expansion["synonyms"])

@@ -50,20 +50,23 @@ def _pair_frequency(first: list[int], second: list[int], window: int) -> float:
     return total
 
 
-def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]], settings: RankingSettings) -> list[tuple[int, float]]:
-    """``ranked`` with its first ``settings.proximity.depth`` documents rescored and reordered."""
+def applies(parsed: ParsedQuery, settings: RankingSettings) -> bool:
+    """Whether the rerank can move anything: it needs a weight and two query words."""
+    return bool(settings.proximity.weight) and len(_groups(parsed, settings.words)) >= 2
+
+
+def bonuses(searcher, parsed: ParsedQuery, docnums: list[int], settings: RankingSettings) -> dict[int, float]:
+    """Each document's proximity bonus (before ``weight``). A document's alone: a shard of
+    a cluster computes it for its own documents (:mod:`search.cluster`)."""
     prox = settings.proximity
     k1, b, field = settings.scoring.k1, settings.scoring.b, prox.field
     groups = _groups(parsed, settings.words)
-    if not prox.weight or len(groups) < 2 or len(ranked) < 2:
-        return ranked
-    head, tail = head_and_tail(ranked, prox.depth)
-    docnums = sorted(d for d, _ in head)
+    docnums = sorted(docnums)
     positions = [term_positions(searcher, field, terms, docnums) for terms in groups]
     idf = [max_idf(searcher, field, terms) for terms in groups]
     average = searcher.avg_field_length(field) or 1.0
-    rescored = []
-    for docnum, score in head:
+    found = {}
+    for docnum in docnums:
         norm = k1 * ((1 - b) + b * searcher.doc_field_length(docnum, field, 1) / average)
         bonus = 0.0
         for i in range(len(groups)):
@@ -77,6 +80,19 @@ def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]], setti
                 tp = _pair_frequency(first, second, prox.window)
                 if tp:
                     bonus += min(idf[i], idf[j]) * tp * (k1 + 1) / (tp + norm)
-        rescored.append((docnum, score + prox.weight * bonus))
+        found[docnum] = bonus
+    return found
+
+
+def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]], settings: RankingSettings,
+           known: dict | None = None) -> list[tuple[int, float]]:
+    """``ranked`` with its first ``settings.proximity.depth`` documents rescored and reordered.
+    ``known``: the head's bonuses, computed elsewhere (a cluster's shards; then the
+    documents are any keys and ``searcher`` is not read)."""
+    if len(ranked) < 2 or not applies(parsed, settings):
+        return ranked
+    head, tail = head_and_tail(ranked, settings.proximity.depth)
+    found = known if known is not None else bonuses(searcher, parsed, [d for d, _ in head], settings)
+    rescored = [(doc, score + settings.proximity.weight * found[doc]) for doc, score in head]
     rescored.sort(key=lambda pair: -pair[1])
     return rescored + tail

@@ -74,13 +74,17 @@ class ArrayScorer:
             raise TypeError(f"the array scorer computes BM25F, not {type(weighting).__name__}")
         self.searcher = searcher
         self.schema = searcher.schema
-        self.size = searcher.doc_count_all()
+        #: One slot per document of this reader. Not ``searcher.doc_count_all()``: a shard's
+        #: searcher answers the whole index's statistics (:mod:`search.cluster.statistics`).
+        self.size = searcher.reader().doc_count_all()
         self.leaves = list(searcher.reader().leaf_readers())
         #: Each segment's posting arrays (index.whoosh_ext.postings), None where it has none.
         self._sidecars = [open_leaf_sidecar(leaf) for leaf, _ in self.leaves]
         self.K1 = weighting.K1
-        #: Whether idf is Whoosh's default formula (a subclass may have its own).
-        self._own_idf = type(weighting).idf is WeightingModel.idf and searcher.get_parent() is searcher
+        #: Whether idf is Whoosh's default formula over this reader's own documents (a
+        #: subclass may have its own; a shard is scored with the whole index's figures).
+        self._own_idf = (type(weighting).idf is WeightingModel.idf and searcher.get_parent() is searcher
+                         and not getattr(searcher, "collection_wide", False))
         self._B = weighting.B
         self._field_B = per_field_b(weighting)
         self.live = np.ones(self.size, dtype=bool)
@@ -244,10 +248,13 @@ class ArrayScorer:
         """Whoosh's idf of a term of the index (None if no segment has it), from what
         :meth:`term_scores` read: the proximity rerank asks it of every form of a word."""
         self.term_scores(fieldname, text)
-        frequency = self._frequencies.get((fieldname, text), 0)
+        btext = self.schema[fieldname].to_bytes(text)
+        # "Of the index": a shard asks the whole index, which may have a form this shard lacks.
+        frequency = self._frequencies.get((fieldname, text), 0) if self._own_idf \
+            else self.searcher.doc_frequency(fieldname, btext)
         if not frequency:
             return None
-        return self.idf(fieldname, self.schema[fieldname].to_bytes(text), frequency)
+        return self.idf(fieldname, btext, frequency)
 
     def _and(self, query: q.And) -> Scored:
         parts = [self.evaluate(sub) for sub in query.subqueries]

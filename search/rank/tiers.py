@@ -45,22 +45,41 @@ def order(searcher, parsed: ParsedQuery, found: Found, limit: int, sort: str, se
         dates, dated = array_scorer.for_searcher(searcher).dates("date")
         chosen = docs[np.lexsort((docs, -scores[docs], -dates[docs], ~dated[docs]))[:limit]]
         return [(int(d), float(scores[d])) for d in chosen]
-    need = required_matches(found.words, settings.scoring)
-    keywords = keyword_rules(parsed, settings.keywords)
-    in_tier = found.counts[docs] >= need if need > 1 else np.ones(len(docs), dtype=bool)
-
-    def best(candidates: np.ndarray, wanted: int) -> list[tuple[int, float]]:
-        """The ``wanted`` best of ``candidates`` by score, the best few reordered by
-        proximity and, for a keyword query, by headline word order."""
-        if not len(candidates) or wanted < 1:
-            return []
-        depth = max(wanted, settings.proximity.depth if settings.proximity.weight else 0,
-                    settings.keywords.order_depth if keywords else 0)
-        # Ties with the last one kept come along: the reranks decide among them.
-        chosen = array_scorer.top(scores, candidates, depth, ties=True)
-        scored = proximity.rerank(searcher, parsed, [(int(d), float(scores[d])) for d in chosen], settings)
-        return (title_order.rerank(searcher, parsed, scored, settings) if keywords else scored)[:wanted]
-
-    ranked = best(docs[in_tier], limit)
-    ranked += best(docs[~in_tier], limit - len(ranked))
+    ranked: list[tuple[int, float]] = []
+    for tier in tiers(parsed, found, settings):
+        wanted = limit - len(ranked)
+        chosen = array_scorer.top(scores, tier, rerank_depth(parsed, wanted, settings), ties=True)
+        ranked += reranked(searcher, parsed, [(int(d), float(scores[d])) for d in chosen], wanted, settings)
     return ranked
+
+
+def tiers(parsed: ParsedQuery, found: Found, settings: RankingSettings) -> tuple[np.ndarray, np.ndarray]:
+    """The documents of ``found`` that have every word (or all of them when there are no
+    tiers), and the others."""
+    docs = found.docs
+    need = required_matches(found.words, settings.scoring)
+    in_tier = found.counts[docs] >= need if need > 1 else np.ones(len(docs), dtype=bool)
+    return docs[in_tier], docs[~in_tier]
+
+
+def rerank_depth(parsed: ParsedQuery, wanted: int, settings: RankingSettings) -> int:
+    """How many of a tier's best (and those tied with the last) the reranks see, to give ``wanted``."""
+    if wanted < 1:
+        return 0
+    keywords = keyword_rules(parsed, settings.keywords)
+    return max(wanted, settings.proximity.depth if settings.proximity.weight else 0,
+               settings.keywords.order_depth if keywords else 0)
+
+
+def reranked(searcher, parsed: ParsedQuery, chosen: list, wanted: int, settings: RankingSettings,
+             bonuses: dict | None = None, ordered: dict | None = None) -> list:
+    """The ``wanted`` best of ``chosen`` (a tier's best by score, ``(doc, score)``), the best
+    few reordered by proximity and, for a keyword query, by headline word order.
+    ``bonuses`` and ``ordered``: what the reranks read per document, computed by a
+    cluster's shards (:mod:`search.cluster`); ``searcher`` is then not read."""
+    if not chosen or wanted < 1:
+        return []
+    scored = proximity.rerank(searcher, parsed, chosen, settings, known=bonuses)
+    if keyword_rules(parsed, settings.keywords):
+        scored = title_order.rerank(searcher, parsed, scored, settings, known=ordered)
+    return scored[:wanted]

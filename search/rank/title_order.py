@@ -42,23 +42,37 @@ def _follows(first: list[int], second: list[int], window: int) -> bool:
     return False
 
 
-def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]],
-           settings: RankingSettings) -> list[tuple[int, float]]:
-    """``ranked`` with its first ``order_depth`` documents (and ties) rescored and reordered."""
+def applies(parsed: ParsedQuery, settings: RankingSettings) -> bool:
+    """Whether the rerank can move anything: it needs a weight and two query words."""
+    return bool(settings.keywords.order) and len(parsed.concepts) >= 2
+
+
+def ordered_pairs(searcher, parsed: ParsedQuery, docnums: list[int], settings: RankingSettings) -> dict[int, int]:
+    """Per document, how many typed neighbour pairs its title holds in order. A document's
+    alone: a shard of a cluster counts them for its own documents (:mod:`search.cluster`)."""
     keywords = settings.keywords
-    concepts = parsed.concepts
-    if not keywords.order or len(concepts) < 2 or len(ranked) < 2:
+    docnums = sorted(docnums)
+    found = [term_positions(searcher, FIELD, _terms(c, settings.words), docnums) for c in parsed.concepts]
+    return {
+        docnum: sum(
+            _follows(found[i].get(docnum, []), found[i + 1].get(docnum, []), keywords.order_window)
+            for i in range(len(parsed.concepts) - 1)
+        )
+        for docnum in docnums
+    }
+
+
+def rerank(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float]],
+           settings: RankingSettings, known: dict | None = None) -> list[tuple[int, float]]:
+    """``ranked`` with its first ``order_depth`` documents (and ties) rescored and reordered.
+    ``known``: the head's ordered pairs, counted elsewhere (a cluster's shards; then the
+    documents are any keys and ``searcher`` is not read)."""
+    keywords = settings.keywords
+    if len(ranked) < 2 or not applies(parsed, settings):
         return ranked
     head, tail = head_and_tail(ranked, keywords.order_depth)
-    docnums = sorted(d for d, _ in head)
-    found = [term_positions(searcher, FIELD, _terms(c, settings.words), docnums) for c in concepts]
-    pairs = len(concepts) - 1
-    rescored = []
-    for docnum, score in head:
-        ordered = sum(
-            _follows(found[i].get(docnum, []), found[i + 1].get(docnum, []), keywords.order_window)
-            for i in range(pairs)
-        )
-        rescored.append((docnum, score * (1 + keywords.order * ordered / pairs)))
+    found = known if known is not None else ordered_pairs(searcher, parsed, [d for d, _ in head], settings)
+    pairs = len(parsed.concepts) - 1
+    rescored = [(doc, score * (1 + keywords.order * found[doc] / pairs)) for doc, score in head]
     rescored.sort(key=lambda pair: -pair[1])
     return rescored + tail
