@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from index.build.batch import Batch, worth_parallel
+from index.build.batch import Batch, OpenWriter, worth_parallel
 from index.build.limits import BuildSettings
 from index.build.report import AddReport, Progress
 from index.build.shards.state import merge_manifests
@@ -79,11 +79,13 @@ def add_paths(
     progress: Progress | None = None,
     fields: dict[str, str] | None = None,
     settings: BuildSettings = BuildSettings(),
+    writer: OpenWriter | None = None,
 ) -> AddReport:
     """Index files and folders (recursively), skipping files unchanged since last time.
 
     ``fields`` maps our field names to a JSONL/CSV producer's (``{"body": "content"}``);
-    ``settings`` bounds the build's memory.
+    ``settings`` bounds the build's memory; ``writer``: where the documents are written
+    when not in this process (:class:`index.build.batch.Batch`).
     """
     progress = progress or Progress()
     missing = [p for p in paths if not p.exists()]
@@ -92,7 +94,7 @@ def add_paths(
         parts, manifest = open_shards(shards)
         files = list(find_files(present))
         parallel = all(part.fresh for part in parts) and worth_parallel(files)
-        batch = Batch(parts, manifest, parallel, settings)
+        batch = Batch(parts, manifest, parallel, settings, writer)
         batch.report.problems.extend(ReadProblem(str(p), "no such file or folder") for p in missing)
         for problem in batch.report.problems:
             progress.problem(problem)

@@ -58,6 +58,9 @@ ANALYSIS_CACHE = "analysis.cache"
 #: File in a generation keeping every document's MinHash and story (:mod:`index.build.copies`).
 COPIES = "copies.npz"
 
+#: Opens a session's writer over its shards when they are written elsewhere (:class:`Batch`).
+OpenWriter = Callable[[list[Shard]], ShardedWriter]
+
 
 def worth_parallel(files: Iterable[Path]) -> bool:
     """Whether a fresh generation of ``files`` is large enough for :data:`WRITER_PROCS` processes."""
@@ -115,16 +118,20 @@ class Batch:
     """One writing session on an index: its shards' writers plus the index-wide manifest."""
 
     def __init__(self, shards: list[Shard], manifest: dict, parallel: bool = False,
-                 settings: BuildSettings = BuildSettings()):
+                 settings: BuildSettings = BuildSettings(), writer: OpenWriter | None = None):
         """``shards``: every shard of the index (one for an unsharded index), each with the
-        generation to write; ``manifest``: the index-wide one (:mod:`index.build.shards.state`)."""
+        generation to write; ``manifest``: the index-wide one (:mod:`index.build.shards.state`);
+        ``writer``: the writer when not this process's (a cluster's: every decision stays here)."""
         self.shards, self.manifest = shards, manifest
         self.fresh = all(shard.fresh for shard in shards)
-        memos = merge_memos([load_memos(shard.gen / ANALYSIS_CACHE) for shard in shards if not shard.fresh])
-        procs = WRITER_PROCS if parallel and self.fresh and WRITER_PROCS > 1 else 0
-        self.writer = ShardedWriter(
-            shards, procs, memos, lambda ix, own, workers: _open_writer(ix, own, memos, settings, workers, len(shards))
-        )
+        if writer is None:
+            memos = merge_memos([load_memos(shard.gen / ANALYSIS_CACHE) for shard in shards if not shard.fresh])
+            procs = WRITER_PROCS if parallel and self.fresh and WRITER_PROCS > 1 else 0
+            self.writer = ShardedWriter(
+                shards, procs, memos, lambda ix, own, workers: _open_writer(ix, own, memos, settings, workers, len(shards))
+            )
+        else:
+            self.writer = writer(shards)
         #: doc id → the manifest keys (files) that hold it; more than one for duplicates.
         self.refs: dict[str, set[str]] = {}
         for p, entry in manifest["files"].items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.build.batch import Batch, worth_parallel
+from index.build.batch import Batch, OpenWriter, worth_parallel
 from index.build.limits import BuildSettings
 from index.build.report import AddReport, Progress
 from index.build.shards.state import merge_manifests
@@ -16,9 +16,11 @@ from index.errors import SearchError
 from index.ingest.files import ReadProblem, find_files
 
 
-def rebuild(shards: Shards, progress: Progress | None = None, settings: BuildSettings = BuildSettings()) -> AddReport:
+def rebuild(shards: Shards, progress: Progress | None = None, settings: BuildSettings = BuildSettings(),
+            writer: OpenWriter | None = None) -> AddReport:
     """Re-read every root ever added into a new generation of every shard and swap them
-    in, each atomically; ``settings`` bounds the build's memory.
+    in, each atomically; ``settings`` bounds the build's memory; ``writer``: where the
+    documents are written when not in this process (:class:`index.build.batch.Batch`).
 
     Records added from code (:func:`index.build.add.add_records`) have no file to re-read
     and are copied over from the old index. The shards are swapped one after another:
@@ -34,7 +36,7 @@ def rebuild(shards: Shards, progress: Progress | None = None, settings: BuildSet
         roots = old_manifest.get("roots", [])
         present = [Path(r["path"]) for r in roots if Path(r["path"]).exists()]
         parallel = worth_parallel(find_files(present))
-        batch = Batch(parts, manifest, parallel=parallel, settings=settings)
+        batch = Batch(parts, manifest, parallel=parallel, settings=settings, writer=writer)
         carried = {k: v for k, v in old_manifest.get("files", {}).items() if k.startswith("records:")}
 
         def work() -> None:

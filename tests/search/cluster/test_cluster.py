@@ -1,8 +1,8 @@
-"""Sharded indexes on a real Dask cluster: a LocalCluster of two worker processes over
-TCP on 127.0.0.1, shared by the module (starting one costs seconds). A 3-shard index is
-built on it and must answer every query exactly as a 1-shard index of the same
-documents; a worker killed with SIGKILL costs an answer nothing; a shard no worker can
-open is named in one line, or left out with --allow-partial."""
+"""Sharded indexes on a real Dask cluster (conftest.py: two worker processes over TCP
+on 127.0.0.1). A 3-shard index is built on it and must answer every query exactly as
+a 1-shard index of the same documents; a worker killed with SIGKILL costs an answer
+nothing; a shard no worker can open is named in one line, or left out with
+--allow-partial."""
 
 from __future__ import annotations
 
@@ -21,13 +21,6 @@ from search import SearchIndex
 from search.cluster import build as cluster_build
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra (distributed) is not installed")
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=":0") as local:
-        yield local
 
 
 @pytest.fixture(scope="module")
@@ -118,18 +111,19 @@ def test_a_killed_worker_costs_no_answer(indexes, cluster):
 
 
 def test_a_worker_killed_during_a_build_loses_and_doubles_nothing(indexes, cluster, tmp_path):
-    """Chunks of 10 records: a dozen tasks, one worker killed once the first is
-    committed. Dask runs its tasks again on the other worker (or the new one the nanny
-    starts); every document is there once."""
+    """Chunks of 4 documents: thirty tasks, one worker killed once the first is
+    committed (a second table of contents in a shard's generation). Dask runs its tasks
+    again on the other worker (or the new one the nanny starts); every document is there once."""
     _, three, corpus = indexes
     client, root = three.cluster.client, tmp_path / "killed"
     done: dict = {}
     build = threading.Thread(target=lambda: done.update(report=cluster_build.add(client, root, [corpus], shards=3,
-                                                                                   chunk=10)))
+                                                                                   chunk=4)))
     build.start()
     deadline = time.monotonic() + 60
-    while not any((root / f"shard-{k:02d}" / "CURRENT").exists() for k in range(3)) and time.monotonic() < deadline:
+    while not list(root.glob("shard-*/gen-*/_MAIN_[1-9]*.toc")) and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert build.is_alive()  # killed while the build runs
     victim = sorted(client.scheduler_info()["workers"])[0]
     os.kill(client.run(os.getpid)[victim], signal.SIGKILL)
     build.join(120)
