@@ -103,11 +103,16 @@ def test_adding_again_reads_nothing_on_the_cluster(pair, news):
 
 def test_a_rebuild_on_the_cluster_is_the_local_rebuild(pair, news):
     here, there, _ = pair
+    for index in (here, there):  # added from code: a rebuild carries them over from the old shards
+        index.add_records([{"id": f"memo-{n}", "title": "مذكرة", "body": f"مذكرة داخلية رقم {n} عن الميناء الجديد"}
+                           for n in range(6)])
     (news / "late" / "reprint.jsonl").unlink()  # a rebuild reads the files as they now are
     try:
         local, clustered = here.rebuild(), there.rebuild()
     finally:
         _write(news / "late" / "reprint.jsonl", [{**shard_records()[3], "id": "reprint-of-3"}])
     assert _counts(local) == _counts(clustered)
+    assert local.removed == 0 and local.added == here.stats().documents
     assert _shards(here) == _shards(there)
+    assert "memo-0" in {doc_id for ids, _ in _shards(there) for doc_id in ids}
     assert _answers(here) == _answers(SearchIndex(there.location))
