@@ -84,7 +84,7 @@ class ClusterWriter(ShardedWriter):
     Reading a committed document (:meth:`stored`) is done here, from the shared folder."""
 
     def __init__(self, client, shards: list[Shard], settings: BuildSettings, progress: Progress, chunk: int):
-        super().__init__(shards, 0, {}, lambda ix, own, workers: None)
+        super().__init__(shards, 0, {}, lambda ix, own, workers: None)  # no writer opens here: tasks write
         self.client, self.settings, self.progress, self.chunk = client, settings, progress, chunk
         self.pending: list[list[tuple[str, object]]] = [[] for _ in shards]
         self.last: list[object | None] = [None for _ in shards]
