@@ -103,7 +103,8 @@ class SearchIndex:
         ``fields`` maps our field names to those of a JSONL/CSV file: ``{"body": "content"}``.
         """
         if self.cluster:
-            return self.cluster.add([Path(p) for p in paths], source, fields, self.shards.wanted, progress)
+            return self.cluster.add([Path(p) for p in paths], source, fields, self.shards.wanted, progress,
+                                    self._build_settings())
         from index.build.add import add_paths
 
         return add_paths(self.shards, [Path(p) for p in paths], source=source, progress=progress, fields=fields,
@@ -120,7 +121,7 @@ class SearchIndex:
         if not self.shards.exists():
             raise IndexMissing(f"no index at {self.location}: create one with `search index add PATH`")
         if self.cluster:
-            return self.cluster.rebuild(progress)
+            return self.cluster.rebuild(progress, self._build_settings())
         from index.build.rebuild import rebuild
 
         return rebuild(self.shards, progress=progress, settings=self._build_settings())

@@ -53,16 +53,16 @@ class Cluster:
             self.client = connect(self.address)
         return self.client
 
-    def add(self, paths: list[Path], source, fields, shards: int | None, progress):
+    def add(self, paths: list[Path], source, fields, shards: int | None, progress, settings):
         from search.cluster import build
 
         return build.add(self._client(), self.root, paths, source=source, fields=fields, shards=shards,
-                         progress=progress)
+                         progress=progress, settings=settings)
 
-    def rebuild(self, progress):
+    def rebuild(self, progress, settings):
         from search.cluster import build
 
-        return build.rebuild(self._client(), self.root, progress=progress)
+        return build.rebuild(self._client(), self.root, progress=progress, settings=settings)
 
     def run(self, request):
         """``request`` (:class:`search.pipeline.Request`) answered by the shards' actors."""
