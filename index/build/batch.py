@@ -313,8 +313,8 @@ class Batch:
         if self.signer is not None:
             self.signer.close()
         self.writer.commit()
-        if getattr(self.writer, "memos", None):
-            save_memos(self.gen / ANALYSIS_CACHE, self.writer.memos)
+        if memos := getattr(self.writer, "memos", None):
+            save_memos(self.gen / ANALYSIS_CACHE, memos)
         self.copies.save(self.gen / COPIES)
         self.store.save_manifest(self.gen, self.manifest)
 

@@ -107,12 +107,11 @@ class ParallelWriter:
     form (stemming and root extraction are most of the analysis). It numbers the forms
     in order of first sight and sends each text as the numbers of its words, which
     spares the workers splitting it again and looking words up by their letters. The
-    parent's memo thus holds the analysis of every form indexed, kept in ``analysis.cache``.
+    parent thus holds the analysis of every form indexed (:attr:`memos`), kept in ``analysis.cache``.
     """
 
     def __init__(self, ix, procs: int, limit: int = FLUSH_POSTINGS, memos: dict | None = None):
         self.parent = BulkSegmentWriter(ix, memos)
-        self.memos = self.parent.memos
         context = multiprocessing.get_context("fork")
         self.jobs = context.Queue(procs * 2)
         self.analyses = [context.Queue() for _ in range(procs)]
@@ -120,7 +119,7 @@ class ParallelWriter:
         self.tasks = [
             context.Process(
                 target=_work,
-                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.memos),
+                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.parent.memos),
                 daemon=True,
             )
             for analyses in self.analyses
@@ -131,6 +130,19 @@ class ParallelWriter:
         self.batches = 0
         #: word form → its number, in order of first sight.
         self.numbers: dict[str, int] = {}
+        #: analyzer key → the term of every numbered form, in number order: the workers'
+        #: tables. Lists, not a memo per analyzer keyed by form as well: three more
+        #: dictionaries of the whole vocabulary cost the parent ~30 MB at 30k articles
+        #: (benchmarks/README.md, "Build memory"); :attr:`memos` is made from them at the end.
+        self.terms: dict[str, list[bytes | None]] = {key: [] for key in self.parent.word_analyses()}
+
+    @property
+    def memos(self) -> dict[str, dict[str, bytes | None]]:
+        """Analyzer key → word form → term: the analyses given plus every form numbered
+        (the next add's ``analysis.cache``), made when asked, once the workers are done."""
+        forms = list(self.numbers)  # in number order, as the terms are
+        given = self.parent.memos
+        return {key: {**given.get(key, {}), **dict(zip(forms, terms))} for key, terms in self.terms.items()}
 
     def add_document(self, **fields) -> None:
         self.buffer.append(fields)
@@ -166,11 +178,11 @@ class ParallelWriter:
     def _analyze(self, batch: list[dict]) -> tuple[list[tuple[dict, dict | None]], dict[str, list[bytes | None]]]:
         """Each document of ``batch`` with its texts as word numbers (field name →
         array; twins share one), and per analyzer key the terms of the forms first
-        numbered here, in number order (analyzed into the parent's memo too)."""
+        numbered here, in number order (kept in :attr:`terms` too)."""
         numbers = self.numbers
+        first = len(numbers)
         keys = self.parent.analyzer_keys
-        analyzers = self.parent.word_analyses()
-        found: dict[str, list[bytes | None]] = {key: [] for key in analyzers}
+        analyzers = [(analyze, memo, self.terms[key]) for key, (analyze, memo) in self.parent.word_analyses().items()]
         documents: list[tuple[dict, dict | None]] = []
         for fields in batch:
             if any(name.startswith("_") for name in fields):
@@ -187,14 +199,16 @@ class ParallelWriter:
                     surfaces = WORD.findall(value)
                     for surface in set(surfaces).difference(numbers):
                         numbers[surface] = len(numbers)
-                        for key, (analyze, memo) in analyzers.items():
-                            if surface not in memo:
-                                memo[surface] = analyze(surface)
-                            found[key].append(memo[surface])
+                        made: dict[bytes | None, bytes | None] = {}
+                        for analyze, memo, terms in analyzers:
+                            term = memo[surface] if surface in memo else analyze(surface)
+                            # One object for the analyses that agree (a word the stemmer
+                            # leaves whole): kept once here, pickled once to each worker.
+                            terms.append(made.setdefault(term, term))
                     numbered = texts[value] = array("i", map(numbers.__getitem__, surfaces))
                 tokens[name] = numbered
             documents.append((fields, tokens))
-        return documents, found
+        return documents, {key: terms[first:] for key, terms in self.terms.items()}
 
     def delete_by_term(self, fieldname: str, text: str) -> int:
         return self.parent.delete_by_term(fieldname, text)
