@@ -81,7 +81,7 @@ def _open_writer(ix, parallel: bool, memos: dict, settings: BuildSettings):
     if not supports(ix.schema):
         return ix.writer(limitmb=WRITER_LIMIT_MB)
     if parallel and WRITER_PROCS > 1:
-        return ParallelWriter(ix, WRITER_PROCS, limit=settings.flush_postings(WRITER_PROCS), memos=memos)
+        return ParallelWriter(ix, WRITER_PROCS, limit=settings.flush_rule(WRITER_PROCS), memos=memos)
     return BulkSegmentWriter(ix, memos, limitmb=WRITER_LIMIT_MB)
 
 
