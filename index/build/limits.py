@@ -68,7 +68,7 @@ POSTING_BYTES = 38
 MIN_FLUSH_POSTINGS = 500_000
 #: What a writer worker adds to its resident memory while it writes a segment, per
 #: posting it holds: the postings' sorted copies and the segment's term tables.
-FLUSH_BYTES = 14
+FLUSH_BYTES = 13
 
 _UNITS = {"": 1, "B": 1} | {
     spelling: 2 ** (10 * power) for power, letter in enumerate("KMG", 1) for spelling in (letter, letter + "B", letter + "IB")
