@@ -69,6 +69,9 @@ MIN_FLUSH_POSTINGS = 500_000
 #: What a writer worker adds to its resident memory while it writes a segment, per
 #: posting it holds: the postings' sorted copies and the segment's term tables.
 FLUSH_BYTES = 13
+#: What the rest of the build adds while the workers write their segments: the parent
+#: reads on until the queued batches are full, the signer signs ahead.
+FLUSH_RESERVE = 16 << 20
 
 _UNITS = {"": 1, "B": 1} | {
     spelling: 2 ** (10 * power) for power, letter in enumerate("KMG", 1) for spelling in (letter, letter + "B", letter + "IB")
@@ -111,7 +114,7 @@ class FlushRule:
             return True
         if self.memory is None or build is None or held < self.least:
             return False
-        return build + self.workers * FLUSH_BYTES * held > self.memory
+        return build + self.workers * FLUSH_BYTES * held + FLUSH_RESERVE > self.memory
 
 
 @dataclass(frozen=True)

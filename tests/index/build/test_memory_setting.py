@@ -10,7 +10,7 @@ import pytest
 
 from cli_support import run_main
 from index.build import batch
-from index.build.limits import DEFAULT_MEMORY, FLUSH_BYTES, MIN_FLUSH_POSTINGS, BuildSettings, FlushRule, parse_memory
+from index.build.limits import DEFAULT_MEMORY, FLUSH_BYTES, FLUSH_RESERVE, MIN_FLUSH_POSTINGS, BuildSettings, FlushRule, parse_memory
 from index.errors import InvalidOption
 from search import SearchIndex
 from test_speed_paths import answers, records, segment_count, write_jsonl
@@ -54,7 +54,7 @@ def test_a_worker_writes_early_when_the_whole_build_would_pass_the_memory():
     rule = BuildSettings().flush_rule(2)
     assert rule.postings == BuildSettings().flush_postings(2) and rule.memory == DEFAULT_MEMORY
     held = MIN_FLUSH_POSTINGS * 2
-    room = DEFAULT_MEMORY - 2 * FLUSH_BYTES * held
+    room = DEFAULT_MEMORY - 2 * FLUSH_BYTES * held - FLUSH_RESERVE
     assert not rule.due(held, room) and rule.due(held, room + 1)
     assert rule.due(rule.postings, 0)  # the count holds whatever the memory
     assert not rule.due(MIN_FLUSH_POSTINGS - 1, DEFAULT_MEMORY)  # never below the floor
