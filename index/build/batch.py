@@ -93,7 +93,7 @@ def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: 
     if not supports(ix.schema):
         return ix.writer(limitmb=WRITER_LIMIT_MB)
     if procs:
-        return ParallelWriter(ix, procs, limit=settings.flush_postings(workers, shards), memos=memos)
+        return ParallelWriter(ix, procs, limit=settings.flush_rule(workers, shards), memos=memos)
     return BulkSegmentWriter(ix, memos, limitmb=WRITER_LIMIT_MB)
 
 
@@ -336,10 +336,10 @@ class Batch:
         if self.signer is not None:
             self.signer.close()
         self.writer.commit()
-        count = len(self.shards)
+        count, memos = len(self.shards), self.writer.memos
         for number, (shard, part) in enumerate(zip(self.shards, split_manifest(self.manifest, count))):
-            if self.writer.memos:
-                save_memos(shard.gen / ANALYSIS_CACHE, self.writer.memos)
+            if memos:
+                save_memos(shard.gen / ANALYSIS_CACHE, memos)
             keep = None if count == 1 else (lambda doc_id, n=number: shard_of(doc_id, count) == n)
             self.copies.save(shard.gen / COPIES, keep)
             shard.store.save_manifest(shard.gen, part)

@@ -93,8 +93,10 @@ class WordHashes(dict):
     faster than hashing each occurrence. CRC-32, not ``hash()``: signatures are saved,
     and ``hash()`` of a string changes from one process to the next."""
 
-    #: Forms kept before the memo starts over (a news collection has a few hundred thousand).
-    LIMIT = 1_000_000
+    #: Forms kept before the memo starts over: the signer's memory would otherwise grow
+    #: with the vocabulary, which keeps growing with the collection (a million forms
+    #: cost over 100 MB of the build's memory; benchmarks/README.md, "Build memory").
+    LIMIT = 200_000
 
     def __missing__(self, word: str) -> int:
         if len(self) >= self.LIMIT:

@@ -71,6 +71,12 @@ POSTING_BYTES = 38
 #: Fewest postings per segment: smaller segments repeat the common terms so often
 #: that the index grows faster than the memory saved.
 MIN_FLUSH_POSTINGS = 500_000
+#: What a writer worker adds to its resident memory while it writes a segment, per
+#: posting it holds: the postings' sorted copies and the segment's term tables.
+FLUSH_BYTES = 13
+#: What the rest of the build adds while the workers write their segments: the parent
+#: reads on until the queued batches are full, the signer signs ahead.
+FLUSH_RESERVE = 16 << 20
 
 _UNITS = {"": 1, "B": 1} | {
     spelling: 2 ** (10 * power) for power, letter in enumerate("KMG", 1) for spelling in (letter, letter + "B", letter + "IB")
@@ -88,12 +94,42 @@ def parse_memory(text: str) -> int:
 
 
 @dataclass(frozen=True)
+class FlushRule:
+    """When a writer worker writes the postings it holds out as a segment.
+
+    At :attr:`postings` of them, or sooner when the build's processes would together
+    pass :attr:`memory` if every worker wrote a segment as large as its own now. The
+    count alone assumes the rest of the build stays as large as it was measured; the
+    parent and the signer grow with the collection (every word form's analysis, every
+    document's signature), so the workers look at what the build actually holds."""
+
+    #: Postings a worker writes at the latest (:meth:`BuildSettings.flush_postings`).
+    postings: int
+    #: The build's memory setting in bytes; None: by the count alone.
+    memory: int | None = None
+    #: Writer workers, which may all write a segment at once.
+    workers: int = 1
+    #: Postings a worker holds at least before the memory makes it write them.
+    least: int = MIN_FLUSH_POSTINGS
+
+    def due(self, held: int, build: int | None) -> bool:
+        """Whether a worker holding ``held`` postings writes them now, ``build`` being
+        the resident bytes of the build's processes together (None when unknown)."""
+        if held >= self.postings:
+            return True
+        if self.memory is None or build is None or held < self.least:
+            return False
+        return build + self.workers * FLUSH_BYTES * held + FLUSH_RESERVE > self.memory
+
+
+@dataclass(frozen=True)
 class BuildSettings:
     """How a build may use the machine: one object handed from the caller
     (``search index add --memory``, ``SearchIndex(build=...)``) to every part that
     holds memory, each taking its share from :attr:`memory` (never a module global).
 
-    The parts are sized from it, the peak is not enforced: benchmarks/README.md ("Build
+    The parts are sized from it, and the writer workers write their segments early when
+    the build as a whole nears it (:class:`FlushRule`); benchmarks/README.md ("Build
     memory") has how close builds come and which parts do not follow it yet."""
 
     #: Peak resident memory of the build's processes together, in bytes.
@@ -121,3 +157,8 @@ class BuildSettings:
             return self.segment_postings
         left = self.memory - FIXED_MEMORY - workers * WORKER_MEMORY - (shards - 1) * SHARD_MEMORY
         return max(MIN_FLUSH_POSTINGS, left // (max(workers, 1) * POSTING_BYTES))
+
+    def flush_rule(self, workers: int, shards: int = 1) -> FlushRule:
+        """When each of ``workers`` writer workers (of ``shards`` shards) writes a segment:
+        by :meth:`flush_postings`, and by the build's memory unless the segment size is set."""
+        return FlushRule(self.flush_postings(workers, shards), None if self.segment_postings else self.memory, workers)

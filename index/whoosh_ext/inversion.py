@@ -47,8 +47,8 @@ class _Ids(dict):
 
 
 class FlatPostings:
-    """One field's postings as flat arrays (term number, docnum, frequency, value), in
-    the order documents came.
+    """One field's postings as flat arrays (term number, docnum, frequency, positions),
+    in the order documents came.
 
     Appending a document's postings is a few C-level ``extend`` calls instead of a
     dictionary lookup and three appends per posting in Python (the per-term lists of
@@ -57,7 +57,7 @@ class FlatPostings:
     ascending.
     """
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, encode: Callable[[list[int]], bytes] | None = None):
         #: "positions", "frequency" or "existence": what the field's format encodes.
         self.kind = kind
         self.ids = _Ids()
@@ -70,11 +70,19 @@ class FlatPostings:
         self.docnums = array("i")
         self.counts = array("i")
         self.freqs = array("H")
-        #: Encoded positions, one per posting ("positions" only; the others are made from freqs).
-        self.values: list[bytes] = []
+        # Positions ("positions" only) as one code per posting, not a bytes object each
+        # in a list: a single position p (most postings) is p, encoded only when the
+        # segment is written (:class:`Encodings`); the encodings of longer lists are
+        # concatenated in one buffer and coded ~k for the k-th. Held as objects they
+        # cost a worker ~60 MB of a 7.5 M-posting segment, and the freed objects left
+        # its heap too scattered to shrink after a flush (benchmarks/README.md, "Build memory").
+        self.once = Encodings(encode) if encode else None
+        self.codes = array("i")
+        self.multi = bytearray()
+        self.multi_ends = array("q")
 
-    def add(self, docnum: int, terms: Iterable[bytes], freqs: Iterable[int], values: list[bytes] | None = None) -> None:
-        """One document's postings: its distinct terms, their frequencies (and values)."""
+    def add(self, docnum: int, terms: Iterable[bytes], freqs: Iterable[int], positions: Iterable[list[int]] | None = None) -> None:
+        """One document's postings: its distinct terms, their frequencies (and each one's positions)."""
         # Through lists: ``array.extend`` of an iterator resizes once per item.
         numbers = list(map(self.ids.__getitem__, terms))
         self.terms.fromlist(numbers)
@@ -86,8 +94,14 @@ class FlatPostings:
         except OverflowError:  # a word 65,536 times in one text: the array was left as it was
             self.freqs = array("i", self.freqs)
             self.freqs.fromlist(counts)
-        if values is not None:
-            self.values.extend(values)
+        if positions is not None:
+            self.codes.fromlist([p[0] if len(p) == 1 else self._multiple(p) for p in positions])
+
+    def _multiple(self, positions: list[int]) -> int:
+        """The code of a posting with several positions (see :meth:`__init__`)."""
+        self.multi += self.once.encode(positions)
+        self.multi_ends.append(len(self.multi))
+        return ~(len(self.multi_ends) - 1)
 
     def by_term(self) -> Grouped:
         """The postings grouped by term, as Whoosh's format would encode them; this
@@ -100,14 +114,27 @@ class FlatPostings:
         freqs = np.frombuffer(self.freqs, dtype=np.dtype(self.freqs.typecode))[order]
         values = None
         if self.kind == "positions":
-            held = np.empty(len(self.values), dtype=object)
-            held[:] = self.values
-            self.values = []
-            values = held[order]
-            del held
+            values = _Positions(np.frombuffer(self.codes, dtype=np.intc)[order], self.once, bytes(self.multi), self.multi_ends)
         del order
         self.terms, self.docnums, self.counts, self.freqs = array("i"), array("i"), array("i"), array("H")
+        self.codes, self.multi, self.multi_ends = array("i"), bytearray(), array("q")
         return Grouped(self.kind, self.ids, ends, docs, freqs, values)
+
+
+class _Positions:
+    """A grouped field's position codes (:class:`FlatPostings`), decoded to Whoosh's
+    encodings one term's postings at a time."""
+
+    def __init__(self, codes: np.ndarray, once: Encodings, multi: bytes, ends: array):
+        self.codes, self.once, self.multi, self.ends = codes, once, multi, ends
+
+    def values(self, start: int, end: int) -> list[bytes]:
+        codes = self.codes[start:end].tolist()
+        once = self.once
+        if min(codes) >= 0:  # single positions only, as most terms have
+            return list(map(once.__getitem__, codes))
+        multi, ends = self.multi, self.ends
+        return [once[c] if c >= 0 else multi[ends[~c - 1] if c != -1 else 0 : ends[~c]] for c in codes]
 
 
 class Grouped:
@@ -122,7 +149,7 @@ class Grouped:
     """
 
     def __init__(self, kind: str, ids: dict[bytes, int], ends: np.ndarray, docs: np.ndarray, freqs: np.ndarray,
-                 values: np.ndarray | None):
+                 values: _Positions | None):
         self.kind, self.ids, self.ends = kind, ids, ends
         self.docs, self.freqs, self.values = docs, freqs, values
 
@@ -139,7 +166,7 @@ class Grouped:
     def _entry(self, start: int, end: int) -> list:
         freqs = self.freqs[start:end]
         if self.kind == "positions":
-            values = self.values[start:end].tolist()
+            values = self.values.values(start, end)
         elif self.kind == "frequency":  # what Frequency.word_values writes
             values = list(map(_PACKED.__getitem__, freqs.tolist()))
         else:

@@ -11,16 +11,19 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
+import os
 import queue
 from array import array
+from pathlib import Path
 
 from index.analysis.chain import WORD
+from index.build.limits import FlushRule
 from index.errors import SearchError
 from index.whoosh_ext.segment import BulkSegmentWriter
 
 #: Postings a worker holds in memory before it writes them out as a segment, unless the
-#: caller says otherwise (a build passes what its memory setting leaves:
-#: :meth:`index.build.limits.BuildSettings.flush_postings`). This bounds a worker's
+#: caller says otherwise (a build passes its memory setting's rule:
+#: :meth:`index.build.limits.BuildSettings.flush_rule`). This bounds a worker's
 #: memory; each extra segment repeats the common terms, so a lower limit makes the
 #: index larger (benchmarks/README.md, "Build memory").
 FLUSH_POSTINGS = 8_000_000
@@ -47,8 +50,34 @@ def _give_back() -> None:
         pass
 
 
-def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: dict) -> None:
-    """A worker: add the documents of every batch, a new segment each ``limit`` postings.
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _resident(pid: int) -> int:
+    """Resident bytes of ``pid`` and its descendants, as the build's memory is counted
+    (each process's resident pages, pages shared since a fork once per process)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * _PAGE
+        for task in Path(f"/proc/{current}/task").iterdir():
+            todo += map(int, (task / "children").read_text().split())
+    return total
+
+
+def _build_resident() -> int | None:
+    """Resident bytes of the whole build (the parent, its workers and helpers), or None
+    where the system does not say (no ``/proc``), or a process ended while being read."""
+    try:
+        return _resident(os.getppid())
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _work(storage, indexname: str, jobs, analyses, results, limit: FlushRule, memos: dict) -> None:
+    """A worker: add the documents of every batch, a new segment when ``limit`` says so
+    (checked against the postings held after each document, against the build's memory
+    after each batch).
 
     Before a batch it takes from ``analyses`` every analysis the parent made up to that
     batch (:meth:`ParallelWriter._send`): per analyzer, the terms of the word forms the
@@ -73,17 +102,24 @@ def _work(storage, indexname: str, jobs, analyses, results, limit: int, memos: d
     try:
         ix = storage.open_index(indexname)
         writer = BulkSegmentWriter(ix, memos, _lk=False)
+
+        def flush() -> BulkSegmentWriter:
+            nonlocal writer
+            segments.append(writer._finalize_segment())
+            writer = None
+            gc.collect()
+            _give_back()
+            return BulkSegmentWriter(ix, memos, _lk=False)
+
         while (job := jobs.get()) is not None:
             number, batch = job
             catch_up(number)
             for fields, tokens in batch:
                 writer.add_tokenized(fields, tokens, tables)
-                if writer.postings_count >= limit:
-                    segments.append(writer._finalize_segment())
-                    writer = None
-                    gc.collect()
-                    _give_back()
-                    writer = BulkSegmentWriter(ix, memos, _lk=False)
+                if writer.postings_count >= limit.postings:
+                    writer = flush()
+            if writer._added and limit.due(writer.postings_count, _build_resident()):
+                writer = flush()
         if writer._added:
             segments.append(writer._finalize_segment())
         else:
@@ -107,20 +143,21 @@ class ParallelWriter:
     form (stemming and root extraction are most of the analysis). It numbers the forms
     in order of first sight and sends each text as the numbers of its words, which
     spares the workers splitting it again and looking words up by their letters. The
-    parent's memo thus holds the analysis of every form indexed, kept in ``analysis.cache``.
+    parent thus holds the analysis of every form indexed (:attr:`memos`), kept in ``analysis.cache``.
     """
 
-    def __init__(self, ix, procs: int, limit: int = FLUSH_POSTINGS, memos: dict | None = None):
+    def __init__(self, ix, procs: int, limit: FlushRule | int = FLUSH_POSTINGS, memos: dict | None = None):
         self.parent = BulkSegmentWriter(ix, memos)
-        self.memos = self.parent.memos
         context = multiprocessing.get_context("fork")
         self.jobs = context.Queue(procs * 2)
         self.analyses = [context.Queue() for _ in range(procs)]
         self.results = context.Queue()
+        if not isinstance(limit, FlushRule):
+            limit = FlushRule(limit)
         self.tasks = [
             context.Process(
                 target=_work,
-                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.memos),
+                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.parent.memos),
                 daemon=True,
             )
             for analyses in self.analyses
@@ -131,6 +168,19 @@ class ParallelWriter:
         self.batches = 0
         #: word form → its number, in order of first sight.
         self.numbers: dict[str, int] = {}
+        #: analyzer key → the term of every numbered form, in number order: the workers'
+        #: tables. Lists, not a memo per analyzer keyed by form as well: three more
+        #: dictionaries of the whole vocabulary cost the parent ~30 MB at 30k articles
+        #: (benchmarks/README.md, "Build memory"); :attr:`memos` is made from them at the end.
+        self.terms: dict[str, list[bytes | None]] = {key: [] for key in self.parent.word_analyses()}
+
+    @property
+    def memos(self) -> dict[str, dict[str, bytes | None]]:
+        """Analyzer key → word form → term: the analyses given plus every form numbered
+        (the next add's ``analysis.cache``), made when asked, once the workers are done."""
+        forms = list(self.numbers)  # in number order, as the terms are
+        given = self.parent.memos
+        return {key: {**given.get(key, {}), **dict(zip(forms, terms))} for key, terms in self.terms.items()}
 
     def add_document(self, **fields) -> None:
         self.buffer.append(fields)
@@ -166,11 +216,11 @@ class ParallelWriter:
     def _analyze(self, batch: list[dict]) -> tuple[list[tuple[dict, dict | None]], dict[str, list[bytes | None]]]:
         """Each document of ``batch`` with its texts as word numbers (field name →
         array; twins share one), and per analyzer key the terms of the forms first
-        numbered here, in number order (analyzed into the parent's memo too)."""
+        numbered here, in number order (kept in :attr:`terms` too)."""
         numbers = self.numbers
+        first = len(numbers)
         keys = self.parent.analyzer_keys
-        analyzers = self.parent.word_analyses()
-        found: dict[str, list[bytes | None]] = {key: [] for key in analyzers}
+        analyzers = [(analyze, memo, self.terms[key]) for key, (analyze, memo) in self.parent.word_analyses().items()]
         documents: list[tuple[dict, dict | None]] = []
         for fields in batch:
             if any(name.startswith("_") for name in fields):
@@ -187,14 +237,16 @@ class ParallelWriter:
                     surfaces = WORD.findall(value)
                     for surface in set(surfaces).difference(numbers):
                         numbers[surface] = len(numbers)
-                        for key, (analyze, memo) in analyzers.items():
-                            if surface not in memo:
-                                memo[surface] = analyze(surface)
-                            found[key].append(memo[surface])
+                        made: dict[bytes | None, bytes | None] = {}
+                        for analyze, memo, terms in analyzers:
+                            term = memo[surface] if surface in memo else analyze(surface)
+                            # One object for the analyses that agree (a word the stemmer
+                            # leaves whole): kept once here, pickled once to each worker.
+                            terms.append(made.setdefault(term, term))
                     numbered = texts[value] = array("i", map(numbers.__getitem__, surfaces))
                 tokens[name] = numbered
             documents.append((fields, tokens))
-        return documents, found
+        return documents, {key: terms[first:] for key, terms in self.terms.items()}
 
     def delete_by_term(self, fieldname: str, text: str) -> int:
         return self.parent.delete_by_term(fieldname, text)

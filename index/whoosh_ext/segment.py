@@ -37,7 +37,7 @@ from whoosh.writing import SegmentWriter
 from index.analysis.chain import WORD, ArabicStopFilter
 from index.analysis.oneword import WordAnalysis, word_analysis
 from index.whoosh_ext import blocks, codec
-from index.whoosh_ext.inversion import Encodings, FlatPostings, Grouped
+from index.whoosh_ext.inversion import FlatPostings, Grouped
 from index.whoosh_ext.sidecar_writer import Recorder
 
 
@@ -90,8 +90,6 @@ class BulkSegmentWriter(SegmentWriter):
                 key = self.analyzer_keys[name] = analyzer_key(analyzer)
                 memo = self.memos.setdefault(key, {})
                 self._fast[name] = (analyze, memo, renumbers, kind, field.format)
-        #: field name → position → that one position encoded by the field's format.
-        self._single: dict[str, Encodings] = {}
         #: field name → the postings we invert, as flat arrays until the segment is written.
         self._flat: dict[str, FlatPostings] = {}
         #: field name → term bytes → [docnums, frequencies, encoded values(, weights)]
@@ -170,7 +168,7 @@ class BulkSegmentWriter(SegmentWriter):
                 for surface in set(surfaces).difference(memo):
                     memo[surface] = analyze(surface)
                 terms = list(map(memo.__getitem__, surfaces))
-        flat = self._flat.get(name) or self._flat.setdefault(name, FlatPostings(kind))
+        flat = self._flat.get(name) or self._flat.setdefault(name, FlatPostings(kind, fmt.encode if kind == "positions" else None))
         scorable = self.schema[name].scorable
         if kind != "positions":
             counts = Counter(terms)
@@ -190,10 +188,8 @@ class BulkSegmentWriter(SegmentWriter):
                 positions[term].append(pos)
             else:
                 positions[term] = [pos]
-        encode = fmt.encode
-        once = self._single.get(name) or self._single.setdefault(name, Encodings(encode))
         lists = positions.values()
-        flat.add(docnum, positions, map(len, lists), [once[p[0]] if len(p) == 1 else encode(p) for p in lists])
+        flat.add(docnum, positions, map(len, lists), lists)
         self.postings_count += len(positions)
         if not scorable:
             return 0

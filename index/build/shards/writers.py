@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.build.shards.layout import shard_of
+from index.build.shards.state import merge_memos
 from index.build.store import Store
 
 
@@ -58,12 +59,21 @@ class ShardedWriter:
     every writer shares (:func:`index.build.shards.state.merge_memos`)."""
 
     def __init__(self, shards: list[Shard], procs: int, memos: dict, opener: Opener):
-        self.shards, self.memos, self.opener = shards, memos, opener
+        self.shards, self.given, self.opener = shards, memos, opener
         per_shard = max(1, procs // len(shards)) if procs else 0
         self.workers = per_shard * len(shards)
         for shard in shards:
             if per_shard and shard.fresh:
                 shard.writer = opener(shard.ix, per_shard, self.workers)
+
+    @property
+    def memos(self) -> dict:
+        """The analysis of every word form seen: writers in this process extend the memo
+        given in place; a forked writer makes its own once its workers are done (its
+        parent keeps the new forms in compact tables meanwhile), so ask after commit."""
+        made = [shard.writer.memos for shard in self.shards
+                if shard.writer is not None and getattr(shard.writer, "memos", self.given) is not self.given]
+        return merge_memos(made) if made else self.given
 
     def shard(self, doc_id: str) -> Shard:
         """The shard that holds (or will hold) ``doc_id``."""

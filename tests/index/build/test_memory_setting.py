@@ -4,11 +4,13 @@ postings are cut into segments, never what the index holds or answers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cli_support import run_main
 from index.build import batch
-from index.build.limits import DEFAULT_MEMORY, MIN_FLUSH_POSTINGS, BuildSettings, parse_memory
+from index.build.limits import DEFAULT_MEMORY, FLUSH_BYTES, FLUSH_RESERVE, MIN_FLUSH_POSTINGS, BuildSettings, FlushRule, parse_memory
 from index.errors import InvalidOption
 from search import SearchIndex
 from test_speed_paths import answers, records, segment_count, write_jsonl
@@ -46,6 +48,35 @@ def test_segments_shrink_with_the_budget_and_never_below_the_floor():
     assert sizes[0] == MIN_FLUSH_POSTINGS
     assert BuildSettings.parse("2GB").flush_postings(1) > BuildSettings.parse("2GB").flush_postings(2)
     assert BuildSettings(segment_postings=1234).flush_postings(2) == 1234
+
+
+def test_a_worker_writes_early_when_the_whole_build_would_pass_the_memory():
+    rule = BuildSettings().flush_rule(2)
+    assert rule.postings == BuildSettings().flush_postings(2) and rule.memory == DEFAULT_MEMORY
+    held = MIN_FLUSH_POSTINGS * 2
+    room = DEFAULT_MEMORY - 2 * FLUSH_BYTES * held - FLUSH_RESERVE
+    assert not rule.due(held, room) and rule.due(held, room + 1)
+    assert rule.due(rule.postings, 0)  # the count holds whatever the memory
+    assert not rule.due(MIN_FLUSH_POSTINGS - 1, DEFAULT_MEMORY)  # never below the floor
+    assert not rule.due(held, None)  # memory unknown: by the count
+    assert BuildSettings(segment_postings=1234).flush_rule(2) == FlushRule(1234, None, 2)
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the build's memory is read from /proc (Linux)")
+def test_a_build_past_its_memory_writes_more_segments_with_the_same_answers(tmp_path, monkeypatch):
+    """The workers measure the whole build (parent, workers, signer) after each batch."""
+    from index.whoosh_ext import parallel
+
+    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "BATCH_DOCUMENTS", 20)
+    corpus = write_jsonl(tmp_path / "in" / "news.jsonl", records(240))
+    roomy = SearchIndex(tmp_path / "roomy")
+    roomy.add([corpus])
+    monkeypatch.setattr(BuildSettings, "flush_rule", lambda self, workers, shards=1: FlushRule(10**9, 1, workers, least=1))
+    tight = SearchIndex(tmp_path / "tight")
+    assert tight.add([corpus]).added == 240
+    assert segment_count(tight.location) >= 10 > 2 >= segment_count(roomy.location)
+    assert answers(tight) == answers(roomy) and any(answers(roomy))
 
 
 def test_a_smaller_budget_makes_more_smaller_segments_with_the_same_answers(tmp_path, monkeypatch):

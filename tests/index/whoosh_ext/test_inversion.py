@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
 from index.whoosh_ext.inversion import FlatPostings
@@ -21,9 +22,14 @@ def test_a_frequency_past_16_bits_is_kept():
 
 
 def test_positions_follow_their_postings():
-    flat = FlatPostings("positions")
-    flat.add(4, [b"x", b"y"], [1, 2], [b"p0", b"p1"])
-    flat.add(9, [b"y"], [1], [b"p2"])
+    """Single positions and lists of them come back as the format encodes each list."""
+    encode = Positions().encode
+    flat = FlatPostings("positions", encode)
+    flat.add(4, [b"x", b"y"], [1, 2], [[0], [1, 5]])
+    flat.add(9, [b"y", b"z"], [1, 3], [[2], [0, 3, 4]])
+    flat.add(11, [b"y"], [2], [[7, 8]])
     assert [(t, list(d), v) for t, (d, _, v) in flat.by_term().sorted_items()] == [
-        (b"x", [4], [b"p0"]), (b"y", [4, 9], [b"p1", b"p2"]),
+        (b"x", [4], [encode([0])]),
+        (b"y", [4, 9, 11], [encode([1, 5]), encode([2]), encode([7, 8])]),
+        (b"z", [9], [encode([0, 3, 4])]),
     ]
