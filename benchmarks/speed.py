@@ -179,29 +179,29 @@ def build_row(name: str, run: measure.Run, docs: int, folder: Path, lat: dict) -
     }
 
 
-def cold_queries(queries: list[str], ours: Path, whoosh: Path, repeat: int) -> dict:
+def cold_queries(queries: list[str], ours: Path, whoosh: Path | None, repeat: int) -> dict:
     """Median wall time of a fresh process per query, ours vs the minimal script
-    (runs interleaved so that machine load hits both alike)."""
+    (runs interleaved so that machine load hits both alike); ours alone when there is
+    no plain Whoosh index (``whoosh`` None)."""
     minimal = [sys.executable, str(REPO / "benchmarks" / "minimal_whoosh.py")]
     ours_t, minimal_t = [], []
     for text in queries:
         for _ in range(repeat):
-            for cmd, bucket in (
-                (search_command() + ["query", text, "--index", str(ours)], ours_t),
-                (minimal + [str(whoosh), text], minimal_t),
-            ):
+            runs = [(search_command() + ["query", text, "--index", str(ours)], ours_t)]
+            if whoosh is not None:
+                runs.append((minimal + [str(whoosh), text], minimal_t))
+            for cmd, bucket in runs:
                 start = time.perf_counter()
                 done = subprocess.run(cmd, capture_output=True)
                 bucket.append(time.perf_counter() - start)
                 if done.returncode != 0:
                     raise SystemExit(f"cold query failed: {' '.join(cmd)}\n{done.stderr.decode()[-1000:]}")
-    ours_s, minimal_s = statistics.median(ours_t), statistics.median(minimal_t)
-    return {
-        "runs": len(ours_t),
-        "ours_s": round(ours_s, 3),
-        "minimal_whoosh_s": round(minimal_s, 3),
-        "ratio": round(ours_s / minimal_s, 2),
-    }
+    ours_s = statistics.median(ours_t)
+    result = {"runs": len(ours_t), "ours_s": round(ours_s, 3)}
+    if minimal_t:
+        minimal_s = statistics.median(minimal_t)
+        result.update(minimal_whoosh_s=round(minimal_s, 3), ratio=round(ours_s / minimal_s, 2))
+    return result
 
 
 def add_new(records: list[Record], ours: Path, work: Path) -> dict:
