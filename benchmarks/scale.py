@@ -72,13 +72,24 @@ def load(work: Path, name: str) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def corpus_file(work: Path, size: int, corpus: scale_corpus.ScaleCorpus) -> Path:
+def corpus_file(work: Path, size: int, corpus_of) -> Path:
+    """``work/scale-SIZE.jsonl``, written here unless another process is writing it
+    (``scale_corpus.py --docs 120000,1000000 --out WORK`` writes several in one pass)."""
     path = work / f"scale-{size}.jsonl"
+    tmp = path.with_name(path.name + ".tmp")
+    while not path.exists() and tmp.exists() and time.time() - tmp.stat().st_mtime < 120:
+        time.sleep(10)
     if not path.exists():
         started = time.perf_counter()
-        corpus.write(path, size)
+        corpus_of().write({size: path})
         print(f"  wrote {path} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return path
+
+
+def complete(result: dict | None) -> bool:
+    """A build that ended well: every article read (the index drops exact duplicates, as
+    it does in the base corpus) and none failed."""
+    return bool(result) and not result.get("failed") and result.get("added") is not None
 
 
 def build(cmd: list[str], folder: Path, size: int) -> dict:
@@ -98,10 +109,10 @@ def build(cmd: list[str], folder: Path, size: int) -> dict:
                 "stderr_tail": run.stderr[-3000:], "start": start, "end": stamp()}
     mb = measure.folder_mb(folder)
     last = (run.stderr.strip().splitlines() or [""])[-1] if "index" in cmd else run.stdout.strip()
-    added = int(last.split()[0]) if last.split() and last.split()[0].isdigit() else None
+    first = last.split()[0].replace(",", "") if last.split() else ""
+    added = int(first) if first.isdigit() else None
     return {
-        # Complete only when every article went in (none dropped as a duplicate or failed).
-        "documents": size if added == size else None,
+        "documents": size,
         "added": added,
         "build_s": round(run.wall_s, 1),
         "build_cpu_s": round(run.cpu_s, 1),
@@ -140,11 +151,11 @@ def add_100(records, ours: Path, work: Path) -> dict:
 def query_part(size: int, records, queries: list[str], work: Path, cold_repeat: int) -> dict:
     """Warm and cold latency of ours (and plain Whoosh where built), then adding 100."""
     ours, whoosh = work / f"ours-{size}", work / f"whoosh-{size}"
-    has_whoosh = (load(work, f"whoosh-{size}") or {}).get("documents") == size
+    has_whoosh = complete(load(work, f"whoosh-{size}"))
     result: dict = {"start": stamp(), "commit": commit(), "queries": len(queries)}
     if has_whoosh:
-        result["whoosh_warm"] = speed.latencies(peers.WhooshSearcher(whoosh).query, queries)
-    result["ours_warm"] = speed.latencies(speed.ours_query(ours), queries)
+        result["whoosh_warm"] = measure.latencies(peers.WhooshSearcher(whoosh).query, queries)
+    result["ours_warm"] = measure.latencies(speed.ours_query(ours), queries)
     result["cold"] = speed.cold_queries(queries[:3], ours, whoosh if has_whoosh else None, cold_repeat)
     result["add_100"] = add_100(records, ours, work)
     result["end"] = stamp()
@@ -154,20 +165,19 @@ def query_part(size: int, records, queries: list[str], work: Path, cold_repeat: 
 def run_size(size: int, args, corpus_of, records, queries: list[str]) -> None:
     work = args.work
     if not args.queries_only:
-        done = load(work, f"ours-{size}") or {}
-        if done.get("documents") != size:
-            path = corpus_file(work, size, corpus_of())
+        if not complete(load(work, f"ours-{size}")):
+            path = corpus_file(work, size, corpus_of)
             print(f"building ours at {size:,}", file=sys.stderr)
             cmd = speed.search_command() + ["index", "add", str(path), "--index", str(work / f"ours-{size}")]
             save(work, f"ours-{size}", {**build(cmd, work / f"ours-{size}", size), "commit": commit()})
             write_notes(work)
-        if size in args.whoosh_sizes and (load(work, f"whoosh-{size}") or {}).get("documents") != size:
-            path = corpus_file(work, size, corpus_of())
+        if size in args.whoosh_sizes and not complete(load(work, f"whoosh-{size}")):
+            path = corpus_file(work, size, corpus_of)
             print(f"building plain Whoosh at {size:,}", file=sys.stderr)
             cmd = [sys.executable, peers.__file__, "whoosh", str(path), str(work / f"whoosh-{size}")]
             save(work, f"whoosh-{size}", {**build(cmd, work / f"whoosh-{size}", size), "commit": commit()})
             write_notes(work)
-    if (load(work, f"ours-{size}") or {}).get("documents") != size:
+    if not complete(load(work, f"ours-{size}")):
         print(f"no complete index at {size:,}: queries skipped", file=sys.stderr)
         return
     print(f"querying at {size:,}", file=sys.stderr)
@@ -176,18 +186,18 @@ def run_size(size: int, args, corpus_of, records, queries: list[str]) -> None:
 
 def write_notes(work: Path) -> None:
     """NOTES.txt: which kept indexes are complete, built by which commit."""
-    lines = ["Indexes of benchmarks/scale.py (complete = the build returned 0 with every article added).", ""]
+    lines = ["Indexes of benchmarks/scale.py (complete = the build returned 0; commit = last commit of the product code).", ""]
     for path in sorted((work / "results").glob("*.json"), key=lambda p: p.stat().st_mtime):
         if path.stem.startswith(("ours-", "whoosh-")):
             r = json.loads(path.read_text(encoding="utf-8"))
-            state = "FAILED" if r.get("failed") else "complete" if r.get("documents") else "INCOMPLETE"
+            state = "complete" if complete(r) else "FAILED"
             lines.append(f"{work / path.stem}: {state}, commit {r.get('commit')}, built {r['start']['utc']}–{r['end']['utc']} UTC; {r.get('summary', '')}")
     (work / "NOTES.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def table(work: Path, tag: str) -> str:
     """The Markdown table of every size with results under ``work``."""
-    lines = speed.md_table(
+    lines = measure.md_table(
         ["system", "articles", "build wall (s / 1k)", "build CPU (s / 1k)", "load during build", "peak RSS",
          "index (bytes / article)", "warm p50 / p95 (CPU p95)", "cold query", "add 100"], [])
     names = sorted({int(p.stem.split("-")[1]) for p in (work / "results").glob("*-*.json")})
@@ -200,7 +210,7 @@ def table(work: Path, tag: str) -> str:
             warm = q.get(f"{system}_warm")
             cold = q.get("cold", {})
             cold_s = cold.get("ours_s" if system == "ours" else "minimal_whoosh_s")
-            if b.get("failed") or not b.get("documents"):
+            if not complete(b):
                 lines.append(f"| {system} | {size:,} | FAILED or incomplete after {b.get('wall_s', b.get('build_s'))} s "
                              f"(see results/{system}-{size}.json) | | | | | | | |")
                 continue
@@ -216,9 +226,9 @@ def table(work: Path, tag: str) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def parser() -> argparse.ArgumentParser:
     sizes = lambda v: [int(x) for x in v.split(",") if x]  # noqa: E731
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, required=True, help="folder of the corpora, indexes and results (kept)")
     parser.add_argument("--sizes", type=sizes, default=list(SIZES))
     parser.add_argument("--whoosh-sizes", type=sizes, default=list(WHOOSH_SIZES))
@@ -229,7 +239,10 @@ def main() -> None:
     parser.add_argument("--tag", default="main", help="name of this tree's query results (default main)")
     parser.add_argument("--base-limit", type=int, help="use only the first N base articles (quick tests)")
     parser.add_argument("--table", action="store_true", help="only print the table of the results under --work")
-    args = parser.parse_args()
+    return parser
+
+
+def run(args: argparse.Namespace) -> None:
     if args.table:
         print(table(args.work, args.tag))
         return
@@ -251,4 +264,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(parser().parse_args())

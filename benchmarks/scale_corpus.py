@@ -25,7 +25,7 @@ cannot give: the vocabulary of a real archive grows with its size (new names, pl
 spellings), here it stays the base's (about 260,000 word forms), so the analysis of new
 forms is paid once and the build's per-article cost is on the low side.
 
-    .venv/bin/python benchmarks/scale_corpus.py --docs 120000 --out /tmp/x1/scale/scale-120000.jsonl --check
+    .venv/bin/python benchmarks/scale_corpus.py --docs 120000 --out /tmp/x1/scale --check
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from index.analysis.normalize import normalize_text  # noqa: E402
 from index.build.copies import CopyFinder  # noqa: E402
+from index.ingest.duplicates import body_key  # noqa: E402
 from index.ingest.files import Record, read_file  # noqa: E402
 
 SNN = ROOT.parent / "shared" / "corpus" / "saudinewsnet" / "articles.jsonl.gz"
@@ -118,8 +119,12 @@ class ScaleCorpus:
         self.first = [first.setdefault(key, i) for i, key in enumerate(keys)]
         #: Each base article's paragraphs of sentences, split once on first use.
         self._split: list[list[list[Sentence]] | None] = [None] * len(records)
-        #: Per tile, the words a story's first article keeps (how much a partner gives).
+        #: Articles per story: only a story of several can make two equal rewrites.
+        self.members = Counter(self.first)
+        #: Per tile, the words a story's first article keeps (how much a partner gives),
+        #: and the keys of the own texts its articles kept.
         self._want: dict[int, int] = {}
+        self._kept: dict[int, set[str | None]] = {}
         self._tile = 0
 
     def _partner(self, story: int, tile: int) -> int:
@@ -148,7 +153,7 @@ class ScaleCorpus:
 
     def _wanted(self, story: int, tile: int) -> int:
         if tile != self._tile:
-            self._want, self._tile = {}, tile
+            self._want, self._kept, self._tile = {}, {}, tile
         if story not in self._want:
             self._want[story] = sum(s[2] for par in self._own(story, tile) for s in par)
         return self._want[story]
@@ -164,13 +169,22 @@ class ScaleCorpus:
             return _row(r.id, r.title, r.body, r)
         own = self._own(i, tile)
         story = self.first[i]
+        want = self._wanted(story, tile)
+        if self.members[story] > 1:
+            # Two copies that differ only in sentences this tile drops would become one
+            # text, which the index drops as a duplicate: the second keeps all of its own.
+            key = body_key(" ".join(s[0] for par in own for s in par))
+            seen = self._kept.setdefault(story, set())
+            if key in seen:
+                own = self._paragraphs(i)
+            seen.add(key)
         j = self._partner(story, tile)
         partner = self.records[j]
         theirs = [s for par in self._paragraphs(j) for s in par]
         seed = zlib.crc32(f"{tile}\x00".encode())
         given = [s for s in theirs if zlib.crc32(s[1], seed) & 1] or theirs[:1]
         start = story % len(given)
-        want, taken, words = self._wanted(story, tile), [], 0
+        taken, words = [], 0
         for s in given[start:] + given[:start]:
             if taken and words >= want:
                 break
@@ -189,15 +203,21 @@ class ScaleCorpus:
         for k in range(total):
             yield self.rewrite(k % n, k // n)
 
-    def write(self, path: Path, total: int) -> Path:
-        """Stream ``total`` articles to a JSONL file (written under a temporary name first)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as handle:
-            for row in self.rows(total):
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        tmp.replace(path)
-        return path
+    def write(self, paths: dict[int, Path]) -> None:
+        """Stream the first N articles to each ``paths[N]`` in one pass (every file is a
+        prefix of the next), each written under a temporary name and renamed when full."""
+        sizes = sorted(paths)
+        handles = {}
+        for size in sizes:
+            paths[size].parent.mkdir(parents=True, exist_ok=True)
+            handles[size] = open(paths[size].with_name(paths[size].name + ".tmp"), "w", encoding="utf-8")
+        for n, row in enumerate(self.rows(sizes[-1]), 1):
+            line = json.dumps(row, ensure_ascii=False) + "\n"
+            for size in list(handles):
+                handles[size].write(line)
+                if n == size:
+                    handles.pop(size).close()
+                    paths[size].with_name(paths[size].name + ".tmp").replace(paths[size])
 
 
 def _row(doc_id: str, title: str, body: str, r: Record, date: dt.date | None = None, url: str | None = None) -> dict:
@@ -235,8 +255,9 @@ def read_rows(path: Path) -> Iterator[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--docs", type=int, required=True, help="articles to write")
-    parser.add_argument("--out", type=Path, required=True, help="JSONL file to write")
+    parser.add_argument("--docs", type=lambda v: [int(x) for x in v.split(",")], required=True,
+                        help="articles to write, one file per number (e.g. 120000,1000000)")
+    parser.add_argument("--out", type=Path, required=True, help="folder of the JSONL files (scale-N.jsonl)")
     parser.add_argument("--base-limit", type=int, help="use only the first N base articles (quick tests)")
     parser.add_argument("--check", action="store_true", help="count the copy finder's stories in the base and the output")
     args = parser.parse_args()
@@ -245,11 +266,12 @@ def main() -> None:
     records = base_records()[: args.base_limit]
     started = time.perf_counter()
     corpus = ScaleCorpus(records)
-    corpus.write(args.out, args.docs)
-    print(f"wrote {args.docs:,} articles to {args.out} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    paths = {size: args.out / f"scale-{size}.jsonl" for size in args.docs}
+    corpus.write(paths)
+    print(f"wrote {max(args.docs):,} articles to {args.out} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if args.check:
         base = copy_stats(corpus.rewrite(i, 0) for i in range(len(records)))
-        out = copy_stats(read_rows(args.out))
+        out = copy_stats(read_rows(paths[min(args.docs)]))
         print(json.dumps({"base": base, "output": out}, ensure_ascii=False, indent=1))
 
 
