@@ -13,7 +13,7 @@ another tree's queries on the indexes built before::
 
     .venv/bin/python benchmarks/scale.py --work /tmp/x1/scale --sizes 30000,120000 --whoosh-sizes 30000,120000
     .venv/bin/python benchmarks/scale.py --work /tmp/x1/scale --sizes 1000000 &      # another process
-    .venv/bin/python benchmarks/scale.py --work /tmp/x1/scale --queries-only --tag mytree
+    /work/p1/.venv/bin/python benchmarks/scale.py --work /tmp/x1/scale --queries-only --sizes 1000000  # p1's code
     .venv/bin/python benchmarks/scale.py --work /tmp/x1/scale --table               # the Markdown table
 
 Adding 100 articles runs on a hard-linked copy of the index (``cp -al``), and the kept
@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure  # noqa: E402
 import peers  # noqa: E402
 import scale_corpus  # noqa: E402
+import search  # noqa: E402
 import speed  # noqa: E402
 
 SIZES = (30_000, 120_000, 500_000, 1_000_000)
@@ -47,12 +48,15 @@ LOAD_EVERY = 15.0
 
 #: The product's code: what an index or a query time depends on (benchmarks/ aside).
 PRODUCT = ("search", "index", "cli.py", "pyproject.toml")
+#: The tree whose ``search`` package this interpreter imports (another worktree's venv
+#: times that worktree's code with this script).
+PRODUCT_TREE = Path(search.__file__).resolve().parent.parent
 
 
 def commit() -> str:
     """The last commit that changed the product's code, ``+dirty`` when it has uncommitted changes."""
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=speed.REPO, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["git", *args], cwd=PRODUCT_TREE, capture_output=True, text=True).stdout.strip()
     dirty = git("status", "--porcelain", "--untracked-files=no", "--", *PRODUCT)
     return git("log", "-1", "--format=%h", "--", *PRODUCT) + ("+dirty" if dirty else "")
 
@@ -181,7 +185,7 @@ def run_size(size: int, args, corpus_of, records, queries: list[str]) -> None:
         print(f"no complete index at {size:,}: queries skipped", file=sys.stderr)
         return
     print(f"querying at {size:,}", file=sys.stderr)
-    save(work, f"queries-{size}-{args.tag}", query_part(size, records, queries, work, args.cold_repeat))
+    save(work, f"queries-{size}-{args.tag or commit()}", query_part(size, records, queries, work, args.cold_repeat))
 
 
 def write_notes(work: Path) -> None:
@@ -195,7 +199,12 @@ def write_notes(work: Path) -> None:
     (work / "NOTES.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def table(work: Path, tag: str) -> str:
+def latest(work: Path, pattern: str) -> dict | None:
+    found = sorted((work / "results").glob(f"{pattern}.json"), key=lambda p: p.stat().st_mtime)
+    return json.loads(found[-1].read_text(encoding="utf-8")) if found else None
+
+
+def table(work: Path, tag: str | None) -> str:
     """The Markdown table of every size with results under ``work``."""
     lines = measure.md_table(
         ["system", "articles", "build wall (s / 1k)", "build CPU (s / 1k)", "load during build", "peak RSS",
@@ -206,7 +215,8 @@ def table(work: Path, tag: str) -> str:
             b = load(work, f"{system}-{size}")
             if not b:
                 continue
-            q = load(work, f"queries-{size}-{tag}") or {}
+            q = load(work, f"queries-{size}-{tag}") if tag else latest(work, f"queries-{size}-*")
+            q = q or {}
             warm = q.get(f"{system}_warm")
             cold = q.get("cold", {})
             cold_s = cold.get("ours_s" if system == "ours" else "minimal_whoosh_s")
@@ -236,7 +246,8 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--cold-repeat", type=int, default=3)
     parser.add_argument("--queries-only", action="store_true", help="only the query part, on the indexes built before")
-    parser.add_argument("--tag", default="main", help="name of this tree's query results (default main)")
+    parser.add_argument("--tag", help="name of this tree's query results (default: the product's commit); "
+                        "with --table, whose results to show (default: the latest of each size)")
     parser.add_argument("--base-limit", type=int, help="use only the first N base articles (quick tests)")
     parser.add_argument("--table", action="store_true", help="only print the table of the results under --work")
     return parser

@@ -233,9 +233,15 @@ def copy_stats(rows) -> dict:
     for row in rows:
         finder.assign(row["id"], row["body"], dt.date.fromisoformat(row["date"]) if row["date"] else None)
         n += 1
-    sizes = Counter(Counter(finder.stories).values())
+    members = Counter(finder.stories)
+    sizes = Counter(members.values())
     shared = {size: count for size, count in sizes.items() if size > 1}
     in_shared = sum(size * count for size, count in shared.items())
+    per_tile: dict[int, Counter] = {}
+    for doc_id, story in zip(finder.ids, finder.stories):
+        tile = per_tile.setdefault(int(doc_id.rsplit("~", 1)[1]) - 1 if "~" in doc_id else 0, Counter())
+        tile["articles"] += 1
+        tile["in_stories_with_copies"] += members[story] > 1
     return {
         "articles": n,
         "stories": sum(sizes.values()),
@@ -244,6 +250,7 @@ def copy_stats(rows) -> dict:
         "share_in_them": round(in_shared / n, 4) if n else 0.0,
         "mean_size_of_them": round(in_shared / sum(shared.values()), 2) if shared else 0.0,
         "largest": sorted((s for s, c in shared.items() for _ in range(c)), reverse=True)[:5],
+        "share_in_them_per_tile": {t: round(c["in_stories_with_copies"] / c["articles"], 4) for t, c in sorted(per_tile.items())},
     }
 
 
@@ -255,24 +262,32 @@ def read_rows(path: Path) -> Iterator[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--docs", type=lambda v: [int(x) for x in v.split(",")], required=True,
+    parser.add_argument("--docs", type=lambda v: [int(x) for x in v.split(",")],
                         help="articles to write, one file per number (e.g. 120000,1000000)")
-    parser.add_argument("--out", type=Path, required=True, help="folder of the JSONL files (scale-N.jsonl)")
+    parser.add_argument("--out", type=Path, help="folder of the JSONL files (scale-N.jsonl)")
     parser.add_argument("--base-limit", type=int, help="use only the first N base articles (quick tests)")
-    parser.add_argument("--check", action="store_true", help="count the copy finder's stories in the base and the output")
+    parser.add_argument("--check", type=Path, metavar="FILE",
+                        help="count the copy finder's stories and the equal texts in the base and in FILE")
     args = parser.parse_args()
     if not SNN.exists():
         raise SystemExit(f"no corpus at {SNN}: the scale corpus is made from ../shared's SaudiNewsNet")
+    if not args.docs and not args.check:
+        raise SystemExit("nothing to do: pass --docs N[,N…] --out FOLDER, or --check FILE")
     records = base_records()[: args.base_limit]
-    started = time.perf_counter()
-    corpus = ScaleCorpus(records)
-    paths = {size: args.out / f"scale-{size}.jsonl" for size in args.docs}
-    corpus.write(paths)
-    print(f"wrote {max(args.docs):,} articles to {args.out} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    if args.docs:
+        if not args.out:
+            raise SystemExit("--docs needs --out FOLDER")
+        started = time.perf_counter()
+        ScaleCorpus(records).write({size: args.out / f"scale-{size}.jsonl" for size in args.docs})
+        print(f"wrote {max(args.docs):,} articles to {args.out} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if args.check:
-        base = copy_stats(corpus.rewrite(i, 0) for i in range(len(records)))
-        out = copy_stats(read_rows(paths[min(args.docs)]))
-        print(json.dumps({"base": base, "output": out}, ensure_ascii=False, indent=1))
+        keys = Counter(body_key(row["body"]) for row in read_rows(args.check))
+        result = {
+            "base": copy_stats({"id": r.id, "body": r.body, "date": r.date.isoformat() if r.date else None} for r in records),
+            "file": copy_stats(read_rows(args.check)),
+            "file_equal_texts": sum(n - 1 for key, n in keys.items() if key is not None and n > 1),
+        }
+        print(json.dumps(result, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":
