@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -189,13 +190,18 @@ def run_size(size: int, args, corpus_of, records, queries: list[str]) -> None:
 
 
 def write_notes(work: Path) -> None:
-    """NOTES.txt: which kept indexes are complete, built by which commit."""
-    lines = ["Indexes of benchmarks/scale.py (complete = the build returned 0; commit = last commit of the product code).", ""]
-    for path in sorted((work / "results").glob("*.json"), key=lambda p: p.stat().st_mtime):
-        if path.stem.startswith(("ours-", "whoosh-")):
-            r = json.loads(path.read_text(encoding="utf-8"))
-            state = "complete" if complete(r) else "FAILED"
-            lines.append(f"{work / path.stem}: {state}, commit {r.get('commit')}, built {r['start']['utc']}–{r['end']['utc']} UTC; {r.get('summary', '')}")
+    """NOTES.txt: which kept indexes are complete, built by which commit, which are not."""
+    lines = ["Indexes of benchmarks/scale.py (complete = the build returned 0; commit = last commit of the "
+             "product code, search/ index/ cli.py).", ""]
+    folders = [p for p in work.glob("*-[0-9]*") if p.is_dir() and re.fullmatch(r"(ours|whoosh)-\d+", p.name)]
+    for folder in sorted(folders, key=lambda p: (p.name.split("-")[0], int(p.name.split("-")[1]))):
+        r = load(work, folder.name)
+        if r is None:
+            lines.append(f"{folder}: NOT COMPLETE (a build in progress, or interrupted: no result file)")
+            continue
+        state = "complete" if complete(r) else "FAILED"
+        lines.append(f"{folder}: {state}, commit {r.get('commit')}, built {r['start']['utc']}–{r['end']['utc']} UTC; "
+                     f"{r.get('summary', '')}")
     (work / "NOTES.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -249,12 +255,13 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--tag", help="name of this tree's query results (default: the product's commit); "
                         "with --table, whose results to show (default: the latest of each size)")
     parser.add_argument("--base-limit", type=int, help="use only the first N base articles (quick tests)")
-    parser.add_argument("--table", action="store_true", help="only print the table of the results under --work")
+    parser.add_argument("--table", action="store_true", help="only print the table of the results under --work (and refresh NOTES.txt)")
     return parser
 
 
 def run(args: argparse.Namespace) -> None:
     if args.table:
+        write_notes(args.work)
         print(table(args.work, args.tag))
         return
     if not speed.DEFAULT_CORPUS.exists():
