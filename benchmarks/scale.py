@@ -205,6 +205,15 @@ def write_notes(work: Path) -> None:
     (work / "NOTES.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def merge(work: Path) -> None:
+    """Every result under ``work`` in one file, ``benchmarks/out/scale.json`` (not in git)."""
+    out = speed.OUT / "scale.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    results = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((work / "results").glob("*.json"))}
+    out.write_text(json.dumps({"machine": measure.machine(), "work": str(work), "results": results},
+                              ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 def latest(work: Path, pattern: str) -> dict | None:
     found = sorted((work / "results").glob(f"{pattern}.json"), key=lambda p: p.stat().st_mtime)
     return json.loads(found[-1].read_text(encoding="utf-8")) if found else None
@@ -263,6 +272,7 @@ def run(args: argparse.Namespace) -> None:
     if args.table:
         write_notes(args.work)
         print(table(args.work, args.tag))
+        merge(args.work)
         return
     if not speed.DEFAULT_CORPUS.exists():
         raise SystemExit(f"no corpus at {speed.DEFAULT_CORPUS}: the scale benchmark needs ../shared's SaudiNewsNet")
@@ -279,6 +289,7 @@ def run(args: argparse.Namespace) -> None:
     for size in args.sizes:
         run_size(size, args, corpus_of, records, queries)
     print(table(args.work, args.tag))
+    merge(args.work)
 
 
 if __name__ == "__main__":
