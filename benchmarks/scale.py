@@ -92,8 +92,7 @@ def corpus_file(work: Path, size: int, corpus_of) -> Path:
 
 
 def complete(result: dict | None) -> bool:
-    """A build that ended well: every article read (the index drops exact duplicates, as
-    it does in the base corpus) and none failed."""
+    """A build that ended well: it returned 0 and said how many articles it added."""
     return bool(result) and not result.get("failed") and result.get("added") is not None
 
 
@@ -141,14 +140,17 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 def add_100(records, ours: Path, work: Path) -> dict:
     """Adding 100 new articles, on a hard-linked copy of the kept index."""
-    copy = work / f"{ours.name}-add100"
-    shutil.rmtree(copy, ignore_errors=True)
+    copy, scratch = work / f"{ours.name}-add100", work / f"{ours.name}-add100-input"
+    for folder in (copy, scratch):
+        shutil.rmtree(folder, ignore_errors=True)
     subprocess.run(["cp", "-al", str(ours), str(copy)], check=True)
+    scratch.mkdir()
     before = snapshot(ours)
     try:
-        result = speed.add_new(records, copy, work)
+        result = speed.add_new(records, copy, scratch)
     finally:
-        shutil.rmtree(copy, ignore_errors=True)
+        for folder in (copy, scratch):
+            shutil.rmtree(folder, ignore_errors=True)
     changed = sorted(name for name, seen in snapshot(ours).items() if before.get(name) != seen)
     return {**result, "kept_index_changed": changed}
 
