@@ -225,7 +225,7 @@ def table(work: Path, tag: str | None) -> str:
     """The Markdown table of every size with results under ``work``."""
     lines = measure.md_table(
         ["system", "articles", "build wall (s / 1k)", "build CPU (s / 1k)", "load during build", "peak RSS",
-         "index (bytes / article)", "warm p50 / p95 (CPU p95)", "cold query", "add 100"], [])
+         "index (bytes / article)", "warm p50 / p95 wall", "warm p50 / p95 CPU", "cold query", "add 100"], [])
     names = sorted({int(p.stem.split("-")[1]) for p in (work / "results").glob("*-*.json")})
     for size in names:
         for system in ("ours", "whoosh"):
@@ -239,14 +239,14 @@ def table(work: Path, tag: str | None) -> str:
             cold_s = cold.get("ours_s" if system == "ours" else "minimal_whoosh_s")
             if not complete(b):
                 lines.append(f"| {system} | {size:,} | FAILED or incomplete after {b.get('wall_s', b.get('build_s'))} s "
-                             f"(see results/{system}-{size}.json) | | | | | | | |")
+                             f"(see results/{system}-{size}.json) | | | | | | | | |")
                 continue
             ld = b.get("load_during") or {}
             lines.append(
                 f"| {'ours' if system == 'ours' else 'plain Whoosh'} | {size:,} | {b['build_s']:,} s ({b['s_per_1k']}) "
                 f"| {b['build_cpu_s']:,} s ({b['cpu_s_per_1k']}) | {ld.get('min')}–{ld.get('max')} | {b['peak_rss_mb']:,} MB "
                 f"| {b['index_mb']:,} MB ({b['bytes_per_article']:,}) "
-                f"| {f'''{warm['p50_ms']} / {warm['p95_ms']} ms ({warm['cpu_p95_ms']})''' if warm else '–'} "
+                f"| {f'''{warm['p50_ms']} / {warm['p95_ms']} ms | {warm['cpu_p50_ms']} / {warm['cpu_p95_ms']} ms''' if warm else '– | –'} "
                 f"| {f'{cold_s} s' if cold_s else '–'} "
                 f"| {f'''{q['add_100']['wall_s']} s''' if system == 'ours' and q.get('add_100') else '–'} |"
             )

@@ -8,7 +8,7 @@ would collapse at query time, making every result page read a stored field per c
 So each repetition ("tile") of the base collection is a rewritten archive of its own:
 
 * the base is SaudiNewsNet with the ANT sample's articles spread evenly through it;
-  tile 0 is the base itself, unchanged, so the 30k set is the real corpus;
+  tile 0 is the base itself, unchanged, so the 30k set is real articles only;
 * in tile ``t`` an article keeps about half of its own sentences (a sentence is kept
   or not by a hash of its text and ``t``, so the copies of one syndicated story keep
   the same shared sentences) and takes sentences of a partner article, as many words as
