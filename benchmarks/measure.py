@@ -8,7 +8,9 @@ processes and the largest one alone would flatter it.
 from __future__ import annotations
 
 import os
+import platform
 import resource
+import statistics
 import subprocess
 import threading
 import time
@@ -111,3 +113,48 @@ def percentile(values: list[float], q: float) -> float:
     k = (len(ordered) - 1) * q / 100
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def machine() -> dict:
+    """CPUs, their model and Python: the machine line of every speed report."""
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def md_table(columns: list[str], rows: list[list]) -> list[str]:
+    """A Markdown table: the first column left-aligned, the figures right-aligned."""
+    lines = ["| " + " | ".join(columns) + " |", "|---|" + "---:|" * (len(columns) - 1)]
+    return lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+
+
+def latencies(run_query: Callable[[str], object], queries: list[str]) -> dict:
+    """Wall and CPU milliseconds of ``run_query`` per query, after ten warm-up calls."""
+    for text in queries[:10]:  # warm caches and the open searcher
+        run_query(text)
+    times, cpu = [], []
+    for text in queries:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        run_query(text)
+        times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return {
+        "queries": len(times),
+        "p50_ms": round(percentile(times, 50), 2),
+        "p95_ms": round(percentile(times, 95), 2),
+        "mean_ms": round(statistics.fmean(times), 2),
+        # CPU time of this process: steadier than wall time on a shared machine.
+        "cpu_p50_ms": round(percentile(cpu, 50), 2),
+        "cpu_p95_ms": round(percentile(cpu, 95), 2),
+    }

@@ -4,13 +4,14 @@ Measures, on the same articles: build time (wall and CPU of all processes), peak
 memory of the build's process tree, index size, warm query latency over fixed-seed
 two-word queries (top 10 with snippets, for every system), the wall time of a cold
 ``search query`` process against a minimal Whoosh script, and adding 100 new
-articles to the full index. ``--scale`` adds our build and latency at 10k, 30k and
-120k documents (the corpus repeated under new ids).
+articles to the full index. ``--scale`` adds ``scale.py``'s runs: our build, memory,
+size and queries at 30k, 120k, 500k and 1M articles (``scale_corpus.py``'s rewritten
+archive), plain Whoosh at 30k and 120k, indexes kept under ``WORK/scale``.
 
 Usage (from the repository root, in the project's virtualenv)::
 
     python benchmarks/speed.py                 # ~10 minutes on 2 cores
-    python benchmarks/speed.py --scale         # + scale curve (much longer)
+    python benchmarks/speed.py --scale --work DIR   # + scale to 1M (hours on 2 cores)
     python benchmarks/speed.py --limit 2000    # a quick smoke run
     python benchmarks/speed.py --reuse DIR     # queries only, on DIR/ours, DIR/whoosh, DIR/fts5
                                                # built before (e.g. by --work DIR)
@@ -24,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import re
 import shutil
@@ -47,7 +47,6 @@ from search.query.parse import analyze_terms  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "saudinewsnet" / "articles.jsonl.gz"
 OUT = REPO / "benchmarks" / "out"
-SCALE_SIZES = (10_000, 30_000, 120_000)
 
 #: The targets of issue #5 (2-core machine).
 TARGETS = {
@@ -58,23 +57,6 @@ TARGETS = {
     "peak_rss_mb": 1536.0,
     "add100_s": 5.0,
 }
-
-
-def machine() -> dict:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": model,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
 
 
 def search_command() -> list[str]:
@@ -113,26 +95,6 @@ def make_queries(records: list[Record], count: int, seed: int) -> list[str]:
     return queries
 
 
-def latencies(run_query, queries: list[str]) -> dict:
-    for text in queries[:10]:  # warm caches and the open searcher
-        run_query(text)
-    times, cpu = [], []
-    for text in queries:
-        start, start_cpu = time.perf_counter(), time.process_time()
-        run_query(text)
-        times.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    return {
-        "queries": len(times),
-        "p50_ms": round(measure.percentile(times, 50), 2),
-        "p95_ms": round(measure.percentile(times, 95), 2),
-        "mean_ms": round(statistics.fmean(times), 2),
-        # CPU time of this process: steadier than wall time on a shared machine.
-        "cpu_p50_ms": round(measure.percentile(cpu, 50), 2),
-        "cpu_p95_ms": round(measure.percentile(cpu, 95), 2),
-    }
-
-
 def ours_query(folder: Path):
     ix = SearchIndex(folder)
 
@@ -161,7 +123,7 @@ def warm_latencies(folders: dict[str, Path], queries: list[str]) -> dict[str, di
     never gets it whatever the order.
     """
     order = sorted(SYSTEMS, key=lambda system: system[1] == "ours")
-    return {name: latencies(query(folders[name]), queries) for _, name, query in order}
+    return {name: measure.latencies(query(folders[name]), queries) for _, name, query in order}
 
 
 def build_row(name: str, run: measure.Run, docs: int, folder: Path, lat: dict) -> dict:
@@ -179,29 +141,29 @@ def build_row(name: str, run: measure.Run, docs: int, folder: Path, lat: dict) -
     }
 
 
-def cold_queries(queries: list[str], ours: Path, whoosh: Path, repeat: int) -> dict:
+def cold_queries(queries: list[str], ours: Path, whoosh: Path | None, repeat: int) -> dict:
     """Median wall time of a fresh process per query, ours vs the minimal script
-    (runs interleaved so that machine load hits both alike)."""
+    (runs interleaved so that machine load hits both alike); ours alone when there is
+    no plain Whoosh index (``whoosh`` None)."""
     minimal = [sys.executable, str(REPO / "benchmarks" / "minimal_whoosh.py")]
     ours_t, minimal_t = [], []
     for text in queries:
         for _ in range(repeat):
-            for cmd, bucket in (
-                (search_command() + ["query", text, "--index", str(ours)], ours_t),
-                (minimal + [str(whoosh), text], minimal_t),
-            ):
+            runs = [(search_command() + ["query", text, "--index", str(ours)], ours_t)]
+            if whoosh is not None:
+                runs.append((minimal + [str(whoosh), text], minimal_t))
+            for cmd, bucket in runs:
                 start = time.perf_counter()
                 done = subprocess.run(cmd, capture_output=True)
                 bucket.append(time.perf_counter() - start)
                 if done.returncode != 0:
                     raise SystemExit(f"cold query failed: {' '.join(cmd)}\n{done.stderr.decode()[-1000:]}")
-    ours_s, minimal_s = statistics.median(ours_t), statistics.median(minimal_t)
-    return {
-        "runs": len(ours_t),
-        "ours_s": round(ours_s, 3),
-        "minimal_whoosh_s": round(minimal_s, 3),
-        "ratio": round(ours_s / minimal_s, 2),
-    }
+    ours_s = statistics.median(ours_t)
+    result = {"runs": len(ours_t), "ours_s": round(ours_s, 3)}
+    if minimal_t:
+        minimal_s = statistics.median(minimal_t)
+        result.update(minimal_whoosh_s=round(minimal_s, 3), ratio=round(ours_s / minimal_s, 2))
+    return result
 
 
 def add_new(records: list[Record], ours: Path, work: Path) -> dict:
@@ -215,17 +177,11 @@ def add_new(records: list[Record], ours: Path, work: Path) -> dict:
     return {"documents": 100, "wall_s": round(run.wall_s, 2), "summary": summary}
 
 
-def scale_curve(records: list[Record], queries: list[str], work: Path, sizes: list[int]) -> list[dict]:
-    rows = []
-    for size in sizes:
-        corpus = write_jsonl(records, work / f"scale-{size}.jsonl", size)
-        folder = work / f"scale-{size}"
-        run = measure.run(search_command() + ["index", "add", str(corpus), "--index", str(folder)])
-        rows.append(build_row(f"ours @ {size:,}", run, size, folder, latencies(ours_query(folder), queries[:100])))
-        print(f"  scale {size:,}: {rows[-1]}", file=sys.stderr)
-        shutil.rmtree(folder, ignore_errors=True)
-        corpus.unlink()
-    return rows
+def run_scale(work: Path, sizes: str) -> None:
+    """``scale.py`` at ``sizes``, its corpora, indexes and results kept under ``work/scale``."""
+    import scale  # imports this module: not at the top
+
+    scale.run(scale.parser().parse_args(["--work", str(work / "scale"), "--sizes", sizes]))
 
 
 def check(results: dict) -> list[dict]:
@@ -245,7 +201,7 @@ def check(results: dict) -> list[dict]:
     ]
 
 
-def scale_table(rows: list[dict]) -> str:
+def systems_table(rows: list[dict]) -> str:
     lines = [
         "| system | documents | build (wall) | build CPU (all processes) | docs/s | peak RSS | index size | query p50 / p95 (top 10 + snippets) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -258,12 +214,6 @@ def scale_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def md_table(columns: list[str], rows: list[list]) -> list[str]:
-    """A Markdown table: the first column left-aligned, the figures right-aligned."""
-    lines = ["| " + " | ".join(columns) + " |", "|---|" + "---:|" * (len(columns) - 1)]
-    return lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-
-
 def cold_line(cold: dict) -> str:
     """The cold-process sentence of both reports (full run and ``--reuse``)."""
     return (
@@ -273,7 +223,7 @@ def cold_line(cold: dict) -> str:
 
 
 def table(results: dict) -> str:
-    lines = [scale_table(results["systems"] + results.get("scale", []))]
+    lines = [systems_table(results["systems"])]
     cold = results["cold_query"]
     lines += [
         "",
@@ -281,7 +231,7 @@ def table(results: dict) -> str:
         f"Adding 100 new articles to the full index (`search index add`, whole process): {results['add_100']['wall_s']} s.",
         "",
     ]
-    lines += md_table(["target", "limit", "measured", "holds"],
+    lines += measure.md_table(["target", "limit", "measured", "holds"],
                       [[t["target"], t["limit"], t["measured"], "yes" if t["holds"] else "NO"] for t in results["targets"]])
     m = results["machine"]
     lines += [
@@ -302,7 +252,7 @@ def query_part(results: dict, queries: list[str], folder: Path, cold_repeat: int
     results["latency"] = [{"system": label, **warm[name]} for label, name, _ in SYSTEMS]
     results["cold_query"] = cold_queries(queries[:3], folder / "ours", folder / "whoosh", cold_repeat)
     results["load_after"] = os.getloadavg()
-    lines = md_table(
+    lines = measure.md_table(
         ["system", "query p50 / p95 wall (top 10 + snippets)", "CPU p50 / p95"],
         [[r["system"], f"{r['p50_ms']} / {r['p95_ms']} ms", f"{r['cpu_p50_ms']} / {r['cpu_p95_ms']} ms"]
          for r in results["latency"]],
@@ -323,10 +273,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--cold-repeat", type=int, default=5)
-    parser.add_argument("--scale", action="store_true", help="also build and query at 10k, 30k and 120k documents")
-    parser.add_argument("--scale-sizes", type=lambda v: [int(x) for x in v.split(",")], default=list(SCALE_SIZES),
-                        help="document counts of the scale curve (default 10000,30000,120000)")
-    parser.add_argument("--scale-only", action="store_true", help="only the scale curve (no peers)")
+    parser.add_argument("--scale", action="store_true", help="also run benchmarks/scale.py (to 1M articles) under WORK/scale")
+    parser.add_argument("--scale-sizes", default="30000,120000,500000,1000000",
+                        help="article counts of the scale runs (default 30000,120000,500000,1000000)")
+    parser.add_argument("--scale-only", action="store_true", help="only the scale runs (no peers at the corpus size)")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one, removed at the end)")
     parser.add_argument("--reuse", type=Path, help="only the query part (warm and cold) on DIR/ours, DIR/whoosh and DIR/fts5 built before")
     parser.add_argument("--out", type=Path, default=OUT / "speed.json")
@@ -334,6 +284,8 @@ def main() -> None:
     if not args.corpus.exists():
         raise SystemExit(f"no corpus at {args.corpus}: pass --corpus PATH (a .jsonl or .jsonl.gz)")
 
+    if (args.scale or args.scale_only) and not args.work:
+        raise SystemExit("--scale keeps its corpora and indexes: pass --work DIR")
     work = args.work or Path(tempfile.mkdtemp(prefix="speed-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -342,7 +294,7 @@ def main() -> None:
             records = records[: args.limit]
         corpus = write_jsonl(records, work / "corpus.jsonl", len(records)) if args.limit else args.corpus
         queries = make_queries(records, args.queries, args.seed)
-        results: dict = {"machine": machine(), "load_before": os.getloadavg(), "corpus": str(args.corpus),
+        results: dict = {"machine": measure.machine(), "load_before": os.getloadavg(), "corpus": str(args.corpus),
                          "queries": queries[:5] + ["…"]}
         if args.reuse:
             query_part(results, queries, args.reuse, args.cold_repeat)
@@ -351,12 +303,7 @@ def main() -> None:
             args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             return
         if args.scale_only:
-            results["scale"] = scale_curve(records, queries, work, args.scale_sizes)
-            results["load_after"] = os.getloadavg()
-            print(scale_table(results["scale"]))
-            out = args.out.with_name("scale.json") if args.out == OUT / "speed.json" else args.out
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            run_scale(work, args.scale_sizes)
             return
         folders = {name: work / name for _, name, _ in SYSTEMS}
         for folder in folders.values():
@@ -380,9 +327,6 @@ def main() -> None:
         results["cold_query"] = cold_queries(queries[:3], folders["ours"], folders["whoosh"], args.cold_repeat)
         print("adding 100", file=sys.stderr)
         results["add_100"] = add_new(records, folders["ours"], work)
-        if args.scale:
-            print("scale curve", file=sys.stderr)
-            results["scale"] = scale_curve(records, queries, work, args.scale_sizes)
         results["load_after"] = os.getloadavg()
         results["targets"] = check(results)
         results["command"] = " ".join(["python", "benchmarks/speed.py"] + sys.argv[1:])
@@ -390,6 +334,8 @@ def main() -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"\nwrote {args.out}", file=sys.stderr)
+        if args.scale:
+            run_scale(work, args.scale_sizes)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
