@@ -51,6 +51,12 @@ def test_stats_say_how_many_shards(monkeypatch, capsys, indexes):
     assert (one["shards"], three["shards"]) == (1, 3)
     assert one["documents"] == three["documents"] == len(shard_records())
     assert one["sources"] == three["sources"]
+    lines = []
+    for index in indexes:
+        code, out, _ = run_main(monkeypatch, capsys, "index", "stats", "--index", str(index))
+        assert code == 0
+        lines.append([line for line in out.splitlines() if line.startswith("shards:")])
+    assert lines == [[], ["shards:    3"]]  # an unsharded index says nothing of shards
 
 
 def test_another_number_of_shards_is_one_line(monkeypatch, capsys, indexes, tmp_path):

@@ -185,6 +185,8 @@ class Terminal:
     def stats(self, stats: Stats) -> None:
         self.line(f"index:     {stats.location}")
         self.line(f"documents: {stats.documents}")
+        if stats.shards > 1:
+            self.line(f"shards:    {stats.shards}")
         if stats.first_date:
             self.line(f"dates:     {stats.first_date} … {stats.last_date}")
         self.line(f"size:      {stats.size_bytes / 1e6:.1f} MB")
