@@ -21,6 +21,7 @@ from whoosh.query import Or, Term
 from search.present import stories
 from search.present.hits import hits
 from search.rank import scorer as array_scorer
+from search.rank.selection import top
 from search.results import Results
 from search.settings import SnippetSettings
 
@@ -78,7 +79,7 @@ def similar(searcher, docnum: int, limit: int, settings: SimilarSettings, snippe
     others = others[codes.codes[others] != own]
 
     def rank(depth: int) -> list[tuple[int, float]]:
-        return [(int(d), float(scored.scores[d])) for d in array_scorer.top(scored.scores, others, depth)]
+        return [(int(d), float(scored.scores[d])) for d in top(scored.scores, others, depth)]
 
     ranked = stories.collapse(codes, rank, limit)
     page = hits(searcher, ranked, set(terms), snippets)

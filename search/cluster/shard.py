@@ -31,6 +31,7 @@ from search.query.parse import ParsedQuery
 from search.rank import proximity, title_order
 from search.rank import scorer as array_scorer
 from search.rank.scoring import match, weighting
+from search.rank.selection import top
 from search.rank.tiers import rerank_depth, tiers
 from search.results import Copy, Facets, Hit, as_date
 from search.settings import RankingSettings
@@ -168,7 +169,7 @@ class ShardSearcher:
         else:
             ranking = ShardRanking(found.total, [])
             for tier in tiers(parsed, found, settings):
-                chosen = array_scorer.top(found.scores, tier, rerank_depth(parsed, request.limit, settings), ties=True)
+                chosen = top(found.scores, tier, rerank_depth(parsed, request.limit, settings), ties=True)
                 ranking.tiers.append([(int(d), float(found.scores[d])) for d in chosen])
                 self._features(searcher, parsed, [int(d) for d in chosen], ranking)
         ranking.story = {d: int(keys[d]) for tier in ranking.tiers for d, *_ in tier}

@@ -318,22 +318,6 @@ class ArrayScorer:
         return found
 
 
-def top(scores: np.ndarray, candidates: np.ndarray, limit: int, ties: bool = False) -> np.ndarray:
-    """The ``limit`` best of ``candidates`` (document numbers) in Whoosh's order:
-    score descending, then document number ascending; with ``ties``, also every
-    candidate scoring the same as the last of them."""
-    if limit < 1 or not len(candidates):
-        return candidates[:0]
-    values = scores[candidates]
-    if len(candidates) > limit:
-        # Every candidate scoring at least the limit-th best, ties included.
-        threshold = np.partition(values, len(values) - limit)[len(values) - limit]
-        keep = values >= threshold
-        candidates, values = candidates[keep], values[keep]
-    order = np.lexsort((candidates, -values))
-    return candidates[order] if ties else candidates[order[:limit]]
-
-
 def _plain(query: q.Query, kind: type) -> bool:
     """An Or/And that just sums its parts (no coordination scale, no minimum match)."""
     return isinstance(query, kind) and not getattr(query, "scale", None) and not getattr(query, "minmatch", 0)
@@ -350,4 +334,4 @@ def for_searcher(searcher) -> ArrayScorer:
     return scorer
 
 
-__all__ = ["ArrayScorer", "Scored", "for_searcher", "top"]
+__all__ = ["ArrayScorer", "Scored", "for_searcher"]

@@ -24,6 +24,7 @@ from search.query.kind import keyword_rules
 from search.query.parse import ParsedQuery
 from search.rank import proximity, title_order
 from search.rank import scorer as array_scorer
+from search.rank.selection import top
 from search.rank.scoring import Found
 from search.settings import RankingSettings, ScoringSettings
 
@@ -48,7 +49,7 @@ def order(searcher, parsed: ParsedQuery, found: Found, limit: int, sort: str, se
     ranked: list[tuple[int, float]] = []
     for tier in tiers(parsed, found, settings):
         wanted = limit - len(ranked)
-        chosen = array_scorer.top(scores, tier, rerank_depth(parsed, wanted, settings), ties=True)
+        chosen = top(scores, tier, rerank_depth(parsed, wanted, settings), ties=True)
         ranked += reranked(searcher, parsed, [(int(d), float(scores[d])) for d in chosen], wanted, settings)
     return ranked
 

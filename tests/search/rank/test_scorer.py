@@ -24,6 +24,7 @@ from search.query.build import Filters, plan
 from search.query.parse import parse
 from search.rank import scorer as array_scorer
 from search.rank.scoring import match
+from search.rank.selection import top
 from search.rank.tiers import order, required_matches
 
 SETTINGS = RankingSettings()
@@ -114,7 +115,7 @@ def _difference(index: SearchIndex, text: str) -> float:
         docs = found.docs()
         if set(docs.tolist()) != set(expected):
             return float("inf")
-        ours = array_scorer.top(found.scores, docs, len(docs)).tolist()
+        ours = top(found.scores, docs, len(docs)).tolist()
         theirs = [d for d, _ in sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))]
         worst = max((abs(found.scores[d] - expected[d]) for d in expected), default=0.0)
         # Documents whose scores are equal within rounding may swap; nothing else may.
