@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.build.store import Store
-from index.whoosh_ext.postings import numeric_column
 from search.cluster.statistics import CollectionSearcher, Figures, Key, MissingFigures
 from search.present import facets as facet_counts
 from search.present.hits import hits
+from search.present.stories import story_keys
 from search.query.build import Filters
 from search.query.kind import keyword_rules
 from search.query.parse import ParsedQuery
@@ -32,7 +32,7 @@ from search.rank import proximity, title_order
 from search.rank import scorer as array_scorer
 from search.rank.scoring import match, weighting
 from search.rank.selection import top
-from search.rank.tiers import rerank_depth, tiers
+from search.rank.tiers import newest, rerank_depth, tiers
 from search.results import Copy, Facets, Hit, as_date
 from search.settings import RankingSettings
 
@@ -162,9 +162,8 @@ class ShardSearcher:
         keys = self._story_keys(searcher)
         if request.sort == "date":
             dates, dated = array_scorer.for_searcher(searcher).dates("date")
-            docs, scores = found.docs, found.scores
-            chosen = docs[np.lexsort((docs, -scores[docs], -dates[docs], ~dated[docs]))[: request.limit]]
-            listed = [[(int(d), float(scores[d]), bool(dated[d]), int(dates[d])) for d in chosen]]
+            chosen = newest(searcher, found, request.limit)
+            listed = [[(int(d), float(found.scores[d]), bool(dated[d]), int(dates[d])) for d in chosen]]
             ranking = ShardRanking(found.total, listed)
         else:
             ranking = ShardRanking(found.total, [])
@@ -193,9 +192,7 @@ class ShardSearcher:
     def _story_keys(self, searcher) -> np.ndarray:
         """Per document number its story key (0: none), read once per open shard."""
         if self._keys is None:
-            leaves = searcher.reader().leaf_readers()
-            parts = [numeric_column(leaf, "story", 0) for leaf, _ in leaves]
-            self._keys = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
+            self._keys = story_keys(searcher.reader()).astype(np.int64)
         return self._keys
 
     def present(self, page: list[tuple[int, float]], terms: set[str] | None,

@@ -38,6 +38,13 @@ class StoryCodes:
     size: int
 
 
+def story_keys(reader) -> np.ndarray:
+    """Per document number of ``reader``, the story key written at index time (0: none):
+    the same key for copies in any segment or shard of the index."""
+    return np.concatenate([numeric_column(leaf, "story", 0) for leaf, _ in reader.leaf_readers()]
+                          or [np.zeros(0, np.uint64)])
+
+
 def codes(searcher) -> StoryCodes:
     """The story codes of ``searcher``'s documents, deleted ones included (they never
     match, and :func:`copies_of` skips them)."""
@@ -45,7 +52,7 @@ def codes(searcher) -> StoryCodes:
     key = tuple((leaf.segment().segment_id(), leaf.doc_count_all()) for leaf, _ in reader.leaf_readers())
     if key in _CACHE:
         return _CACHE[key]
-    keys = np.concatenate([numeric_column(leaf, "story", 0) for leaf, _ in reader.leaf_readers()] or [np.zeros(0, np.uint64)])
+    keys = story_keys(reader)
     _, array = np.unique(keys, return_inverse=True)
     keyless = np.flatnonzero(keys == 0)
     array[keyless] = array.max(initial=0) + 1 + np.arange(len(keyless))  # a story of its own each

@@ -43,15 +43,21 @@ def order(searcher, parsed: ParsedQuery, found: Found, limit: int, sort: str, se
     """
     docs, scores = found.docs, found.scores
     if sort == "date":
-        dates, dated = array_scorer.for_searcher(searcher).dates("date")
-        chosen = docs[np.lexsort((docs, -scores[docs], -dates[docs], ~dated[docs]))[:limit]]
-        return [(int(d), float(scores[d])) for d in chosen]
+        return [(int(d), float(scores[d])) for d in newest(searcher, found, limit)]
     ranked: list[tuple[int, float]] = []
     for tier in tiers(parsed, found, settings):
         wanted = limit - len(ranked)
         chosen = top(scores, tier, rerank_depth(parsed, wanted, settings), ties=True)
         ranked += reranked(searcher, parsed, [(int(d), float(scores[d])) for d in chosen], wanted, settings)
     return ranked
+
+
+def newest(searcher, found: Found, limit: int) -> np.ndarray:
+    """The first ``limit`` of ``found`` by date: newest first, undated last, the same
+    day in relevance order (score descending, then document number)."""
+    docs, scores = found.docs, found.scores
+    dates, dated = array_scorer.for_searcher(searcher).dates("date")
+    return docs[np.lexsort((docs, -scores[docs], -dates[docs], ~dated[docs]))[:limit]]
 
 
 def tiers(parsed: ParsedQuery, found: Found, settings: RankingSettings) -> tuple[np.ndarray, np.ndarray]:
