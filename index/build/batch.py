@@ -93,7 +93,8 @@ def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: 
     if not supports(ix.schema):
         return ix.writer(limitmb=WRITER_LIMIT_MB)
     if procs:
-        return ParallelWriter(ix, procs, limit=settings.flush_rule(workers, shards), memos=memos)
+        return ParallelWriter(ix, procs, limit=settings.flush_rule(workers, shards), memos=memos,
+                              merge_above=settings.merge_above)
     return BulkSegmentWriter(ix, memos, limitmb=WRITER_LIMIT_MB)
 
 

@@ -137,6 +137,11 @@ class BuildSettings:
     #: Postings per segment of a writer worker, when set: instead of what ``memory``
     #: leaves (:meth:`flush_postings`), for measuring segment sizes and for tests.
     segment_postings: int | None = None
+    #: A fresh build that wrote more segments than this merges them into one at its end
+    #: (:mod:`index.whoosh_ext.merge`): each segment repeats the term dictionary and costs
+    #: every query its own lookups (benchmarks/README.md, "Merging a build's segments");
+    #: None: never.
+    merge_above: int | None = 2
 
     def __post_init__(self) -> None:
         if self.memory < MIN_MEMORY:

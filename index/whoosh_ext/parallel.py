@@ -146,7 +146,10 @@ class ParallelWriter:
     parent thus holds the analysis of every form indexed (:attr:`memos`), kept in ``analysis.cache``.
     """
 
-    def __init__(self, ix, procs: int, limit: FlushRule | int = FLUSH_POSTINGS, memos: dict | None = None):
+    def __init__(self, ix, procs: int, limit: FlushRule | int = FLUSH_POSTINGS, memos: dict | None = None,
+                 merge_above: int | None = None):
+        #: More segments than this are merged into one at commit (:mod:`index.whoosh_ext.merge`); None: never.
+        self.merge_above = merge_above
         self.parent = BulkSegmentWriter(ix, memos)
         context = multiprocessing.get_context("fork")
         self.jobs = context.Queue(procs * 2)
@@ -275,8 +278,22 @@ class ParallelWriter:
             final.append(parent._finalize_segment())
         else:
             parent._close_segment()
+        if self.merge_above is not None and len(final) > self.merge_above:
+            final = [self._merged(final)]
         parent._commit_toc(final)
         parent._finish()
+
+    def _merged(self, segments: list):
+        """``segments`` as one (:func:`index.whoosh_ext.merge.merge_segments`); any error
+        or interrupt cancels the build: the generation is not committed."""
+        from index.whoosh_ext.merge import merge_segments
+
+        parent = self.parent
+        try:
+            return merge_segments(parent.storage, parent.schema, parent.indexname, segments)
+        except BaseException:
+            parent.cancel()
+            raise
 
     def _result(self) -> tuple[str, object]:
         while True:

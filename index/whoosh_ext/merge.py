@@ -1,0 +1,270 @@
+"""Merging a fresh build's segments into one, a whole posting list at a time.
+
+Why: the parallel writer's workers write a segment whenever the build's memory says so
+(:mod:`index.whoosh_ext.parallel`), and every segment repeats the term dictionary of
+the common words and costs each query its own lookups: at scale, hundreds of segments.
+Whoosh's own merge (``add_reader``) sends every posting of every segment through its
+pickling pool, one tuple at a time: far too slow at hundreds of millions of postings.
+
+:func:`merge_segments` writes one new segment from several of ours, as a single
+writer would have written those documents in that order (``tests/index/whoosh_ext/test_merge.py``
+checks it file by file):
+
+* per document, in order: the stored fields, each field's length byte and every column
+  value are copied through the codec's per-document writer; the total length of each
+  field is the sum of the segments' exact totals (Whoosh's merge sums the one-byte
+  lengths instead, so its scores move a little);
+* the postings, field by field, term by term in sorted order across the segments: each
+  segment's whole list of the term (the sidecar's arrays for fields kept only there,
+  the W3 blocks for fields with positions), document numbers moved by the documents of
+  the segments before it, written with the writers a segment is written with
+  (:func:`index.whoosh_ext.blocks.write_term`, :func:`index.whoosh_ext.codec.write_term`
+  and the sidecar's :class:`~index.whoosh_ext.sidecar_writer.Recorder`). Blocks are
+  decoded and encoded again: every block starts with an absolute document number and
+  the merged list's blocks start elsewhere, so no block survives as it was.
+
+Memory: one term's postings at a time, plus per field with lengths one number per
+document. The source segments are read through their maps, whose pages count as the
+process's resident memory once read; they are handed back every :data:`RELEASE_BYTES`
+of postings read (``madvise``), so the merge's resident size does not grow with the index.
+
+Only segments of a fresh build are merged (:func:`mergeable`): written by our codec,
+with their sidecar, without deleted documents (a fresh build deletes nothing; a
+segment with deletions would need its documents renumbered, which this does not do).
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+import mmap
+import pickle
+import zlib
+from array import array
+from collections.abc import Callable
+from itertools import accumulate, groupby
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
+from whoosh.system import pack_uint, unpack_int
+from whoosh.util.numeric import byte_to_length
+
+from index.whoosh_ext import blocks, codec
+from index.whoosh_ext.postings import length_bytes
+from index.whoosh_ext.sidecar_writer import Recorder
+
+#: Postings bytes read from the source segments between two hand-backs of their mapped pages.
+RELEASE_BYTES = 64 << 20
+#: How Whoosh's ``Positions`` format begins the encoding of a single position (its count).
+_ONE = pack_uint(1)
+#: Length of each one-byte length code (Whoosh's ``byte_to_length``), for numpy.
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.int32)
+
+
+class NotMergeable(Exception):
+    """A segment :func:`merge_segments` does not merge (see :func:`mergeable`)."""
+
+
+def mergeable(reader: SegmentReader) -> bool:
+    """Whether a segment's reader is one :func:`merge_segments` merges exactly: our
+    codec with its sidecar, and no deleted documents."""
+    terms = reader._terms
+    return (not reader.has_deletions() and isinstance(terms, codec.SidecarTermsReader)
+            and terms.sidecar is not None and type(reader._segment.codec()) is codec.SidecarCodec)
+
+
+def merge_segments(storage, schema, indexname: str, segments: list, progress: Callable[[str], None] | None = None):
+    """One new compound segment holding the documents of ``segments`` in their order;
+    the segments themselves are left as they were (the caller commits the new one in
+    their place). On any error (or interrupt) the new segment's files are deleted and
+    the error raised. ``progress`` is told each phase as it starts."""
+    say = progress or (lambda phase: None)
+    sidecodec = codec.SidecarCodec()
+    segment = sidecodec.new_segment(storage, indexname)
+    readers = [SegmentReader(storage, schema, s) for s in segments]
+    try:
+        if not all(map(mergeable, readers)) or len({r._terms.covered for r in readers}) > 1:
+            raise NotMergeable("only segments of a fresh build written by our codec are merged")
+        say(f"merging {len(readers)} segments: documents")
+        perdoc = sidecodec.per_document_writer(storage, segment)
+        lengths = _copy_documents(perdoc, schema, readers)
+        perdoc.close()
+        say(f"merging {len(readers)} segments: postings")
+        count = sum(r.doc_count_all() for r in readers)
+        fieldwriter = sidecodec.field_writer(storage, segment)
+        try:
+            _merge_postings(fieldwriter, storage, segment, schema, readers, lengths, count)
+        finally:
+            fieldwriter.close()
+        segment.set_doc_count(count)
+        segment.create_compound_file(storage)
+        segment.compound = True
+    except BaseException:
+        _delete_files(storage, segment)
+        raise
+    finally:
+        for reader in readers:
+            reader.close()
+    return segment
+
+
+def merge_index(ix, progress: Callable[[str], None] | None = None) -> None:
+    """Merge every segment of ``ix`` into one under its write lock (:func:`merge_segments`);
+    on any error the index stays as it was."""
+    writer = SegmentWriter(ix, codec=codec.SidecarCodec())
+    try:
+        merged = merge_segments(ix.storage, ix.schema, ix.indexname, writer.segments, progress)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer._close_segment()
+    writer._commit_toc([merged])
+    writer._finish()
+
+
+def _delete_files(storage, segment) -> None:
+    """Every file of the unfinished ``segment`` (its parts, or its compound file)."""
+    prefix = segment.make_filename("")
+    for name in list(storage.list()):
+        if name.startswith(prefix):
+            try:
+                storage.delete_file(name)
+            except OSError:
+                pass
+
+
+def _copy_documents(perdoc, schema, readers: list[SegmentReader]) -> dict[str, array]:
+    """Copy every document's stored fields, length bytes and column values in order;
+    returns per scorable field the merged segment's document lengths (as the blocks'
+    statistics read them: decoded from the length byte)."""
+    names = sorted(schema.names())
+    scorable = [name for name in names if schema[name].scorable]
+    columns = [name for name in names if schema[name].column_type]
+    merged = {name: array("i") for name in scorable}
+    docnum = 0
+    for reader in readers:
+        raw = {name: length_bytes(reader, name) for name in scorable}
+        for name in scorable:
+            merged[name].frombytes(_LENGTHS[raw[name]].tobytes())
+            total = reader.field_length(name)
+            if total:
+                perdoc._fieldlengths[name] += total
+        bytes_of = {name: raw[name].tolist() for name in scorable}
+        readers_of = {name: reader.column_reader(name, translate=False) for name in columns if reader.has_column(name)}
+        # Whoosh's writer adds, per field in name order, the stored value, the length
+        # byte, then the column value: the column files are created in the same order.
+        steps = [(name, schema[name], bytes_of.get(name), readers_of.get(name), schema[name].column_type) for name in names]
+        for local, stored in enumerate(reader.all_stored_fields()):
+            perdoc.start_doc(docnum)
+            perdoc._storedfields = dict(stored)
+            for name, field, lengths, column, column_type in steps:
+                if lengths is not None and lengths[local]:
+                    perdoc.add_column_value(_lenfield(name), LENGTHS_COLUMN, lengths[local])
+                if column is not None:
+                    perdoc.add_column_value(name, column_type, column[local])
+            perdoc.finish_doc()
+            docnum += 1
+    return merged
+
+
+def _field_terms(reader: SegmentReader, fieldname: str, index: int):
+    """(term bytes, segment index, TermInfo) of one field of one segment, in term order."""
+    for (name, tbytes), info in reader._terms.items_from(fieldname, b""):
+        if name != fieldname:
+            return
+        yield tbytes, index, info
+
+
+def _merge_postings(fieldwriter, storage, segment, schema, readers, lengths: dict[str, array], count: int) -> None:
+    """Every field's terms, merged across ``readers``, then the sidecar."""
+    recorder = Recorder(fieldwriter)
+    offsets = list(accumulate((r.doc_count_all() for r in readers), initial=0))
+    covered = readers[0]._terms.covered
+    zeros = array("i", bytes(4 * count))
+    names = sorted(set().union(*(r.indexed_field_names() for r in readers)))
+    maps = [_source_map(r) for r in readers]
+    read = 0
+    for name in names:
+        field = schema[name]
+        doc_length = lengths.get(name, zeros)
+        fixedsize = field.format.fixed_value_size()
+        shared: dict[bytes, bytes] = {}
+        fieldwriter.start_field(name, field)
+        merged = heapq.merge(*(_field_terms(r, name, i) for i, r in enumerate(readers)))
+        for tbytes, parts in groupby(merged, key=lambda part: part[0]):
+            docs, weights, values = array("i"), array("d"), []
+            for _, i, info in parts:
+                if name in covered:
+                    ids, floats = codec.postings(readers[i]._terms.sidecar, info)
+                    docs.frombytes((ids + offsets[i]).astype(np.int32).tobytes())
+                    weights.frombytes(floats.astype(np.float64).tobytes())
+                    read += ids.nbytes
+                else:
+                    read += _read_blocks(readers[i]._terms._postfile, info, offsets[i], fixedsize, docs, weights, values, shared)
+            if name in covered:
+                codec.write_term(fieldwriter, recorder, tbytes, docs, weights, doc_length)
+            else:
+                blocks.write_term(fieldwriter, tbytes, docs, weights, values, doc_length)
+                recorder.term(docs, weights)
+            if read >= RELEASE_BYTES:
+                _release(maps)
+                read = 0
+        fieldwriter.finish_field()
+    fieldwriter._tindex.extras[codec.COVERED] = sorted(covered & set(names))
+    recorder.save(storage, segment)
+
+
+def _read_blocks(postfile, info, offset: int, fixedsize, docs: array, weights: array, values: list, shared: dict) -> int:
+    """Append one segment's W3 blocks of a term (as ``W3LeafMatcher`` reads them) to the
+    merged lists, document numbers moved by ``offset``; returns the bytes read.
+    ``shared``: the field's encodings of a single position, by value."""
+    length = info._length  # W3TermInfo.from_bytes leaves it a 1-tuple (unpack_int)
+    raw = postfile.get(info._offset, length[0] if isinstance(length, tuple) else length)
+    stream = io.BytesIO(raw)
+    if stream.read(4) != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"posting blocks not found at {info._offset}")
+    last = False
+    while not last:
+        (size,) = unpack_int(stream.read(4))
+        last = size < 0
+        end = stream.tell() + abs(size)
+        count, _, _, level, _, _ = pickle.load(stream)
+        data = raw[stream.tell() : end]
+        stream.seek(end)
+        ids, block_weights, block_values = pickle.loads(zlib.decompress(data) if level else data)
+        docs.extend(accumulate((ids[0] + offset, *ids[1:])))
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        if fixedsize is None or fixedsize < 0:
+            # One object per single-position encoding, as the writer shares them
+            # (index.whoosh_ext.inversion.Encodings): a block's pickle keeps a repeated
+            # object once, so sharing them is smaller and gives the writer's bytes.
+            values.extend(shared.setdefault(v, v) if v[:4] == _ONE else v for v in block_values)
+        elif fixedsize:
+            values.extend(block_values[k : k + fixedsize] for k in range(0, len(block_values), fixedsize))
+    return len(raw)
+
+
+def _source_map(reader: SegmentReader) -> mmap.mmap | None:
+    """The map of a segment's compound file, if any: ours (:mod:`index.whoosh_ext.mapped`)
+    or Whoosh's own (``CompoundStorage._source``)."""
+    storage = reader._storage
+    found = getattr(getattr(storage, "_file", None), "_map", None) or getattr(storage, "_source", None)
+    return found if isinstance(found, mmap.mmap) else None
+
+
+def _release(maps: list) -> None:
+    """Hand the pages read so far of the source maps back (they stay in the page cache):
+    resident memory counts a map's pages once read, and the merge reads every byte."""
+    for source in maps:
+        if source is not None and not source.closed:
+            try:
+                source.madvise(mmap.MADV_DONTNEED)
+            except (OSError, ValueError, AttributeError):
+                pass

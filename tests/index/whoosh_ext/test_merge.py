@@ -1,0 +1,131 @@
+"""index.whoosh_ext.merge: segments merged a whole posting list at a time hold exactly
+what one writer writes for the same documents, and a merge that fails changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.filedb.compound import CompoundStorage
+
+from index.schema import build_schema
+from index.whoosh_ext import blocks, merge
+from index.whoosh_ext.parallel import ParallelWriter
+from index.whoosh_ext.segment import BulkSegmentWriter
+from tests.index.whoosh_ext.test_bulk import ARTICLES, contents, fields_of, results
+
+WORDS = "الكتاب الرياض الحكومة تعلن ميزانية الهلال النصر الوزراء المعرض الأمير كتب مكتوب جديدة السعودي".split()
+
+
+def _articles() -> list[tuple]:
+    """The bulk writer's fixture, then enough documents that common terms span several
+    blocks (more than 128 postings) and the segments' boundaries fall inside blocks."""
+    rng = random.Random(7)
+    generated = []
+    for n in range(420):
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 30)))
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 4)))
+        source = rng.choice(["spa", "okaz", None])
+        date = dt.datetime(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 400)) if n % 5 else None
+        generated.append((f"g{n}", title, body, source, date))
+    return list(ARTICLES) + generated
+
+
+#: Where the documents are cut into segments (uneven: blocks straddle the cuts).
+CUTS = (0, 5, 150, 247, 290)
+
+
+def _build(folder, cuts=CUTS):
+    """Our writer's index of the fixture, one segment per cut (one: all in one)."""
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    articles = _articles()
+    for start, end in zip(cuts, (*cuts[1:], len(articles))):
+        writer = BulkSegmentWriter(ix)
+        for article in articles[start:end]:
+            writer.add_document(**fields_of(*article))
+        writer.commit(merge=False)
+    return whoosh_index.open_dir(str(folder))
+
+
+def _files(ix) -> dict[str, bytes]:
+    """The postings, terms and sidecar files of a one-segment index, by extension."""
+    (segment,) = ix._segments()
+    storage = CompoundStorage(ix.storage.open_file(segment.make_filename(".seg")), use_mmap=False)
+    return {name.rsplit(".", 1)[-1]: storage.open_file(name).read() for name in storage.list()
+            if name.endswith((".trm", ".pst", ".apx"))}
+
+
+def test_merged_segments_equal_one_writers_segment(tmp_path):
+    single = _build(tmp_path / "single", cuts=(0,))
+    several = _build(tmp_path / "several")
+    assert len(several._segments()) == len(CUTS)
+    before = results(several)
+    phases = []
+    merge.merge_index(several, phases.append)
+    merged = whoosh_index.open_dir(str(tmp_path / "several"))
+    assert len(merged._segments()) == 1 and phases
+    expected, got = contents(single), contents(merged)
+    assert max(len(p) for p in expected["postings"].values()) > 2 * 128  # several blocks a term
+    for part in expected:
+        assert got[part] == expected[part], part
+    # Terms (their TermInfos), blocks and sidecar arrays: byte for byte one writer's.
+    assert _files(merged) == _files(single)
+    assert results(merged) == results(single) == before
+    assert all(results(merged))
+
+
+def test_a_merge_that_fails_leaves_the_index_as_it_was(tmp_path, monkeypatch):
+    several = _build(tmp_path / "several")
+    expected, found = contents(several), results(several)
+    segments = sorted(s.segment_id() for s in several._segments())
+    files = set(several.storage.list())
+    written = []
+
+    def fails(*args):
+        written.append(args[1])
+        if len(written) > 50:
+            raise OSError("disk full")
+        return real(*args)
+
+    real = blocks.write_term
+    monkeypatch.setattr(blocks, "write_term", fails)
+    with pytest.raises(OSError, match="disk full"):
+        merge.merge_index(several)
+    again = whoosh_index.open_dir(str(tmp_path / "several"))
+    assert sorted(s.segment_id() for s in again._segments()) == segments
+    assert contents(again) == expected and results(again) == found
+    assert not {name for name in set(again.storage.list()) - files if name.endswith(".seg")}
+
+
+def test_segments_with_deletions_are_not_merged(tmp_path):
+    several = _build(tmp_path / "several")
+    with several.writer() as writer:
+        writer.delete_by_term("id", "g3")
+    several = whoosh_index.open_dir(str(tmp_path / "several"))
+    expected = contents(several)
+    with pytest.raises(merge.NotMergeable):
+        merge.merge_index(several)
+    assert contents(whoosh_index.open_dir(str(tmp_path / "several"))) == expected
+
+
+def test_a_parallel_build_with_many_segments_ends_with_one(tmp_path):
+    """The parallel writer merges once it wrote more than ``merge_above`` segments; its
+    answers (documents and scores) are those of the same build left unmerged."""
+    answers = []
+    for merge_above in (None, 2):
+        folder = tmp_path / f"parallel-{merge_above}"
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), build_schema())
+        writer = ParallelWriter(ix, 2, limit=300, merge_above=merge_above)
+        for article in _articles():
+            writer.add_document(**fields_of(*article))
+        writer.commit()
+        ix = whoosh_index.open_dir(str(folder))
+        assert (len(ix._segments()) == 1) == (merge_above is not None)
+        with ix.reader() as reader:
+            assert reader.doc_count() == len(_articles())
+        answers.append([sorted(found) for found in results(ix)])
+    assert answers[0] == answers[1] and all(answers[0])
