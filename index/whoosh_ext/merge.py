@@ -48,11 +48,12 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
-from whoosh.system import pack_uint, unpack_int
+from whoosh.system import pack_uint, pack_ushort, unpack_int
 from whoosh.util.numeric import byte_to_length
 
 from index.whoosh_ext import blocks, codec
 from index.whoosh_ext.postings import length_bytes
+from index.whoosh_ext.sidecar_format import encoded_size
 from index.whoosh_ext.sidecar_writer import Recorder
 
 #: Postings bytes read from the source segments between two hand-backs of their mapped pages.
@@ -193,7 +194,14 @@ def _merge_postings(fieldwriter, storage, segment, schema, readers, lengths: dic
         shared: dict[bytes, bytes] = {}
         fieldwriter.start_field(name, field)
         merged = heapq.merge(*(_field_terms(r, name, i) for i, r in enumerate(readers)))
-        for tbytes, parts in groupby(merged, key=lambda part: part[0]):
+        for tbytes, group in groupby(merged, key=lambda part: part[0]):
+            parts = list(group)
+            if len(parts) == 1:
+                _, i, info = parts[0]
+                copied = _copy_term(fieldwriter, recorder, tbytes, readers[i], info, offsets[i], name in covered)
+                if copied is not None:
+                    read += copied
+                    continue
             docs, weights, values = array("i"), array("d"), []
             for _, i, info in parts:
                 if name in covered:
@@ -214,6 +222,39 @@ def _merge_postings(fieldwriter, storage, segment, schema, readers, lengths: dic
         fieldwriter.finish_field()
     fieldwriter._tindex.extras[codec.COVERED] = sorted(covered & set(names))
     recorder.save(storage, segment)
+
+
+def _copy_term(fieldwriter, recorder: Recorder, tbytes: bytes, reader, info, offset: int, covered: bool) -> int | None:
+    """Write a term found in one segment only by copying its encoded postings, when
+    they do not depend on where its documents are: sidecar postings stored as gaps
+    (every term in one document) or any term of the first segment. Returns the bytes
+    copied, or None when the term must be decoded and written again."""
+    side = reader._terms.sidecar
+    fieldwriter._btext = tbytes
+    key = pack_ushort(fieldwriter._fieldid) + tbytes
+    if covered:
+        code = info._code
+        if offset and code & 3:  # absolute document numbers: moved, maybe wider
+            return None
+        data = side.data[info._start : info._start + encoded_size(code, info._df)].tobytes()
+        info._minid += offset
+        info._maxid += offset
+        fieldwriter._tindex.add(key, codec.SideTermInfo.pack(info, recorder.encoded(data), code))
+        return len(data)
+    row = side.row(info)
+    if offset or row is None:  # every block begins with an absolute document number
+        return None
+    length = info._length  # W3TermInfo.from_bytes leaves it a 1-tuple (unpack_int)
+    raw = reader._terms._postfile.get(info._offset, length[0] if isinstance(length, tuple) else length)
+    postfile = fieldwriter._postfile
+    info._offset = fieldwriter._postwriter._startoffset = postfile.tell()
+    info._length = len(raw)
+    postfile.write(raw)
+    start, code = row
+    data = side.data[start : start + encoded_size(code, info._df)].tobytes()
+    recorder.row(code, data)
+    fieldwriter._tindex.add(key, info.to_bytes())
+    return len(raw) + len(data)
 
 
 def _read_blocks(postfile, info, offset: int, fixedsize, docs: array, weights: array, values: list, shared: dict) -> int:

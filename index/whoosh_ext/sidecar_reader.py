@@ -44,12 +44,17 @@ class Sidecar:
         """(document numbers, weights) of the term of a field with positions with this
         TermInfo, or None when the sidecar does not hold it as the TermInfo describes it
         (read Whoosh's then)."""
-        offset = terminfo._offset
+        found = self.row(terminfo)
+        return None if found is None else self.at(*found, terminfo)
+
+    def row(self, terminfo) -> tuple[int, int] | None:
+        """(start, code) of the term of a field with positions with this TermInfo, None
+        when the sidecar has no row for it."""
         keys = self._keys
-        i = bisect.bisect_left(keys, offset)
-        if i >= len(keys) or keys[i] != offset:
+        i = bisect.bisect_left(keys, terminfo._offset)
+        if i >= len(keys) or keys[i] != terminfo._offset:
             return None
-        return self.at(int(self.starts[i]), int(self.codes[i]), terminfo)
+        return int(self.starts[i]), int(self.codes[i])
 
     def at(self, start: int, code: int, terminfo) -> tuple[np.ndarray, np.ndarray] | None:
         """(document numbers, weights) encoded with ``code`` from ``start`` of the data for

@@ -55,13 +55,24 @@ class Recorder:
     def direct(self, docs: array, weights) -> tuple[int, int]:
         """Record the current term's postings without a row; returns (start, code),
         which its TermInfo keeps instead (:class:`index.whoosh_ext.codec.SideTermInfo`)."""
+        code, data = encode(docs, weights)
+        return self.encoded(data), code
+
+    def encoded(self, data: bytes) -> int:
+        """Record the current term's postings as :func:`encode` gave them (a merge copies
+        them so, :mod:`index.whoosh_ext.merge`) without a row; returns their start."""
         writer = self.fieldwriter
         self.keys.append(term_key(writer._fieldname, writer._btext))
-        code, data = encode(docs, weights)
         start = self.size
         self._data.write(data)
         self.size += len(data)
-        return start, code
+        return start
+
+    def row(self, code: int, data: bytes) -> None:
+        """:meth:`term`, for postings already encoded (and not inlined)."""
+        self.offsets.append(self.fieldwriter._postwriter._startoffset)
+        self.codes.append(code)
+        self.starts.append(self.encoded(data))
 
     def save(self, storage, segment) -> None:
         """Write the sidecar as one more file of ``segment`` (before it is compounded);

@@ -86,7 +86,7 @@ def test_a_merge_that_fails_leaves_the_index_as_it_was(tmp_path, monkeypatch):
 
     def fails(*args):
         written.append(args[1])
-        if len(written) > 50:
+        if len(written) > 5:
             raise OSError("disk full")
         return real(*args)
 

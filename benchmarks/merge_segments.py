@@ -1,0 +1,79 @@
+"""The merge of a build's segments alone (index/whoosh_ext/merge.py): time, CPU, peak memory, size.
+
+Takes a built index (a store folder with ``CURRENT``, e.g. ``benchmarks/scale.py``'s
+``ours-SIZE``), hard-links its live generation into ``--work`` (``cp -al``: the index
+stays as it is; the merge writes new files and unlinks only the copy's), and merges
+every segment of the copy into one in a child process, measured by
+``measure.run`` (wall, CPU, the peak summed RSS sampled every 50 ms). Prints one JSON
+line: segments and bytes per article before and after, the load average before and after::
+
+    .venv/bin/python benchmarks/merge_segments.py --index /tmp/x1/scale/ours-120000 --work /tmp/mg/merge
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import measure  # noqa: E402
+
+
+def _generation(index: Path) -> Path:
+    current = index / "CURRENT"
+    return index / current.read_text().strip() if current.exists() else index
+
+
+def _segments(folder: Path) -> tuple[int, int]:
+    """(number of .seg files, their bytes)."""
+    found = list(folder.glob("*.seg"))
+    return len(found), sum(p.stat().st_size for p in found)
+
+
+def child(folder: Path) -> None:
+    from index.whoosh_ext.mapped import MappedStorage
+    from index.whoosh_ext.merge import merge_index
+
+    ix = MappedStorage(str(folder)).open_index()
+    merge_index(ix, lambda phase: print(phase, file=sys.stderr, flush=True))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path)
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child)
+    source = _generation(args.index)
+    copy = args.work / "copy"
+    shutil.rmtree(copy, ignore_errors=True)
+    args.work.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["cp", "-al", str(source), str(copy)], check=True)
+    segments_before, bytes_before = _segments(copy)
+    load_before = os.getloadavg()
+    run = measure.run([sys.executable, __file__, "--child", str(copy)])
+    if run.returncode:
+        sys.exit(run.stderr)
+    segments_after, bytes_after = _segments(copy)
+    manifest = json.loads((copy / "manifest.json").read_text()) if (copy / "manifest.json").exists() else {}
+    articles = sum(len(entry["ids"]) for entry in manifest.get("files", {}).values()) or None
+    print(json.dumps({
+        "index": str(args.index), "articles": articles,
+        "segments": [segments_before, segments_after],
+        "bytes_per_article": [round(b / articles) if articles else None for b in (bytes_before, bytes_after)],
+        "wall_s": round(run.wall_s, 1), "cpu_s": round(run.cpu_s, 1), "peak_rss_mb": round(run.peak_rss_mb),
+        "load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in os.getloadavg()],
+    }))
+
+
+if __name__ == "__main__":
+    main()
