@@ -58,6 +58,8 @@ from index.whoosh_ext.sidecar_writer import Recorder
 
 #: Postings bytes read from the source segments between two hand-backs of their mapped pages.
 RELEASE_BYTES = 64 << 20
+#: Documents copied between two hand-backs of the pages their stored fields were read from.
+RELEASE_DOCUMENTS = 10_000
 #: How Whoosh's ``Positions`` format begins the encoding of a single position (its count).
 _ONE = pack_uint(1)
 #: Length of each one-byte length code (Whoosh's ``byte_to_length``), for numpy.
@@ -157,7 +159,10 @@ def _copy_documents(perdoc, schema, readers: list[SegmentReader]) -> dict[str, a
         # Whoosh's writer adds, per field in name order, the stored value, the length
         # byte, then the column value: the column files are created in the same order.
         steps = [(name, schema[name], bytes_of.get(name), readers_of.get(name), schema[name].column_type) for name in names]
+        source = [_source_map(reader)]
         for local, stored in enumerate(reader.all_stored_fields()):
+            if not local % RELEASE_DOCUMENTS:
+                _release(source)
             perdoc.start_doc(docnum)
             perdoc._storedfields = dict(stored)
             for name, field, lengths, column, column_type in steps:
@@ -295,7 +300,7 @@ def _read_blocks(postfile, info, offset: int, fixedsize, docs: array, weights: a
 def _source_map(reader: SegmentReader) -> mmap.mmap | None:
     """The map of a segment's compound file, if any: ours (:mod:`index.whoosh_ext.mapped`)
     or Whoosh's own (``CompoundStorage._source``)."""
-    storage = reader._storage
+    storage = getattr(reader._storage, "a", reader._storage)  # SegmentReader overlays the compound storage
     found = getattr(getattr(storage, "_file", None), "_map", None) or getattr(storage, "_source", None)
     return found if isinstance(found, mmap.mmap) else None
 
