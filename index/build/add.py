@@ -94,7 +94,7 @@ def add_paths(
         parts, manifest = open_shards(shards)
         files = list(find_files(present))
         parallel = all(part.fresh for part in parts) and worth_parallel(files)
-        batch = Batch(parts, manifest, parallel, settings, writer)
+        batch = Batch(parts, manifest, parallel, settings, writer, progress)
         batch.report.problems.extend(ReadProblem(str(p), "no such file or folder") for p in missing)
         for problem in batch.report.problems:
             progress.problem(problem)

@@ -73,7 +73,7 @@ def worth_parallel(files: Iterable[Path]) -> bool:
     return total >= PARALLEL_MIN_BYTES
 
 
-def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: int, shards: int):
+def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: int, shards: int, progress: Progress):
     """Our bulk writer (:mod:`index.whoosh_ext.segment`); with ``procs`` > 0, its
     parallel form (:mod:`index.whoosh_ext.parallel`) with that many worker processes.
 
@@ -81,10 +81,9 @@ def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: 
     own segments. It is used only on a fresh generation, where every document is an
     ``add_document``: deletions go through the parent while the workers add, which is
     right only because no document of the batch exists yet. A schema the bulk writer
-    cannot write exactly (term vectors, spelling) gets Whoosh's. ``memos`` is the
-    analysis of word forms already seen (:func:`index.build.memos.load_memos`);
-    ``settings`` sizes the segments of the session's ``workers`` (those of all its
-    ``shards``) to the build's memory.
+    cannot write exactly (term vectors, spelling) gets Whoosh's. ``memos`` is the analysis of word
+    forms already seen (:func:`index.build.memos.load_memos`); ``settings`` sizes the segments of the
+    session's ``workers`` (those of all its ``shards``) to the build's memory.
     """
     # Whoosh's writer: not on the query path, so imported only here.
     from index.whoosh_ext.parallel import ParallelWriter
@@ -94,7 +93,7 @@ def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: 
         return ix.writer(limitmb=WRITER_LIMIT_MB)
     if procs:
         return ParallelWriter(ix, procs, limit=settings.flush_rule(workers, shards), memos=memos,
-                              merge_above=settings.merge_above)
+                              merge_above=settings.merge_above, phase=progress.phase)
     return BulkSegmentWriter(ix, memos, limitmb=WRITER_LIMIT_MB)
 
 
@@ -119,17 +118,17 @@ class Batch:
     """One writing session on an index: its shards' writers plus the index-wide manifest."""
 
     def __init__(self, shards: list[Shard], manifest: dict, parallel: bool = False,
-                 settings: BuildSettings = BuildSettings(), writer: OpenWriter | None = None):
-        """``shards``: every shard of the index (one for an unsharded index), each with the
-        generation to write; ``manifest``: the index-wide one (:mod:`index.build.shards.state`);
-        ``writer``: the writer when not this process's (a cluster's: every decision stays here)."""
+                 settings: BuildSettings = BuildSettings(), writer: OpenWriter | None = None, progress: Progress = Progress()):
+        """``shards``: every shard of the index (one for an unsharded index), each with the generation to
+        write; ``manifest``: the index-wide one (:mod:`index.build.shards.state`); ``writer``: the writer when
+        not this process's (a cluster's: every decision stays here); ``progress``: hears of segment merges."""
         self.shards, self.manifest = shards, manifest
         self.fresh = all(shard.fresh for shard in shards)
         if writer is None:
             memos = merge_memos([load_memos(shard.gen / ANALYSIS_CACHE) for shard in shards if not shard.fresh])
             procs = WRITER_PROCS if parallel and self.fresh and WRITER_PROCS > 1 else 0
             self.writer = ShardedWriter(
-                shards, procs, memos, lambda ix, own, workers: _open_writer(ix, own, memos, settings, workers, len(shards))
+                shards, procs, memos, lambda ix, own, workers: _open_writer(ix, own, memos, settings, workers, len(shards), progress)
             )
         else:
             self.writer = writer(shards)

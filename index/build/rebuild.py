@@ -36,7 +36,7 @@ def rebuild(shards: Shards, progress: Progress | None = None, settings: BuildSet
         roots = old_manifest.get("roots", [])
         present = [Path(r["path"]) for r in roots if Path(r["path"]).exists()]
         parallel = worth_parallel(find_files(present))
-        batch = Batch(parts, manifest, parallel=parallel, settings=settings, writer=writer)
+        batch = Batch(parts, manifest, parallel=parallel, settings=settings, writer=writer, progress=progress)
         carried = {k: v for k, v in old_manifest.get("files", {}).items() if k.startswith("records:")}
 
         def work() -> None:

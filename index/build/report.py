@@ -26,6 +26,9 @@ class Progress:
     def problem(self, problem: ReadProblem) -> None:
         """A file or line could not be read; the run goes on."""
 
+    def phase(self, label: str) -> None:
+        """A later step of the work begins (merging the segments written), with no count."""
+
     def waiting(self) -> None:
         """Another process holds the index's write lock; this run waits for it."""
 

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import queue
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 from index.analysis.chain import WORD
@@ -147,9 +148,11 @@ class ParallelWriter:
     """
 
     def __init__(self, ix, procs: int, limit: FlushRule | int = FLUSH_POSTINGS, memos: dict | None = None,
-                 merge_above: int | None = None):
+                 merge_above: int | None = None, phase: Callable[[str], None] | None = None):
         #: More segments than this are merged into one at commit (:mod:`index.whoosh_ext.merge`); None: never.
         self.merge_above = merge_above
+        #: Told each step of that merge as it begins (a build's progress: one line each).
+        self.phase = phase
         self.parent = BulkSegmentWriter(ix, memos)
         context = multiprocessing.get_context("fork")
         self.jobs = context.Queue(procs * 2)
@@ -290,7 +293,7 @@ class ParallelWriter:
 
         parent = self.parent
         try:
-            return merge_segments(parent.storage, parent.schema, parent.indexname, segments)
+            return merge_segments(parent.storage, parent.schema, parent.indexname, segments, self.phase)
         except BaseException:
             parent.cancel()
             raise

@@ -50,6 +50,10 @@ class BarProgress(ProgressReport):
     def problem(self, problem: ReadProblem) -> None:
         self.terminal.warn(str(problem))
 
+    def phase(self, label: str) -> None:
+        if self.terminal.err.is_terminal:
+            self.terminal.err.print(f"{label}…", style="dim", markup=False, highlight=False)
+
     def waiting(self) -> None:
         self.terminal.warn("another process is writing this index; waiting for it to finish (up to 10 minutes)")
 

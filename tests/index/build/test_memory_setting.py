@@ -73,7 +73,7 @@ def test_a_build_past_its_memory_writes_more_segments_with_the_same_answers(tmp_
     roomy = SearchIndex(tmp_path / "roomy")
     roomy.add([corpus])
     monkeypatch.setattr(BuildSettings, "flush_rule", lambda self, workers, shards=1: FlushRule(10**9, 1, workers, least=1))
-    tight = SearchIndex(tmp_path / "tight")
+    tight = SearchIndex(tmp_path / "tight", build=BuildSettings(merge_above=None))  # the segments as written
     assert tight.add([corpus]).added == 240
     assert segment_count(tight.location) >= 10 > 2 >= segment_count(roomy.location)
     assert answers(tight) == answers(roomy) and any(answers(roomy))
@@ -84,7 +84,7 @@ def test_a_smaller_budget_makes_more_smaller_segments_with_the_same_answers(tmp_
     corpus = write_jsonl(tmp_path / "in" / "news.jsonl", records(240))
     roomy = SearchIndex(tmp_path / "roomy")
     roomy.add([corpus])
-    tight = SearchIndex(tmp_path / "tight", build=BuildSettings(segment_postings=1500))
+    tight = SearchIndex(tmp_path / "tight", build=BuildSettings(segment_postings=1500, merge_above=None))
     report = tight.add([corpus])
 
     assert report.added == 240
