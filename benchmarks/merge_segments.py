@@ -5,9 +5,12 @@ Takes a built index (a store folder with ``CURRENT``, e.g. ``benchmarks/scale.py
 stays as it is; the merge writes new files and unlinks only the copy's), and merges
 every segment of the copy into one in a child process, measured by
 ``measure.run`` (wall, CPU, the peak summed RSS sampled every 50 ms). Prints one JSON
-line: segments and bytes per article before and after, the load average before and after::
+line: segments and bytes per article before and after, the load average before and after.
+``--first N`` merges only the first N segments (the documents they hold are printed):
+the cost of merging many small segments, as a 1M build writes them, without merging all::
 
     .venv/bin/python benchmarks/merge_segments.py --index /tmp/x1/scale/ours-120000 --work /tmp/mg/merge
+    .venv/bin/python benchmarks/merge_segments.py --index /tmp/x1/scale/ours-1000000 --work /tmp/mg/m1 --first 80
 """
 
 from __future__ import annotations
@@ -37,22 +40,34 @@ def _segments(folder: Path) -> tuple[int, int]:
     return len(found), sum(p.stat().st_size for p in found)
 
 
-def child(folder: Path) -> None:
+def child(folder: Path, first: int | None) -> None:
+    from whoosh.writing import SegmentWriter
+
+    from index.whoosh_ext.codec import SidecarCodec
     from index.whoosh_ext.mapped import MappedStorage
-    from index.whoosh_ext.merge import merge_index
+    from index.whoosh_ext.merge import merge_segments
 
     ix = MappedStorage(str(folder)).open_index()
-    merge_index(ix, lambda phase: print(phase, file=sys.stderr, flush=True))
+    writer = SegmentWriter(ix, codec=SidecarCodec())
+    segments = writer.segments
+    chosen = segments[:first] if first else segments
+    merged = merge_segments(ix.storage, ix.schema, ix.indexname, chosen,
+                            lambda phase: print(phase, file=sys.stderr, flush=True))
+    writer._close_segment()
+    writer._commit_toc([merged] + segments[len(chosen):])
+    writer._finish()
+    print(json.dumps({"merged_segments": len(chosen), "merged_documents": merged.doc_count_all()}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path)
     parser.add_argument("--work", type=Path)
+    parser.add_argument("--first", type=int, help="merge only the first N segments")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child(args.child)
+        return child(args.child, args.first)
     source = _generation(args.index)
     copy = args.work / "copy"
     shutil.rmtree(copy, ignore_errors=True)
@@ -60,14 +75,14 @@ def main() -> None:
     subprocess.run(["cp", "-al", str(source), str(copy)], check=True)
     segments_before, bytes_before = _segments(copy)
     load_before = os.getloadavg()
-    run = measure.run([sys.executable, __file__, "--child", str(copy)])
+    run = measure.run([sys.executable, __file__, "--child", str(copy)] + (["--first", str(args.first)] if args.first else []))
     if run.returncode:
         sys.exit(run.stderr)
     segments_after, bytes_after = _segments(copy)
     manifest = json.loads((copy / "manifest.json").read_text()) if (copy / "manifest.json").exists() else {}
     articles = sum(len(entry["ids"]) for entry in manifest.get("files", {}).values()) or None
     print(json.dumps({
-        "index": str(args.index), "articles": articles,
+        "index": str(args.index), "articles": articles, **json.loads(run.stdout.strip().splitlines()[-1]),
         "segments": [segments_before, segments_after],
         "bytes_per_article": [round(b / articles) if articles else None for b in (bytes_before, bytes_after)],
         "wall_s": round(run.wall_s, 1), "cpu_s": round(run.cpu_s, 1), "peak_rss_mb": round(run.peak_rss_mb),

@@ -1,9 +1,10 @@
 """Writing a fresh generation with forked workers, each filling its own segments.
 
 :class:`ParallelWriter` hands batches of documents to worker processes, each running a
-:class:`index.whoosh_ext.segment.BulkSegmentWriter` and writing its own segments (no
-merge: like Whoosh's ``multisegment``). The parent analyzes each new word form once for
-every worker; the table of contents that lists all segments is committed by the parent.
+:class:`index.whoosh_ext.segment.BulkSegmentWriter` and writing its own segments (like
+Whoosh's ``multisegment``). The parent analyzes each new word form once for every
+worker; at the end it merges the segments into one when there are more than
+``merge_above`` (:mod:`index.whoosh_ext.merge`), and commits the table of contents.
 """
 
 from __future__ import annotations
