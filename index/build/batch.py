@@ -73,8 +73,7 @@ def worth_parallel(files: Iterable[Path]) -> bool:
     return total >= PARALLEL_MIN_BYTES
 
 
-def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: int, shards: int,
-                 progress: Progress = Progress()):
+def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: int, shards: int, progress: Progress = Progress()):
     """Our bulk writer (:mod:`index.whoosh_ext.segment`); with ``procs`` > 0, its
     parallel form (:mod:`index.whoosh_ext.parallel`) with that many worker processes.
 
@@ -93,7 +92,8 @@ def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: 
     if not supports(ix.schema):
         return ix.writer(limitmb=WRITER_LIMIT_MB)
     if procs:
-        return ParallelWriter(ix, procs, settings.flush_rule(workers, shards), memos, settings.merge_above, progress.phase)
+        return ParallelWriter(ix, procs, settings.flush_rule(workers, shards), memos, settings.merge_above, progress.phase,
+                              settings.merge_fan_in)
     return BulkSegmentWriter(ix, memos, limitmb=WRITER_LIMIT_MB)
 
 

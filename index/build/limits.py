@@ -142,6 +142,9 @@ class BuildSettings:
     #: every query its own lookups (benchmarks/README.md, "Merging a build's segments");
     #: None: never.
     merge_above: int | None = 2
+    #: Segments that merge reads at a time: each open one costs its readers' tables
+    #: (a few MB at 1M articles), so more are merged in rounds (benchmarks/README.md).
+    merge_fan_in: int = 64
 
     def __post_init__(self) -> None:
         if self.memory < MIN_MEMORY:

@@ -113,12 +113,37 @@ def merge_segments(storage, schema, indexname: str, segments: list, progress: Ca
     return segment
 
 
-def merge_index(ix, progress: Callable[[str], None] | None = None) -> None:
-    """Merge every segment of ``ix`` into one under its write lock (:func:`merge_segments`);
+def merge_in_rounds(storage, schema, indexname: str, segments: list, fan_in: int,
+                    progress: Callable[[str], None] | None = None):
+    """:func:`merge_segments` of at most ``fan_in`` segments at a time: consecutive groups
+    first (the documents keep their order), then the groups' segments, until one is left.
+    Each open segment costs the merge its readers' tables (term positions, sidecar keys),
+    so the fan-in bounds the merge's memory; each round writes every posting once more.
+    The segments of earlier rounds are deleted as they are merged, or on any error."""
+    made: list = []  # segments of earlier rounds not merged yet
+    try:
+        while len(segments) > fan_in:
+            merged = []
+            for k in range(0, len(segments), fan_in):
+                merged.append(merge_segments(storage, schema, indexname, segments[k : k + fan_in], progress))
+                made.append(merged[-1])
+            for segment in segments:
+                if any(segment is m for m in made):
+                    _delete_files(storage, segment)
+            made = [m for m in made if not any(m is s for s in segments)]
+            segments = merged
+        return merge_segments(storage, schema, indexname, segments, progress)
+    finally:
+        for segment in made:
+            _delete_files(storage, segment)
+
+
+def merge_index(ix, progress: Callable[[str], None] | None = None, fan_in: int = 64) -> None:
+    """Merge every segment of ``ix`` into one under its write lock (:func:`merge_in_rounds`);
     on any error the index stays as it was."""
     writer = SegmentWriter(ix, codec=codec.SidecarCodec())
     try:
-        merged = merge_segments(ix.storage, ix.schema, ix.indexname, writer.segments, progress)
+        merged = merge_in_rounds(ix.storage, ix.schema, ix.indexname, writer.segments, fan_in, progress)
     except BaseException:
         writer.cancel()
         raise

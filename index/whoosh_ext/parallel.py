@@ -149,9 +149,11 @@ class ParallelWriter:
     """
 
     def __init__(self, ix, procs: int, limit: FlushRule | int = FLUSH_POSTINGS, memos: dict | None = None,
-                 merge_above: int | None = None, phase: Callable[[str], None] | None = None):
+                 merge_above: int | None = None, phase: Callable[[str], None] | None = None, fan_in: int = 64):
         #: More segments than this are merged into one at commit (:mod:`index.whoosh_ext.merge`); None: never.
         self.merge_above = merge_above
+        #: Segments merged at a time (:func:`index.whoosh_ext.merge.merge_in_rounds`).
+        self.fan_in = fan_in
         #: Told each step of that merge as it begins (a build's progress: one line each).
         self.phase = phase
         self.parent = BulkSegmentWriter(ix, memos)
@@ -288,13 +290,13 @@ class ParallelWriter:
         parent._finish()
 
     def _merged(self, segments: list):
-        """``segments`` as one (:func:`index.whoosh_ext.merge.merge_segments`); any error
+        """``segments`` as one (:func:`index.whoosh_ext.merge.merge_in_rounds`); any error
         or interrupt cancels the build: the generation is not committed."""
-        from index.whoosh_ext.merge import merge_segments
+        from index.whoosh_ext.merge import merge_in_rounds
 
         parent = self.parent
         try:
-            return merge_segments(parent.storage, parent.schema, parent.indexname, segments, self.phase)
+            return merge_in_rounds(parent.storage, parent.schema, parent.indexname, segments, self.fan_in, self.phase)
         except BaseException:
             parent.cancel()
             raise

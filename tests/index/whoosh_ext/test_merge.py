@@ -77,6 +77,16 @@ def test_merged_segments_equal_one_writers_segment(tmp_path):
     assert all(results(merged))
 
 
+def test_merging_in_rounds_gives_the_same_segment_and_leaves_no_intermediate_files(tmp_path):
+    single = _build(tmp_path / "single", cuts=(0,))
+    several = _build(tmp_path / "several")
+    merge.merge_index(several, fan_in=2)  # 5 segments: 3, then 2, then 1
+    merged = whoosh_index.open_dir(str(tmp_path / "several"))
+    assert _files(merged) == _files(single)
+    assert contents(merged) == contents(single)
+    assert [name for name in merged.storage.list() if name.endswith(".seg")] == [merged._segments()[0].make_filename(".seg")]
+
+
 def test_a_merge_that_fails_leaves_the_index_as_it_was(tmp_path, monkeypatch):
     several = _build(tmp_path / "several")
     expected, found = contents(several), results(several)
@@ -86,14 +96,14 @@ def test_a_merge_that_fails_leaves_the_index_as_it_was(tmp_path, monkeypatch):
 
     def fails(*args):
         written.append(args[1])
-        if len(written) > 5:
+        if len(written) > 40:
             raise OSError("disk full")
         return real(*args)
 
     real = blocks.write_term
     monkeypatch.setattr(blocks, "write_term", fails)
     with pytest.raises(OSError, match="disk full"):
-        merge.merge_index(several)
+        merge.merge_index(several, fan_in=2)  # fails in one of its rounds
     again = whoosh_index.open_dir(str(tmp_path / "several"))
     assert sorted(s.segment_id() for s in again._segments()) == segments
     assert contents(again) == expected and results(again) == found
