@@ -285,18 +285,21 @@ class ParallelWriter:
         else:
             parent._close_segment()
         if self.merge_above is not None and len(final) > self.merge_above:
-            final = [self._merged(final)]
+            final = self._merged(final)
         parent._commit_toc(final)
         parent._finish()
 
-    def _merged(self, segments: list):
-        """``segments`` as one (:func:`index.whoosh_ext.merge.merge_in_rounds`); any error
-        or interrupt cancels the build: the generation is not committed."""
-        from index.whoosh_ext.merge import merge_in_rounds
+    def _merged(self, segments: list) -> list:
+        """``segments`` as one (:func:`index.whoosh_ext.merge.merge_in_rounds`), or as
+        they are when the merge refuses them (never a fresh build's); any other error or
+        an interrupt cancels the build: the generation is not committed."""
+        from index.whoosh_ext.merge import NotMergeable, merge_in_rounds
 
         parent = self.parent
         try:
-            return merge_in_rounds(parent.storage, parent.schema, parent.indexname, segments, self.fan_in, self.phase)
+            return [merge_in_rounds(parent.storage, parent.schema, parent.indexname, segments, self.fan_in, self.phase)]
+        except NotMergeable:
+            return segments
         except BaseException:
             parent.cancel()
             raise
