@@ -121,6 +121,19 @@ class FlushRule:
             return False
         return build + self.workers * FLUSH_BYTES * held + FLUSH_RESERVE > self.memory
 
+    def wanted(self, held: int, build: int) -> int:
+        """When the memory makes a worker holding ``held`` postings write a segment under
+        half of :attr:`postings` (``build`` being the build's resident bytes then), the
+        memory setting that would have let every worker hold all :attr:`postings`; else 0.
+
+        Such a build has outgrown its memory setting: the rest of it (the parent's state
+        of every document and word form) leaves the workers too little, and each further
+        segment is small; the caller tells the user (:func:`index.build.add.add_paths`)."""
+        if self.memory is None or 2 * held >= self.postings:
+            return 0
+        grown = self.workers * ((self.postings - held) * POSTING_BYTES + self.postings * FLUSH_BYTES)
+        return build + grown + FLUSH_RESERVE
+
 
 @dataclass(frozen=True)
 class BuildSettings:
