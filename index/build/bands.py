@@ -56,8 +56,9 @@ class BandIndex:
     """Band hash → the rows (documents) that have it: sorted runs of (hash, row), plus
     a dict of the latest rows' bands until :attr:`pending` rows make a new run."""
 
-    #: Entries (band hashes) above which runs are no longer merged: 12 bytes each.
-    RUN_CAP = 1 << 22
+    #: Entries (band hashes) above which runs are no longer merged: 12 bytes each, so a
+    #: merge copies at most 24 MB; a million documents make eight runs of the cap.
+    RUN_CAP = 1 << 21
 
     def __init__(self, pending: int):
         self.pending = pending

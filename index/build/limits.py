@@ -143,7 +143,15 @@ class BuildSettings:
 
     The parts are sized from it, and the writer workers write their segments early when
     the build as a whole nears it (:class:`FlushRule`); benchmarks/README.md ("Build
-    memory") has how close builds come and which parts do not follow it yet."""
+    memory") has how close builds come and which parts do not follow it yet.
+
+    The parent's state grows with the collection (about 0.6 kB per document and 0.27 kB
+    per word form): past a few hundred thousand articles at 1 GB it leaves the workers
+    less than :data:`MIN_FLUSH_POSTINGS` each. They then still write segments of that
+    floor, not smaller ones (a smaller segment saves little memory and repeats the common
+    terms again), so the build passes the setting rather than the index growing without
+    bound, and the build ends with a warning naming the setting that would have kept
+    segments full size (:meth:`FlushRule.wanted`): give such collections that much."""
 
     #: Peak resident memory of the build's processes together, in bytes.
     memory: int = DEFAULT_MEMORY
