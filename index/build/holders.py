@@ -8,8 +8,6 @@ several files hold (duplicates) or none any more (let go of, until the session s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 
 class Holders:
     """Document id → the manifest keys (files) that hold it.
@@ -22,9 +20,6 @@ class Holders:
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._held
-
-    def __len__(self) -> int:
-        return len(self._held)
 
     def of(self, doc_id: str) -> set[str]:
         """The keys holding ``doc_id`` (a new set: changing it changes nothing here)."""
@@ -69,6 +64,3 @@ class Holders:
     def pop(self, doc_id: str) -> None:
         """Forget ``doc_id``."""
         self._held.pop(doc_id, None)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._held)
