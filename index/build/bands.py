@@ -3,29 +3,37 @@ a collection grows to millions of documents.
 
 A first build appends a signature, a day and sixteen band hashes per document. As
 Python objects (an array and an int per document, a dict entry per band) they cost
-the build's parent about 700 bytes a document, and re-sorting every band hash each
+the build's parent about 600 bytes a document, and re-sorting every band hash each
 few thousand documents made the build's time grow with the square of the collection
 (benchmarks/README.md, "Build memory"): here they are numpy rows in fixed-size
-chunks, and the band hashes sorted runs merged as a binary counter, never above
-:attr:`BandIndex.RUN_CAP` (each merge copies its runs once, so a larger run would
-cost the build a peak of its size).
+chunks (the signatures' full chunks in a temporary file), and the band hashes sorted
+runs merged as a binary counter, never above :attr:`BandIndex.RUN_CAP` (each merge
+copies its runs once, so a larger run would cost the build a peak of its size).
 """
 
 from __future__ import annotations
+
+import os
+import tempfile
 
 import numpy as np
 
 
 class Chunks:
     """Rows of one width and dtype appended one at a time, stored in chunks of
-    :attr:`SIZE` rows: growing never copies what is stored."""
+    :attr:`SIZE` rows: growing never copies what is stored. With ``spill``, full
+    chunks go to an unnamed temporary file and a row is read back when asked for
+    (a signature is read only when a later document shares one of its bands)."""
 
     SIZE = 1 << 16
 
-    def __init__(self, dtype: type, width: int | None = None):
-        self.dtype, self.width = dtype, width
-        self._chunks: list[np.ndarray] = []
+    def __init__(self, dtype: type, width: int | None = None, spill: bool = False):
+        self.dtype, self.width = np.dtype(dtype), width
+        self._shape = () if width is None else (width,)
+        self._chunks: list[np.ndarray | None] = []  # None: the chunk is in the file
         self._count = 0
+        self._spill = spill
+        self._file = None
 
     def __len__(self) -> int:
         return self._count
@@ -33,22 +41,38 @@ class Chunks:
     def append(self, row) -> None:
         at = self._count % self.SIZE
         if at == 0:
-            shape = (self.SIZE,) if self.width is None else (self.SIZE, self.width)
-            self._chunks.append(np.zeros(shape, dtype=self.dtype))
+            if self._spill and self._chunks:
+                self._to_file()
+            self._chunks.append(np.zeros((self.SIZE, *self._shape), dtype=self.dtype))
         self._chunks[-1][at] = row
         self._count += 1
 
+    def _to_file(self) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()
+        self._file.write(self._chunks[-1].tobytes())
+        self._file.flush()
+        self._chunks[-1] = None
+
+    def _read(self, first: int, count: int) -> np.ndarray:
+        size = self.dtype.itemsize * int(np.prod(self._shape, dtype=np.int64))
+        data = os.pread(self._file.fileno(), size * count, size * first)
+        return np.frombuffer(data, dtype=self.dtype).reshape(count, *self._shape)
+
     def __getitem__(self, index: int):
-        return self._chunks[index // self.SIZE][index % self.SIZE]
+        chunk = self._chunks[index // self.SIZE]
+        return self._read(index, 1)[0] if chunk is None else chunk[index % self.SIZE]
 
     def take(self, rows: np.ndarray) -> np.ndarray:
         """The rows at ``rows`` (positions below ``len(self)``), as one array."""
-        shape = (len(rows),) if self.width is None else (len(rows), self.width)
-        out = np.zeros(shape, dtype=self.dtype)
+        out = np.zeros((len(rows), *self._shape), dtype=self.dtype)
         chunk = rows // self.SIZE
         for number in np.unique(chunk).tolist():
             mine = chunk == number
-            out[mine] = self._chunks[number][rows[mine] % self.SIZE]
+            stored = self._chunks[number]
+            if stored is None:
+                stored = self._read(number * self.SIZE, self.SIZE)
+            out[mine] = stored[rows[mine] % self.SIZE]
         return out
 
 

@@ -182,7 +182,7 @@ class CopyFinder:
         self._bands = BandIndex(self.PENDING)
         #: Rows added since loading: their days and signatures.
         self._new_days = Chunks(np.int32)
-        self._new_signatures = Chunks(np.uint16, self.settings.permutations)
+        self._new_signatures = Chunks(np.uint16, self.settings.permutations, spill=True)
         self._words = WordHashes()
         #: The random permutations, drawn once (they depend only on the settings).
         self._permutations = None

@@ -5,6 +5,7 @@ they replace."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from index.build.bands import BandIndex, Chunks
 from index.build.holders import Holders
@@ -14,15 +15,21 @@ class SmallChunks(Chunks):
     SIZE = 3
 
 
-def test_chunks_give_back_every_row_appended():
+@pytest.mark.parametrize("spill", [False, True])
+def test_chunks_give_back_every_row_appended(spill):
     rows = np.arange(20, dtype=np.uint16).reshape(10, 2)
-    chunks = SmallChunks(np.uint16, 2)
+    chunks = SmallChunks(np.uint16, 2, spill)
     for row in rows:
         chunks.append(row)
-    assert len(chunks) == 10 and chunks[7].tolist() == [14, 15]
+    assert len(chunks) == 10 and chunks[7].tolist() == [14, 15] and chunks[0].tolist() == [0, 1]
+    assert [chunks[i].tolist() for i in range(10)] == rows.tolist()
     picked = np.array([9, 0, 4, 3], dtype=np.int64)
     assert chunks.take(picked).tolist() == rows[picked].tolist()
     assert chunks.take(np.zeros(0, dtype=np.int64)).shape == (0, 2)
+    days = SmallChunks(np.int32, spill=spill)
+    for day in range(7):
+        days.append(day * 10)
+    assert int(days[5]) == 50 and days.take(np.array([6, 1])).tolist() == [60, 10]
 
 
 def test_band_candidates_are_the_rows_sharing_a_band_across_runs_and_merges():
