@@ -124,10 +124,10 @@ def _memory_outgrown(parts: list[Shard], settings: BuildSettings) -> ReadProblem
     wanted = max((getattr(getattr(part.writer, "wanted_memory", None), "value", 0) for part in parts), default=0)
     if not wanted:
         return None
-    setting, needed = settings.memory / 2**30, math.ceil(wanted / 2**28) / 4
-    return ReadProblem(f"--memory {setting:g}GB", (
+    setting = f"{settings.memory / 2**30:g}GB" if settings.memory % 2**28 == 0 else f"{settings.memory // 2**20}MB"
+    return ReadProblem(f"--memory {setting}", (
         "too small for this collection: its segments were written small (a larger, slower index); "
-        f"about --memory {needed:g}GB keeps them full size"))
+        f"about --memory {math.ceil(wanted / 2**28) / 4:g}GB keeps them full size"))
 
 
 def add_records(shards: Shards, records: Iterable[Record | dict], origin: str = "records") -> AddReport:
