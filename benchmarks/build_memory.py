@@ -90,6 +90,7 @@ def build(corpus: Path, index: Path, extra: list[str], interval: float, timeline
         "index_mb": round(folder_mb(index), 1),
         "segments": len(list(index.rglob("*.seg"))),
         "summary": err.strip().splitlines()[-1] if err.strip() else "",
+        "warnings": [line for line in err.splitlines() if "--memory" in line],  # the build outgrew its setting
         "load": os.getloadavg()[0],
     }
 
