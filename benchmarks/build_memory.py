@@ -12,6 +12,7 @@ as ``speed.py --scale`` makes it:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -89,8 +90,24 @@ def build(corpus: Path, index: Path, extra: list[str], interval: float, timeline
         "index_mb": round(folder_mb(index), 1),
         "segments": len(list(index.rglob("*.seg"))),
         "summary": err.strip().splitlines()[-1] if err.strip() else "",
+        "warnings": [line for line in err.splitlines() if "--memory" in line],  # the build outgrew its setting
         "load": os.getloadavg()[0],
     }
+
+
+def scale_corpus(pattern: str, size: int, work: Path) -> Path:
+    """The scale corpus of ``size`` articles: its own file, else the first ``size`` lines
+    of the smallest larger one (copied into ``work``)."""
+    own = Path(pattern.format(size))
+    if own.exists():
+        return own
+    larger = sorted((int(p.stem.rsplit("-", 1)[-1]), p) for p in own.parent.glob(Path(pattern.format("*")).name))
+    source = next(p for n, p in larger if n > size)
+    cut = work / f"scale-{size}.jsonl"
+    if not cut.exists():
+        with open(source, encoding="utf-8") as lines, open(cut, "w", encoding="utf-8") as out:
+            out.writelines(itertools.islice(lines, size))
+    return cut
 
 
 def main() -> None:
@@ -100,13 +117,16 @@ def main() -> None:
     parser.add_argument("--memory", default=None, help="passed as --memory to search index add")
     parser.add_argument("--timeline", action="store_true", help="write each sample to WORK/timeline-N.txt")
     parser.add_argument("--source", type=Path, default=None, help="run the CLI of the code in this folder (e.g. git archive of main)")
+    parser.add_argument("--corpus", default=None, help=(
+        "articles of benchmarks/scale_corpus.py instead: a path with {} for the size (e.g. /tmp/scale/scale-{}.jsonl); "
+        "a size without its file takes the first lines of a larger one"))
     parser.add_argument("--interval", type=float, default=0.05, help="seconds between samples")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    records = [r for r in read_file(CORPUS) if isinstance(r, Record)]
+    records = [] if args.corpus else [r for r in read_file(CORPUS) if isinstance(r, Record)]
     extra = ["--memory", args.memory] if args.memory else []
     for size in (int(n) for n in args.docs.split(",")):
-        corpus = args.work / f"corpus-{size}.jsonl"
+        corpus = scale_corpus(args.corpus, size, args.work) if args.corpus else args.work / f"corpus-{size}.jsonl"
         if not corpus.exists():
             write_jsonl(records, corpus, size)
         row = build(corpus, args.work / f"index-{size}", extra, args.interval,

@@ -9,6 +9,7 @@ the documents of files deleted from it go, as a rebuild would drop them.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -111,7 +112,22 @@ def add_paths(
 
         report = batch.run(work)
         publish_fresh(parts)
+        if outgrown := _memory_outgrown(parts, settings):
+            report.warnings.append(outgrown)
+            progress.problem(outgrown)
         return report
+
+
+def _memory_outgrown(parts: list[Shard], settings: BuildSettings) -> ReadProblem | None:
+    """A warning when the build's writers wrote small segments because the rest of the
+    build left them too little of the memory setting (:meth:`FlushRule.wanted`)."""
+    wanted = max((getattr(getattr(part.writer, "wanted_memory", None), "value", 0) for part in parts), default=0)
+    if not wanted:
+        return None
+    setting = f"{settings.memory / 2**30:g}GB" if settings.memory % 2**28 == 0 else f"{settings.memory // 2**20}MB"
+    return ReadProblem(f"--memory {setting}", (
+        "too small for this collection: its segments were written small (a larger, slower index); "
+        f"about --memory {math.ceil(wanted / 2**28) / 4:g}GB keeps them full size"))
 
 
 def add_records(shards: Shards, records: Iterable[Record | dict], origin: str = "records") -> AddReport:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from index.build.copies import CopyFinder
 from index.build.fields import fill_twin_fields, record_fields, story_value
+from index.build.holders import Holders
 from index.build.limits import BuildSettings, file_too_large, record_problems
 from index.build.memos import load_memos, save_memos
 from index.build.report import AddReport, Progress
@@ -133,10 +134,10 @@ class Batch:
         else:
             self.writer = writer(shards)
         #: doc id → the manifest keys (files) that hold it; more than one for duplicates.
-        self.refs: dict[str, set[str]] = {}
+        self.refs = Holders()
         for p, entry in manifest["files"].items():
             for doc_id in entry["ids"]:
-                self.refs.setdefault(doc_id, set()).add(p)
+                self.refs.add(doc_id, p)
         #: body key → doc id, to find the document a duplicate belongs to.
         self.bodies: dict[str, str] = manifest.setdefault("bodies", {})
         self.written: set[str] = set()
@@ -152,7 +153,7 @@ class Batch:
     def unique_id(self, wanted: str, path: str) -> str:
         """``wanted`` unless another file already holds it, else ``wanted-2``, ``wanted-3``…"""
         candidate, n = wanted, 1
-        while self.refs.get(candidate, set()) - {path}:
+        while self.refs.held_elsewhere(candidate, path):
             n += 1
             candidate = f"{wanted}-{n}"
         return candidate
@@ -166,16 +167,16 @@ class Batch:
         """
         key = body_key(record.body)
         same = self.bodies.get(key) if key else None
-        if same and self.refs.get(same, set()) - {path_key}:
-            self.refs[same].add(path_key)
+        if same and self.refs.held_elsewhere(same, path_key):
+            self.refs.add(same, path_key)
             if same in self.written or same not in previous:
                 self.report.duplicates += 1
                 return same
             record.id = same  # this file's own document, shared: its edits still apply
         elif record.provenance.get("id") == "file name":
             record.id = self.unique_id(record.id, path_key)
-        self.refs.setdefault(record.id, set()).add(path_key)
-        if key and (same is None or not self.refs.get(same)):
+        self.refs.add(record.id, path_key)
+        if key and (same is None or not self.refs.held(same)):
             self.bodies[key] = record.id
         fields = record_fields(record)
         fields["story"] = story_value(self.copies.assign(record.id, record.body, record.date, signature))
@@ -210,7 +211,7 @@ class Batch:
     def detach(self, path_key: str, ids: list[str]) -> None:
         """``path_key`` no longer holds ``ids``; :meth:`settle` deletes those left orphaned."""
         for doc_id in ids:
-            self.refs.get(doc_id, set()).discard(path_key)
+            self.refs.discard(doc_id, path_key)
         self.detached.update(ids)
 
     def forget(self, path_key: str) -> None:
@@ -222,18 +223,17 @@ class Batch:
     def settle(self) -> None:
         """Delete documents no file holds any more; re-point ``path`` of survivors."""
         for doc_id in sorted(self.detached):
-            holders = self.refs.get(doc_id)
+            holders = self.refs.of(doc_id)
             if not holders:
-                self.refs.pop(doc_id, None)
+                self.refs.pop(doc_id)
                 if doc_id not in self.written:
                     self.writer.delete(doc_id)
                     self.copies.forget(doc_id)
                     self.report.removed += 1
             elif doc_id not in self.written:
                 self._repoint(doc_id, holders)
-        for key, doc_id in list(self.bodies.items()):
-            if doc_id not in self.refs:
-                del self.bodies[key]
+        for key in [key for key, doc_id in self.bodies.items() if doc_id not in self.refs]:
+            del self.bodies[key]
 
     def _repoint(self, doc_id: str, holders: set[str]) -> None:
         """A shared document whose ``path`` file let go of it now points at a file that holds it."""
@@ -300,7 +300,7 @@ class Batch:
             # rather than lose them to a damaged copy; the next change re-reads it.
             kept = [i for i in old["ids"] if i not in ids]
             for doc_id in kept:
-                self.refs.setdefault(doc_id, set()).add(key)
+                self.refs.add(doc_id, key)
             ids += kept
         self.manifest["files"][key] = {
             "size": size, "mtime_ns": mtime, "sha1": sha1, "ids": list(dict.fromkeys(ids)), "source": source,

@@ -54,6 +54,7 @@ from pathlib import Path
 import numpy as np
 
 from index.analysis.normalize import normalize_text
+from index.build.bands import BandIndex, Chunks
 
 _WORD = re.compile(r"[^\W_]+")
 #: Multiplier of the polynomial that joins word hashes into a shingle or band hash.
@@ -177,15 +178,11 @@ class CopyFinder:
         self.removed: set[int] = set()
         #: Story key → live documents holding it, so a new story never reuses a live key.
         self._keys: Counter[str] = Counter()
-        #: Bands of most rows, sorted by hash (``_band_rows`` is the row of each).
-        self._band_keys = np.zeros(0, dtype=np.uint64)
-        self._band_rows = np.zeros(0, dtype=np.int64)
-        #: Rows added since loading: their days and signatures, and for the latest ones
-        #: (``_pending``) band hash → rows.
-        self._new_bands: dict[int, list[int]] = {}
-        self._pending: list[tuple[int, np.ndarray]] = []
-        self._new_days: list[int] = []
-        self._new_signatures: list[np.ndarray] = []
+        #: Every row's band hashes, to find its candidates.
+        self._bands = BandIndex(self.PENDING)
+        #: Rows added since loading: their days and signatures.
+        self._new_days = Chunks(np.int32)
+        self._new_signatures = Chunks(np.uint16, self.settings.permutations, spill=True)
         self._words = WordHashes()
         #: The random permutations, drawn once (they depend only on the settings).
         self._permutations = None
@@ -200,14 +197,7 @@ class CopyFinder:
         return (_affine32_minhash(hashes, *self._permutations) & 0xFFFF).astype(np.uint16)
 
     def _candidates(self, bands: np.ndarray) -> set[int]:
-        found: set[int] = set()
-        starts = np.searchsorted(self._band_keys, bands, side="left")
-        ends = np.searchsorted(self._band_keys, bands, side="right")
-        for start, end in zip(starts, ends):
-            found.update(self._band_rows[start:end].tolist())
-        for band in bands.tolist():
-            found.update(self._new_bands.get(band, ()))
-        return found - self.removed
+        return self._bands.candidates(bands) - self.removed
 
     def _signature_of(self, row: int) -> np.ndarray:
         saved = len(self.signatures)
@@ -215,7 +205,7 @@ class CopyFinder:
 
     def _day_of(self, row: int) -> int:
         saved = len(self.days)
-        return int(self.days[row]) if row < saved else self._new_days[row - saved]
+        return int(self.days[row]) if row < saved else int(self._new_days[row - saved])
 
     def assign(self, doc_id: str, body: str, date: dt.date | None, signature: np.ndarray | None = None) -> str:
         """The story key of ``doc_id``: that of its most similar earlier copy, else its own id.
@@ -245,23 +235,8 @@ class CopyFinder:
         self.row[doc_id] = row
         self._new_days.append(day)
         self._new_signatures.append(signature)
-        for band in bands.tolist():
-            self._new_bands.setdefault(band, []).append(row)
-        self._pending.append((row, bands))
-        if len(self._pending) >= self.PENDING:
-            self._sort_pending()
+        self._bands.add(row, bands)
         return story
-
-    def _sort_pending(self) -> None:
-        """Move the bands of rows added lately from the dict into the sorted arrays: a
-        dict entry per band of every document would cost a first build ~100 MB."""
-        rows = np.repeat(np.array([r for r, _ in self._pending], dtype=np.int64), self.settings.bands)
-        keys = np.concatenate([b for _, b in self._pending])
-        keys, rows = np.concatenate([self._band_keys, keys]), np.concatenate([self._band_rows, rows])
-        order = np.argsort(keys, kind="stable")
-        self._band_keys, self._band_rows = keys[order], rows[order]
-        self._new_bands.clear()
-        self._pending.clear()
 
     def _fresh_key(self, doc_id: str) -> str:
         """``doc_id`` as a new story's key, unless live copies of another story hold it."""
@@ -286,19 +261,22 @@ class CopyFinder:
     def save(self, path: Path, keep: Callable[[str], bool] | None = None) -> None:
         """Write every live row atomically; rows taken out are dropped here. ``keep``:
         write only the documents it accepts (a shard's, :mod:`index.build.shards.state`)."""
-        keep_rows = [r for r in range(len(self.ids)) if r not in self.removed and (keep is None or keep(self.ids[r]))]
-        signatures = np.array([self._signature_of(r) for r in keep_rows], dtype=np.uint16).reshape(
-            len(keep_rows), self.settings.permutations
+        keep_rows = np.array(
+            [r for r in range(len(self.ids)) if r not in self.removed and (keep is None or keep(self.ids[r]))], dtype=np.int64
         )
+        saved = len(self.days)
+        loaded, new = keep_rows[keep_rows < saved], keep_rows[keep_rows >= saved] - saved
+        signatures = np.concatenate([self.signatures[loaded], self._new_signatures.take(new)])
+        days = np.concatenate([self.days[loaded].astype(np.int32), self._new_days.take(new)])
         tmp = path.with_name(path.name + ".tmp.npz")
         # Ids and keys compressed (numpy keeps strings as 4 bytes a character); the
         # signatures are random and would not compress.
         np.savez_compressed(
             tmp,
             settings=np.array(repr(self.settings)),
-            ids=np.array([self.ids[r] for r in keep_rows], dtype=str),
-            stories=np.array([self.stories[r] for r in keep_rows], dtype=str),
-            days=np.array([self._day_of(r) for r in keep_rows], dtype=np.int32),
+            ids=np.array([self.ids[r] for r in keep_rows.tolist()], dtype=str),
+            stories=np.array([self.stories[r] for r in keep_rows.tolist()], dtype=str),
+            days=days,
             signatures=signatures,
         )
         os.replace(tmp, path)
@@ -325,10 +303,7 @@ class CopyFinder:
         finder.ids, finder.stories = ids, stories
         finder.days = np.concatenate(days)
         finder.signatures = np.concatenate(signatures).reshape(len(ids), finder.settings.permutations)
-        bands = _band_hashes(finder.signatures, finder.settings.bands).reshape(-1)
-        order = np.argsort(bands, kind="stable")
-        finder._band_keys = bands[order]
-        finder._band_rows = np.repeat(np.arange(len(finder.ids), dtype=np.int64), finder.settings.bands)[order]
+        finder._bands = BandIndex.of(_band_hashes(finder.signatures, finder.settings.bands), finder.PENDING)
         finder.row = {doc_id: row for row, doc_id in enumerate(finder.ids)}
         finder._keys = Counter(finder.stories)
         return finder

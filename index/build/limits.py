@@ -121,6 +121,19 @@ class FlushRule:
             return False
         return build + self.workers * FLUSH_BYTES * held + FLUSH_RESERVE > self.memory
 
+    def wanted(self, held: int, build: int) -> int:
+        """When the memory makes a worker holding ``held`` postings write a segment under
+        half of :attr:`postings` (``build`` being the build's resident bytes then), the
+        memory setting that would have let every worker hold all :attr:`postings`; else 0.
+
+        Such a build has outgrown its memory setting: the rest of it (the parent's state
+        of every document and word form) leaves the workers too little, and each further
+        segment is small; the caller tells the user (:func:`index.build.add.add_paths`)."""
+        if self.memory is None or 2 * held >= self.postings:
+            return 0
+        grown = self.workers * ((self.postings - held) * POSTING_BYTES + self.postings * FLUSH_BYTES)
+        return build + grown + FLUSH_RESERVE
+
 
 @dataclass(frozen=True)
 class BuildSettings:
@@ -130,7 +143,15 @@ class BuildSettings:
 
     The parts are sized from it, and the writer workers write their segments early when
     the build as a whole nears it (:class:`FlushRule`); benchmarks/README.md ("Build
-    memory") has how close builds come and which parts do not follow it yet."""
+    memory") has how close builds come and which parts do not follow it yet.
+
+    The parent's state grows with the collection (about 0.6 kB per document and 0.27 kB
+    per word form): past a few hundred thousand articles at 1 GB it leaves the workers
+    less than :data:`MIN_FLUSH_POSTINGS` each. They then still write segments of that
+    floor, not smaller ones (a smaller segment saves little memory and repeats the common
+    terms again), so the build passes the setting rather than the index growing without
+    bound, and the build ends with a warning naming the setting that would have kept
+    segments full size (:meth:`FlushRule.wanted`): give such collections that much."""
 
     #: Peak resident memory of the build's processes together, in bytes.
     memory: int = DEFAULT_MEMORY

@@ -76,14 +76,16 @@ def _build_resident() -> int | None:
         return None
 
 
-def _work(storage, indexname: str, jobs, analyses, results, limit: FlushRule, memos: dict) -> None:
+def _work(storage, indexname: str, jobs, analyses, results, limit: FlushRule, memos: dict, wanted) -> None:
     """A worker: add the documents of every batch, a new segment when ``limit`` says so
     (checked against the postings held after each document, against the build's memory
     after each batch).
 
     Before a batch it takes from ``analyses`` every analysis the parent made up to that
     batch (:meth:`ParallelWriter._send`): per analyzer, the terms of the word forms the
-    parent numbered, in number order, so a batch's word numbers never miss.
+    parent numbered, in number order, so a batch's word numbers never miss. ``wanted``
+    (shared) keeps the most memory a small segment said the build needed
+    (:meth:`FlushRule.wanted`).
     """
     segments = []
     applied = -1
@@ -120,7 +122,9 @@ def _work(storage, indexname: str, jobs, analyses, results, limit: FlushRule, me
                 writer.add_tokenized(fields, tokens, tables)
                 if writer.postings_count >= limit.postings:
                     writer = flush()
-            if writer._added and limit.due(writer.postings_count, _build_resident()):
+            if writer._added and limit.due(writer.postings_count, build := _build_resident()):
+                with wanted.get_lock():
+                    wanted.value = max(wanted.value, limit.wanted(writer.postings_count, build or 0))
                 writer = flush()
         if writer._added:
             segments.append(writer._finalize_segment())
@@ -161,12 +165,14 @@ class ParallelWriter:
         self.jobs = context.Queue(procs * 2)
         self.analyses = [context.Queue() for _ in range(procs)]
         self.results = context.Queue()
+        #: The memory setting the workers' small segments said the build needed (0: none small).
+        self.wanted_memory = context.Value("q", 0)
         if not isinstance(limit, FlushRule):
             limit = FlushRule(limit)
         self.tasks = [
             context.Process(
                 target=_work,
-                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.parent.memos),
+                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.parent.memos, self.wanted_memory),
                 daemon=True,
             )
             for analyses in self.analyses

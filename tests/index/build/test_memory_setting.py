@@ -62,6 +62,15 @@ def test_a_worker_writes_early_when_the_whole_build_would_pass_the_memory():
     assert BuildSettings(segment_postings=1234).flush_rule(2) == FlushRule(1234, None, 2)
 
 
+def test_a_small_segment_says_what_memory_the_build_wanted():
+    rule = BuildSettings().flush_rule(2)
+    assert rule.wanted(rule.postings // 2, DEFAULT_MEMORY) == 0  # half size or more: not small
+    small = rule.wanted(MIN_FLUSH_POSTINGS, DEFAULT_MEMORY)
+    assert small > DEFAULT_MEMORY
+    assert rule.wanted(MIN_FLUSH_POSTINGS, 2 * DEFAULT_MEMORY) == small + DEFAULT_MEMORY
+    assert FlushRule(1000).wanted(1, DEFAULT_MEMORY) == 0  # by the count alone: never
+
+
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the build's memory is read from /proc (Linux)")
 def test_a_build_past_its_memory_writes_more_segments_with_the_same_answers(tmp_path, monkeypatch):
     """The workers measure the whole build (parent, workers, signer) after each batch."""
@@ -71,10 +80,12 @@ def test_a_build_past_its_memory_writes_more_segments_with_the_same_answers(tmp_
     monkeypatch.setattr(parallel, "BATCH_DOCUMENTS", 20)
     corpus = write_jsonl(tmp_path / "in" / "news.jsonl", records(240))
     roomy = SearchIndex(tmp_path / "roomy")
-    roomy.add([corpus])
+    assert not roomy.add([corpus]).warnings
     monkeypatch.setattr(BuildSettings, "flush_rule", lambda self, workers, shards=1: FlushRule(10**9, 1, workers, least=1))
     tight = SearchIndex(tmp_path / "tight", build=BuildSettings(merge_above=None))  # the segments as written
-    assert tight.add([corpus]).added == 240
+    report = tight.add([corpus])
+    assert report.added == 240
+    assert [w.path for w in report.warnings] == ["--memory 1GB"] and "too small" in report.warnings[0].message
     assert segment_count(tight.location) >= 10 > 2 >= segment_count(roomy.location)
     assert answers(tight) == answers(roomy) and any(answers(roomy))
 

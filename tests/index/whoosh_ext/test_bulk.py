@@ -287,7 +287,7 @@ def _dies(*args) -> None:
     os._exit(3)  # as if killed: no result, no cleanup
 
 
-def _fails(storage, indexname, jobs, analyses, results, limit, memos) -> None:
+def _fails(storage, indexname, jobs, analyses, results, limit, memos, wanted) -> None:
     results.put(("error", "OSError: disk full"))  # as _work reports an exception, then exits
 
 

@@ -1,0 +1,138 @@
+"""The copy finder's per-document arrays (:mod:`index.build.copies`), kept compact as
+a collection grows to millions of documents.
+
+A first build appends a signature, a day and sixteen band hashes per document. As
+Python objects (an array and an int per document, a dict entry per band) they cost
+the build's parent about 600 bytes a document, and re-sorting every band hash each
+few thousand documents made the build's time grow with the square of the collection
+(benchmarks/README.md, "Build memory"): here they are numpy rows in fixed-size
+chunks (the signatures' full chunks in a temporary file), and the band hashes sorted
+runs merged as a binary counter, never above :attr:`BandIndex.RUN_CAP` (each merge
+copies its runs once, so a larger run would cost the build a peak of its size).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import numpy as np
+
+
+class Chunks:
+    """Rows of one width and dtype appended one at a time, stored in chunks of
+    :attr:`SIZE` rows: growing never copies what is stored. With ``spill``, full
+    chunks go to an unnamed temporary file and a row is read back when asked for
+    (a signature is read only when a later document shares one of its bands)."""
+
+    SIZE = 1 << 16
+
+    def __init__(self, dtype: type, width: int | None = None, spill: bool = False):
+        self.dtype, self.width = np.dtype(dtype), width
+        self._shape = () if width is None else (width,)
+        self._chunks: list[np.ndarray | None] = []  # None: the chunk is in the file
+        self._count = 0
+        self._spill = spill
+        self._file = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def append(self, row) -> None:
+        at = self._count % self.SIZE
+        if at == 0:
+            if self._spill and self._chunks:
+                self._to_file()
+            self._chunks.append(np.zeros((self.SIZE, *self._shape), dtype=self.dtype))
+        self._chunks[-1][at] = row
+        self._count += 1
+
+    def _to_file(self) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()
+        self._file.write(self._chunks[-1].tobytes())
+        self._file.flush()
+        self._chunks[-1] = None
+
+    def _read(self, first: int, count: int) -> np.ndarray:
+        size = self.dtype.itemsize * int(np.prod(self._shape, dtype=np.int64))
+        data = os.pread(self._file.fileno(), size * count, size * first)
+        return np.frombuffer(data, dtype=self.dtype).reshape(count, *self._shape)
+
+    def __getitem__(self, index: int):
+        chunk = self._chunks[index // self.SIZE]
+        return self._read(index, 1)[0] if chunk is None else chunk[index % self.SIZE]
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The rows at ``rows`` (positions below ``len(self)``), as one array."""
+        out = np.zeros((len(rows), *self._shape), dtype=self.dtype)
+        chunk = rows // self.SIZE
+        for number in np.unique(chunk).tolist():
+            mine = chunk == number
+            stored = self._chunks[number]
+            if stored is None:
+                stored = self._read(number * self.SIZE, self.SIZE)
+            out[mine] = stored[rows[mine] % self.SIZE]
+        return out
+
+
+class BandIndex:
+    """Band hash → the rows (documents) that have it: sorted runs of (hash, row), plus
+    a dict of the latest rows' bands until :attr:`pending` rows make a new run."""
+
+    #: Entries (band hashes) above which runs are no longer merged: 12 bytes each, so a
+    #: merge copies at most 24 MB; a million documents make eight runs of the cap.
+    RUN_CAP = 1 << 21
+
+    def __init__(self, pending: int):
+        self.pending = pending
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._new: dict[int, list[int]] = {}
+        self._waiting: list[tuple[int, np.ndarray]] = []
+
+    @classmethod
+    def of(cls, bands: np.ndarray, pending: int) -> BandIndex:
+        """The index of ``bands`` (one row of band hashes per document, rows numbered from 0)."""
+        index = cls(pending)
+        if len(bands):
+            rows = np.repeat(np.arange(len(bands), dtype=np.int32), bands.shape[1])
+            index._runs.append(_sorted_run(bands.reshape(-1), rows))
+        return index
+
+    def add(self, row: int, bands: np.ndarray) -> None:
+        for band in bands.tolist():
+            self._new.setdefault(band, []).append(row)
+        self._waiting.append((row, bands))
+        if len(self._waiting) >= self.pending:
+            self._settle()
+
+    def candidates(self, bands: np.ndarray) -> set[int]:
+        """Rows sharing at least one of ``bands``."""
+        found: set[int] = set()
+        for keys, rows in self._runs:
+            starts = np.searchsorted(keys, bands, side="left")
+            ends = np.searchsorted(keys, bands, side="right")
+            for start, end in zip(starts.tolist(), ends.tolist()):
+                if start < end:
+                    found.update(rows[start:end].tolist())
+        for band in bands.tolist():
+            found.update(self._new.get(band, ()))
+        return found
+
+    def _settle(self) -> None:
+        """The waiting rows' bands become a run; runs of like size merge (up to the cap)."""
+        width = len(self._waiting[0][1])
+        rows = np.repeat(np.array([r for r, _ in self._waiting], dtype=np.int32), width)
+        self._runs.append(_sorted_run(np.concatenate([b for _, b in self._waiting]), rows))
+        self._new.clear()
+        self._waiting.clear()
+        runs = self._runs
+        while len(runs) > 1 and len(runs[-2][0]) <= len(runs[-1][0]) and len(runs[-2][0]) + len(runs[-1][0]) <= self.RUN_CAP:
+            (keys, rows), (more_keys, more_rows) = runs[-2], runs.pop()
+            runs[-1] = _sorted_run(np.concatenate([keys, more_keys]), np.concatenate([rows, more_rows]))
+
+
+def _sorted_run(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, rows) sorted by key; rows of equal keys keep their order."""
+    order = np.argsort(keys, kind="stable")
+    return keys[order], rows[order]

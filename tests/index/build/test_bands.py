@@ -1,0 +1,65 @@
+"""The copy finder's compact per-document arrays (:mod:`index.build.bands`) and the
+session's file holders (:mod:`index.build.holders`) answer as the plain structures
+they replace."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.build.bands import BandIndex, Chunks
+from index.build.holders import Holders
+
+
+class SmallChunks(Chunks):
+    SIZE = 3
+
+
+@pytest.mark.parametrize("spill", [False, True])
+def test_chunks_give_back_every_row_appended(spill):
+    rows = np.arange(20, dtype=np.uint16).reshape(10, 2)
+    chunks = SmallChunks(np.uint16, 2, spill)
+    for row in rows:
+        chunks.append(row)
+    assert len(chunks) == 10 and chunks[7].tolist() == [14, 15] and chunks[0].tolist() == [0, 1]
+    assert [chunks[i].tolist() for i in range(10)] == rows.tolist()
+    picked = np.array([9, 0, 4, 3], dtype=np.int64)
+    assert chunks.take(picked).tolist() == rows[picked].tolist()
+    assert chunks.take(np.zeros(0, dtype=np.int64)).shape == (0, 2)
+    days = SmallChunks(np.int32, spill=spill)
+    for day in range(7):
+        days.append(day * 10)
+    assert int(days[5]) == 50 and days.take(np.array([6, 1])).tolist() == [60, 10]
+
+
+def test_band_candidates_are_the_rows_sharing_a_band_across_runs_and_merges():
+    class Small(BandIndex):
+        RUN_CAP = 12  # runs stop merging at three rows of four bands
+
+    draw = np.random.default_rng(7)
+    bands = draw.integers(0, 6, size=(40, 4)).astype(np.uint64)  # few values: many shared
+    index = Small(pending=2)
+    for row, hashes in enumerate(bands):
+        index.add(row, hashes)
+    assert len(index._runs) > 1
+    for query in bands[::7]:
+        expected = {row for row, hashes in enumerate(bands) if set(hashes.tolist()) & set(query.tolist())}
+        assert index.candidates(query) == expected
+    loaded = BandIndex.of(bands, pending=2)
+    assert loaded.candidates(bands[3]) == index.candidates(bands[3])
+
+
+def test_holders_keep_one_key_or_several():
+    holders = Holders()
+    holders.add("doc", "a.jsonl")
+    assert holders.of("doc") == {"a.jsonl"} and not holders.held_elsewhere("doc", "a.jsonl")
+    holders.add("doc", "b.jsonl")
+    assert holders.of("doc") == {"a.jsonl", "b.jsonl"} and holders.held_elsewhere("doc", "a.jsonl")
+    holders.discard("doc", "a.jsonl")
+    holders.discard("doc", "b.jsonl")
+    assert "doc" in holders and not holders.held("doc")  # known until popped
+    holders.add("one", "a.jsonl")
+    holders.discard("one", "a.jsonl")
+    assert "one" in holders and holders.of("one") == set()
+    holders.pop("one")
+    assert "one" not in holders and holders.of("one") == set() and not holders.held_elsewhere("one", "x")
