@@ -129,9 +129,8 @@ class FlushRule:
         Such a build has outgrown its memory setting: the rest of it (the parent's state
         of every document and word form) leaves the workers too little, and each further
         segment is small; the caller tells the user (:func:`index.build.add.add_paths`).
-        Segments of half the planned size or more were seen mid-way in a 120k build that
-        kept its setting and an index of the usual size (benchmarks/README.md, "Build
-        memory"): no reason to warn."""
+        A quarter, not half: a build that kept its setting and an index of the usual size
+        had a segment forced under half (benchmarks/README.md, "Build memory")."""
         if self.memory is None or 4 * held >= self.postings:
             return 0
         grown = self.workers * ((self.postings - held) * POSTING_BYTES + self.postings * FLUSH_BYTES)
