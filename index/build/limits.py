@@ -148,7 +148,7 @@ class BuildSettings:
     memory") has how close builds come and which parts do not follow it yet.
 
     The parent's state grows with the collection (about 0.6 kB per document and 0.27 kB
-    per word form): past a few hundred thousand articles at 1 GB it leaves the workers
+    per word form): towards a million articles at 1 GB it leaves the workers
     less than :data:`MIN_FLUSH_POSTINGS` each. They then still write segments of that
     floor, not smaller ones (a smaller segment saves little memory and repeats the common
     terms again), so the build passes the setting rather than the index growing without
