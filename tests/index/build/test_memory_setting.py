@@ -64,7 +64,7 @@ def test_a_worker_writes_early_when_the_whole_build_would_pass_the_memory():
 
 def test_a_small_segment_says_what_memory_the_build_wanted():
     rule = BuildSettings().flush_rule(2)
-    assert rule.wanted(rule.postings // 2, DEFAULT_MEMORY) == 0  # half size or more: not small
+    assert rule.wanted(rule.postings // 4, DEFAULT_MEMORY) == 0  # a quarter or more: not small
     small = rule.wanted(MIN_FLUSH_POSTINGS, DEFAULT_MEMORY)
     assert small > DEFAULT_MEMORY
     assert rule.wanted(MIN_FLUSH_POSTINGS, 2 * DEFAULT_MEMORY) == small + DEFAULT_MEMORY
