@@ -74,7 +74,7 @@ def run_query(request: Request, settings: RankingSettings, synonyms: Synonyms,
         if not searcher.doc_count():
             return nothing_indexed(request)
         searched, rewrites = rewrite(searcher.reader(), parsed, settings)
-        found = match(searcher, searched, request.filters(), settings)
+        found = match(searcher, searched, request.filters(), settings, by_tier=request.sort == "relevance")
         if not found.total and searched.phrases:
             unquoted = _phrases_as_words(searcher, request, settings, synonyms)
             searched, rewrites, found = unquoted or (searched, rewrites, found)
@@ -127,7 +127,7 @@ def _phrases_as_words(searcher, request: Request, settings: RankingSettings,
     relaxed, split = rewrite(searcher.reader(), relaxed, settings)
     if relaxed.is_empty():
         return None
-    found = match(searcher, relaxed, request.filters(), settings)
+    found = match(searcher, relaxed, request.filters(), settings, by_tier=request.sort == "relevance")
     return (relaxed, unquoted + split, found) if found.total else None
 
 
