@@ -45,7 +45,7 @@ def _parts(scorer: ArrayScorer, query: q.Query) -> list[np.ndarray]:
     """The ascending document arrays whose union :func:`_docs` is (one union at the end,
     not one per level of the query tree)."""
     if isinstance(query, q.Term):
-        return [scorer.term_scores(query.fieldname, query.text)[0]]
+        return [scorer.term_postings(query.fieldname, query.text)[0]]
     if (isinstance(query, q.Or) and not query.scale and not getattr(query, "minmatch", 0)) \
             or isinstance(query, q.DisjunctionMax):
         return [docs for sub in query.subqueries for docs in _parts(scorer, sub)]

@@ -65,8 +65,7 @@ class ArrayScorer:
 
     Segments never change once written and a reopened index gets a new searcher (see
     ``SearchIndex._searcher``), so nothing here needs invalidating: :func:`for_searcher`
-    simply keys the scorer by the searcher object.
-    """
+    keys the scorer by the searcher object."""
 
     def __init__(self, searcher):
         weighting = searcher.weighting
@@ -91,6 +90,7 @@ class ArrayScorer:
         for leaf, base in self.leaves:
             if leaf.has_deletions():
                 self.live[np.fromiter(leaf.deleted_docs_set, dtype=np.int64) + base] = False
+        self._deletions = not self.live.all()  # else no posting list needs a pass to drop them
         self._lengths: dict[str, np.ndarray] = {}
         self._norms: dict[str, np.ndarray] = {}
         self._fallbacks: OrderedDict[q.Query, Scored] = OrderedDict()
@@ -123,8 +123,8 @@ class ArrayScorer:
         if not ids:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), 0
         docs, tf = np.concatenate(ids), np.concatenate(weights)
-        keep = self.live[docs]
-        return (docs, tf, frequency) if keep.all() else (docs[keep], tf[keep], frequency)
+        keep = self.live[docs] if self._deletions else None
+        return (docs, tf, frequency) if keep is None or keep.all() else (docs[keep], tf[keep], frequency)
 
     def idf(self, fieldname: str, btext: bytes, frequency: int) -> float:
         """Whoosh's idf (``WeightingModel.idf``) from the document frequency just read:

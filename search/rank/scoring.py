@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh.scoring import BM25F
@@ -49,7 +49,10 @@ class Found:
     #: Documents scored alone (:meth:`scores_of`) when at most this share of the collection.
     subset_share: float = 0.0
     _scores: np.ndarray | None = None
-    _last: tuple[np.ndarray, np.ndarray] | None = None
+    #: Tiers scored alone so far: a deeper ranking (copies fill the page) asks for them again.
+    _scored: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    #: The tiers (:func:`search.rank.tiers.tiers`), split once: a deeper ranking asks again.
+    tiers: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def total(self) -> int:
@@ -67,9 +70,11 @@ class Found:
         a few documents are scored alone (:mod:`search.rank.subset`), many with every one."""
         if self._scores is not None or len(docs) > self.subset_share * len(self.counts):
             return self.scores[docs]
-        if self._last is None or not np.array_equal(self._last[0], docs):
-            self._last = (docs, self.score(docs))  # a deeper ranking asks for the same tier again
-        return self._last[1]
+        for scored, values in self._scored:
+            if np.array_equal(scored, docs):
+                return values
+        self._scored.append((docs, self.score(docs)))
+        return self._scored[-1][1]
 
 
 def word_weights(searcher, parsed: ParsedQuery, settings: ScoringSettings) -> list[float]:

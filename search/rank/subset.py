@@ -79,8 +79,8 @@ class Subset:
             found[found] = docs[at[found]] == self.docs[found]
             return np.flatnonzero(found), at[found]
         if self._slot is None:
-            self._slot = np.full(self.scorer.size, -1, dtype=np.int64)
-            self._slot[self.docs] = np.arange(len(self.docs))
+            self._slot = np.full(self.scorer.size, -1, dtype=np.int32)
+            self._slot[self.docs] = np.arange(len(self.docs), dtype=np.int32)
         slot = self._slot[docs]
         rows = np.flatnonzero(slot >= 0)
         return slot[rows], rows

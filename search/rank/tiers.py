@@ -60,10 +60,12 @@ def newest(searcher, found: Found, limit: int) -> np.ndarray:
 def tiers(parsed: ParsedQuery, found: Found, settings: RankingSettings) -> tuple[np.ndarray, np.ndarray]:
     """The documents of ``found`` that have every word (or all of them when there are no
     tiers), and the others."""
-    docs = found.docs
-    need = required_matches(found.words, settings.scoring)
-    in_tier = found.counts[docs] >= need if need > 1 else np.ones(len(docs), dtype=bool)
-    return docs[in_tier], docs[~in_tier]
+    if found.tiers is None:
+        docs = found.docs
+        need = required_matches(found.words, settings.scoring)
+        in_tier = found.counts[docs] >= need if need > 1 else np.ones(len(docs), dtype=bool)
+        found.tiers = docs[in_tier], docs[~in_tier]
+    return found.tiers
 
 
 def rerank_depth(parsed: ParsedQuery, wanted: int, settings: RankingSettings) -> int:
