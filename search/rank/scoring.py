@@ -147,7 +147,8 @@ def _evaluate(ev: array_scorer.ArrayScorer | Subset, searcher, parsed: ParsedQue
         weights = word_weights(searcher, parsed, settings.scoring) + [1.0] * len(extra)
         scores = _sum([f.scores * w if w != 1.0 else f.scores for f, w in zip(found, weights)])
         if keyword_rules(parsed, settings.keywords):
-            titled, factors = headline.factors(array_scorer.for_searcher(searcher), parsed, settings)
+            among = ev.docs if isinstance(ev, Subset) else None
+            titled, factors = headline.factors(array_scorer.for_searcher(searcher), parsed, settings, among)
             if isinstance(ev, Subset):
                 slots, rows = ev.slots(titled)
                 scores[slots] *= factors[rows]

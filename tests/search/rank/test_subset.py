@@ -22,7 +22,7 @@ from search import SearchIndex
 from search.query import build
 from search.query.build import Filters
 from search.query.parse import parse
-from search.rank import scoring, subset
+from search.rank import headline, scoring, subset
 from search.rank import scorer as array_scorer
 from search.settings import RankingSettings
 
@@ -116,3 +116,17 @@ def test_matches_from_ids_are_the_evaluated_masks(folder, text):
         clauses = plan.words + plan.fallbacks + plan.phrases + [c for c in plan.near if c is not None]
         for clause in clauses + ([plan.excluded] if plan.excluded is not None else []):
             assert np.array_equal(subset.matches(scorer, clause), scorer.evaluate(clause).mask)
+
+
+@pytest.mark.parametrize("text", ["الرياض النفط", "وزير الخارجية", "أمريكا العراق", "والانسحاب القوات"])
+def test_headline_factors_among_a_tier_are_those_of_every_document(folder, text):
+    rng = np.random.default_rng(6)
+    with SearchIndex(folder) as ix, ix._searcher() as searcher:
+        scorer = array_scorer.for_searcher(searcher)
+        parsed = parse(text, ix.synonyms)
+        docs, values = headline.factors(scorer, parsed, ix.settings)
+        assert len(docs)
+        among = np.sort(rng.choice(scorer.size, scorer.size // 3, replace=False))
+        some, some_values = headline.factors(scorer, parsed, ix.settings, among)
+        assert np.array_equal(some, docs[np.isin(docs, among)])
+        assert np.array_equal(some_values, values[np.isin(docs, among)])  # bit for bit
