@@ -7,7 +7,8 @@ rerank → present.
   words for words no document has (``fuzzy``), keyword query words without their
   proclitic (``bare``); quoted phrases that leave nothing are searched as words (``phrases``);
 * match and score (:mod:`search.rank.scoring`, with the queries of
-  :mod:`search.query.build`): every matching document and its BM25F score;
+  :mod:`search.query.build`): every matching document and its BM25F score (ranked by
+  relevance, a query with tiers scores only the tier asked for: :mod:`search.rank.subset`);
 * match and score, keyword queries (:mod:`search.rank.headline`): scores multiplied by
   how much of the query the title holds, and as typed;
 * rerank (:mod:`search.rank.tiers`, :mod:`search.rank.proximity`,

@@ -112,14 +112,14 @@ def match(searcher, parsed: ParsedQuery, filters: build.Filters, settings: Ranki
 
     if not by_tier or required_matches(len(plan.words), settings.scoring) < 2:
         matching, scores, per_word = _evaluate(scorer, searcher, parsed, plan, settings)
-        found = Found(np.empty(0, dtype=np.int64), np.empty(0), len(plan.words), score, _scores=scores)
+        share = 0.0
     else:
         per_word = [matches(scorer, w) if near is None else matches(scorer, w) | matches(scorer, near)
                     for w, near in zip(plan.words, plan.near)]
         matching = _any_of(per_word + [matches(scorer, c) for c in plan.fallbacks])
         for phrase in plan.phrases:
             matching &= matches(scorer, phrase)
-        found = Found(np.empty(0, dtype=np.int64), np.empty(0), len(plan.words), score, settings.scoring.subset_share)
+        scores, share = None, settings.scoring.subset_share
     if plan.excluded is not None:
         matching &= ~scorer.evaluate(plan.excluded).mask
     filter_q = filters.query()
@@ -128,8 +128,7 @@ def match(searcher, parsed: ParsedQuery, filters: build.Filters, settings: Ranki
     counts = np.zeros(scorer.size, np.int32)
     for mask in per_word:
         counts += mask
-    found.docs, found.counts = np.flatnonzero(matching), counts
-    return found
+    return Found(np.flatnonzero(matching), counts, len(plan.words), score, share, _scores=scores)
 
 
 def _evaluate(ev: array_scorer.ArrayScorer | Subset, searcher, parsed: ParsedQuery, plan: build.Plan,
