@@ -7,7 +7,8 @@ rerank → present.
   words for words no document has (``fuzzy``), keyword query words without their
   proclitic (``bare``); quoted phrases that leave nothing are searched as words (``phrases``);
 * match and score (:mod:`search.rank.scoring`, with the queries of
-  :mod:`search.query.build`): every matching document and its BM25F score;
+  :mod:`search.query.build`): every matching document and its BM25F score (ranked by
+  relevance, a query with tiers scores only the tier asked for: :mod:`search.rank.subset`);
 * match and score, keyword queries (:mod:`search.rank.headline`): scores multiplied by
   how much of the query the title holds, and as typed;
 * rerank (:mod:`search.rank.tiers`, :mod:`search.rank.proximity`,
@@ -74,7 +75,7 @@ def run_query(request: Request, settings: RankingSettings, synonyms: Synonyms,
         if not searcher.doc_count():
             return nothing_indexed(request)
         searched, rewrites = rewrite(searcher.reader(), parsed, settings)
-        found = match(searcher, searched, request.filters(), settings)
+        found = match(searcher, searched, request.filters(), settings, by_tier=request.sort == "relevance")
         if not found.total and searched.phrases:
             unquoted = _phrases_as_words(searcher, request, settings, synonyms)
             searched, rewrites, found = unquoted or (searched, rewrites, found)
@@ -127,7 +128,7 @@ def _phrases_as_words(searcher, request: Request, settings: RankingSettings,
     relaxed, split = rewrite(searcher.reader(), relaxed, settings)
     if relaxed.is_empty():
         return None
-    found = match(searcher, relaxed, request.filters(), settings)
+    found = match(searcher, relaxed, request.filters(), settings, by_tier=request.sort == "relevance")
     return (relaxed, unquoted + split, found) if found.total else None
 
 

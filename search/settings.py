@@ -118,6 +118,10 @@ class ScoringSettings:
     #: Queries of up to this many words rank documents with every word first; longer
     #: ones (questions typed in full) rank by score alone.
     all_words_up_to: int = 3
+    #: A tier of a query with tiers is scored alone (search.rank.subset) when it holds at
+    #: most this share of the collection's documents, else with every document at once;
+    #: the same scores either way (0: always at once, 1: always alone).
+    subset_share: float = 0.25
 
     def field_weights(self) -> dict[str, float]:
         """Searched field → BM25F weight, in index.schema.SEARCH_FIELDS order."""

@@ -30,12 +30,14 @@ from search.settings import RankingSettings
 TITLE_FORMS = EXACT_FIELDS["title"]
 
 
-def _docs(scorer: ArrayScorer, query: q.Query) -> np.ndarray:
+def _docs(scorer: ArrayScorer, query: q.Query, among: np.ndarray | None = None) -> np.ndarray:
     """The documents ``query`` matches, ascending, as :meth:`ArrayScorer.evaluate`'s mask
     has them: a term's documents, the union of an Or's or a DisjunctionMax's parts, and
     anything else (phrases, ...) evaluated. Why: evaluating would make a score vector of
     the collection's size per clause, where a title clause matches a few documents."""
     parts = _parts(scorer, query)
+    if among is not None:  # only these documents' factors are asked for
+        parts = [part[_within(part, among)] for part in parts]
     if len(parts) == 1:
         return parts[0]
     return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
@@ -45,16 +47,16 @@ def _parts(scorer: ArrayScorer, query: q.Query) -> list[np.ndarray]:
     """The ascending document arrays whose union :func:`_docs` is (one union at the end,
     not one per level of the query tree)."""
     if isinstance(query, q.Term):
-        return [scorer.term_scores(query.fieldname, query.text)[0]]
+        return [scorer.term_postings(query.fieldname, query.text)[0]]
     if (isinstance(query, q.Or) and not query.scale and not getattr(query, "minmatch", 0)) \
             or isinstance(query, q.DisjunctionMax):
         return [docs for sub in query.subqueries for docs in _parts(scorer, sub)]
     return [scorer.evaluate(query).docs()]
 
 
-def _forms(scorer: ArrayScorer, forms: tuple[str, ...]) -> np.ndarray:
+def _forms(scorer: ArrayScorer, forms: tuple[str, ...], among: np.ndarray | None) -> np.ndarray:
     """The documents whose title holds one of ``forms`` as written, ascending."""
-    return _docs(scorer, q.Or([q.Term(TITLE_FORMS, form) for form in forms]))
+    return _docs(scorer, q.Or([q.Term(TITLE_FORMS, form) for form in forms]), among)
 
 
 def _within(among: np.ndarray, docs: np.ndarray) -> np.ndarray:
@@ -65,9 +67,11 @@ def _within(among: np.ndarray, docs: np.ndarray) -> np.ndarray:
     return inside
 
 
-def factors(scorer: ArrayScorer, parsed: ParsedQuery, settings: RankingSettings) -> tuple[np.ndarray, np.ndarray]:
+def factors(scorer: ArrayScorer, parsed: ParsedQuery, settings: RankingSettings,
+            among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(documents whose title holds a form of a query word, ascending; the product of the
-    two factors for each); every other document's factor is 1.
+    two factors for each); every other document's factor is 1. ``among`` (ascending):
+    only those documents are asked for (a tier scored alone, :mod:`search.rank.subset`).
 
     Rule: the factors are computed with the same operations, in the same order, as over
     every document, so a score multiplied by them is the same to the last bit; only the
@@ -75,8 +79,8 @@ def factors(scorer: ArrayScorer, parsed: ParsedQuery, settings: RankingSettings)
     """
     keywords = settings.keywords
     title = build.weights(parsed, settings).title_only()
-    titled = [_docs(scorer, build.concept_query(c, title, settings)) for c in parsed.concepts]
-    forms = [(_forms(scorer, c.forms), _forms(scorer, c.bare_forms)) if len(c.forms) == 1 else None
+    titled = [_docs(scorer, build.concept_query(c, title, settings), among) for c in parsed.concepts]
+    forms = [(_forms(scorer, c.forms, among), _forms(scorer, c.bare_forms, among)) if len(c.forms) == 1 else None
              for c in parsed.concepts]
     every = titled + [docs for pair in forms if pair is not None for docs in pair]
     docs = np.unique(np.concatenate(every)) if every else np.empty(0, dtype=np.int64)

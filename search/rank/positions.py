@@ -42,7 +42,7 @@ def positions(searcher, fieldname: str, terms: Iterable[str], docnums: list[int]
     bases = np.asarray([base for _, base in scorer.leaves], dtype=np.int64)
     found: dict[int, list[int]] = {}
     for term in terms:
-        docs, _ = scorer.term_scores(fieldname, term)  # cached: the query scored this term
+        docs = scorer.term_postings(fieldname, term)[0]  # cached: the query matched this term
         if not len(docs) or not len(wanted):
             continue
         at = np.searchsorted(docs, wanted)

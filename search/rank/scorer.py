@@ -65,8 +65,7 @@ class ArrayScorer:
 
     Segments never change once written and a reopened index gets a new searcher (see
     ``SearchIndex._searcher``), so nothing here needs invalidating: :func:`for_searcher`
-    simply keys the scorer by the searcher object.
-    """
+    keys the scorer by the searcher object."""
 
     def __init__(self, searcher):
         weighting = searcher.weighting
@@ -91,13 +90,16 @@ class ArrayScorer:
         for leaf, base in self.leaves:
             if leaf.has_deletions():
                 self.live[np.fromiter(leaf.deleted_docs_set, dtype=np.int64) + base] = False
+        self._deletions = not self.live.all()  # else no posting list needs a pass to drop them
         self._lengths: dict[str, np.ndarray] = {}
         self._norms: dict[str, np.ndarray] = {}
         self._fallbacks: OrderedDict[q.Query, Scored] = OrderedDict()
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         #: (field, text) -> (documents, unboosted scores), least recently used first.
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        #: (field, text) -> document frequency (deleted documents included), beside _postings.
+        #: (field, text) -> (documents, term frequencies, idf), least recently used first.
+        self._raw: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray, float | None]] = OrderedDict()
+        #: (field, text) -> document frequency (deleted documents included), beside _raw.
         self._frequencies: dict[tuple[str, str], int] = {}
         #: (field, text) -> {document number: positions read} (search.rank.positions).
         self._positions: OrderedDict[tuple[str, str], dict[int, list[int]]] = OrderedDict()
@@ -121,8 +123,8 @@ class ArrayScorer:
         if not ids:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), 0
         docs, tf = np.concatenate(ids), np.concatenate(weights)
-        keep = self.live[docs]
-        return (docs, tf, frequency) if keep.all() else (docs[keep], tf[keep], frequency)
+        keep = self.live[docs] if self._deletions else None
+        return (docs, tf, frequency) if keep is None or keep.all() else (docs[keep], tf[keep], frequency)
 
     def idf(self, fieldname: str, btext: bytes, frequency: int) -> float:
         """Whoosh's idf (``WeightingModel.idf``) from the document frequency just read:
@@ -163,13 +165,13 @@ class ArrayScorer:
 
     def evaluate(self, query: q.Query) -> Scored:
         """Scores of every document for ``query`` (0 and unmatched where it does not match)."""
-        if isinstance(query, q.Term) or _plain(query, q.Or):
+        if isinstance(query, q.Term) or plain(query, q.Or):
             found = self._empty()
             self._accumulate(query, 1.0, found)
             return found
         if isinstance(query, q.DisjunctionMax):
             return self._dismax(query)
-        if _plain(query, q.And):
+        if plain(query, q.And):
             return self._and(query)
         if isinstance(query, q.AndNot):
             found = self.evaluate(query.a)  # Whoosh's AndNot passes its boost on to ``a``
@@ -190,7 +192,7 @@ class ArrayScorer:
             docs, scores = self.term_scores(query.fieldname, query.text)
             into.mask[docs] = True
             into.scores[docs] += scores * (factor * query.boost)
-        elif _plain(query, q.Or):
+        elif plain(query, q.Or):
             # Whoosh applies a compound's boost only when it has several parts.
             inner = factor * query.boost if len(query.subqueries) > 1 else factor
             for sub in query.subqueries:
@@ -200,33 +202,44 @@ class ArrayScorer:
             into.mask |= found.mask
             into.scores += found.scores * factor
 
-    def term_scores(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(documents, unboosted scores) of one term: BM25F exactly as Whoosh's scorer
-        (the searcher's idf and average field length, the quantized field length)."""
+    def term_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, float | None]:
+        """(documents, term frequencies, idf or None: scored by weight alone) of one term,
+        live documents only, read once per open index (matching needs only the documents)."""
         key = (fieldname, text)
-        found = self._postings.get(key)
+        found = self._raw.get(key)
         if found is not None:
-            self._postings.move_to_end(key)
+            self._raw.move_to_end(key)
             return found
         field = self.schema[fieldname] if fieldname in self.schema else None
         try:
             btext = field.to_bytes(text) if field is not None else None
         except ValueError:
             btext = None
-        frequency = 0
-        if btext is None:
-            found = (np.empty(0, dtype=np.int64), np.empty(0))
-        else:
-            docs, tf, frequency = self.postings(fieldname, btext)
-            if field.scorable:
-                idf = self.idf(fieldname, btext, frequency)
-                found = (docs, idf * ((tf * (self.K1 + 1)) / (tf + self.norms(fieldname)[docs])))
-            else:  # Whoosh scores these by weight alone
-                found = (docs, tf)
-        self._postings[key] = found
+        docs, tf, frequency = (np.empty(0, np.int64), np.empty(0), 0) if btext is None else self.postings(fieldname, btext)
+        found = (docs, tf, self.idf(fieldname, btext, frequency) if btext is not None and field.scorable else None)
+        self._raw[key] = found
         self._frequencies[key] = frequency
+        if len(self._raw) > POSTINGS_CACHE:
+            self._frequencies.pop(self._raw.popitem(last=False)[0], None)
+        return found
+
+    def bm25(self, fieldname: str, docs: np.ndarray, tf: np.ndarray, idf: float | None) -> np.ndarray:
+        """BM25F of postings as Whoosh's scorer computes it (the searcher's idf and average
+        field length, the quantized field length), element by element: a posting scores
+        the same among a few as among all."""
+        return tf if idf is None else idf * ((tf * (self.K1 + 1)) / (tf + self.norms(fieldname)[docs]))
+
+    def term_scores(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, unboosted scores) of one term (:meth:`bm25` of every posting)."""
+        key = (fieldname, text)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
+            return found
+        docs, tf, idf = self.term_postings(fieldname, text)
+        found = self._postings[key] = (docs, self.bm25(fieldname, docs, tf, idf))
         if len(self._postings) > POSTINGS_CACHE:
-            self._frequencies.pop(self._postings.popitem(last=False)[0], None)
+            self._postings.popitem(last=False)
         return found
 
     def known_positions(self, fieldname: str, text: str) -> dict[int, list[int]]:
@@ -246,8 +259,8 @@ class ArrayScorer:
 
     def term_idf(self, fieldname: str, text: str) -> float | None:
         """Whoosh's idf of a term of the index (None if no segment has it), from what
-        :meth:`term_scores` read: the proximity rerank asks it of every form of a word."""
-        self.term_scores(fieldname, text)
+        :meth:`term_postings` read: the proximity rerank asks it of every form of a word."""
+        self.term_postings(fieldname, text)
         btext = self.schema[fieldname].to_bytes(text)
         # "Of the index": a shard asks the whole index, which may have a form this shard lacks.
         frequency = self._frequencies.get((fieldname, text), 0) if self._own_idf \
@@ -318,7 +331,7 @@ class ArrayScorer:
         return found
 
 
-def _plain(query: q.Query, kind: type) -> bool:
+def plain(query: q.Query, kind: type) -> bool:
     """An Or/And that just sums its parts (no coordination scale, no minimum match)."""
     return isinstance(query, kind) and not getattr(query, "scale", None) and not getattr(query, "minmatch", 0)
 

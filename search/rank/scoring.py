@@ -14,7 +14,8 @@ factors (:mod:`search.rank.headline`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh.scoring import BM25F
@@ -24,6 +25,7 @@ from search.query.kind import keyword_rules
 from search.query.parse import ParsedQuery
 from search.rank import headline
 from search.rank import scorer as array_scorer
+from search.rank.subset import Subset, matches
 from search.settings import RankingSettings, ScoringSettings
 
 
@@ -34,20 +36,45 @@ def weighting(settings: ScoringSettings) -> BM25F:
 
 @dataclass
 class Found:
-    """What a query matched: document numbers and, per document number, score and words."""
+    """What a query matched: document numbers, per document number the words it has, and scores."""
 
     #: Every matching document (filters applied), ascending: ``total`` and the facets count these.
     docs: np.ndarray
-    #: Score of every document number (meaningful where it matches).
-    scores: np.ndarray
     #: How many query words (concepts) each document number has; a root match does not count.
     counts: np.ndarray
     #: How many words the query has.
     words: int
+    #: Scores of the documents given (None: of every document number).
+    score: Callable[[np.ndarray | None], np.ndarray]
+    #: Documents scored alone (:meth:`scores_of`) when at most this share of the collection.
+    subset_share: float = 0.0
+    _scores: np.ndarray | None = None
+    #: Tiers scored alone so far: a deeper ranking (copies fill the page) asks for them again.
+    _scored: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    #: The tiers (:func:`search.rank.tiers.tiers`), split once: a deeper ranking asks again.
+    tiers: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def total(self) -> int:
         return len(self.docs)
+
+    @property
+    def scores(self) -> np.ndarray:
+        """Score of every document number (meaningful where it matches), computed when first asked."""
+        if self._scores is None:
+            self._scores = self.score(None)
+        return self._scores
+
+    def scores_of(self, docs: np.ndarray) -> np.ndarray:
+        """The scores of ``docs`` (ascending, matching), the same as :attr:`scores` gives them:
+        a few documents are scored alone (:mod:`search.rank.subset`), many with every one."""
+        if self._scores is not None or len(docs) > self.subset_share * len(self.counts):
+            return self.scores[docs]
+        for scored, values in self._scored:
+            if np.array_equal(scored, docs):
+                return values
+        self._scored.append((docs, self.score(docs)))
+        return self._scored[-1][1]
 
 
 def word_weights(searcher, parsed: ParsedQuery, settings: ScoringSettings) -> list[float]:
@@ -63,37 +90,75 @@ def word_weights(searcher, parsed: ParsedQuery, settings: ScoringSettings) -> li
     return weights
 
 
-def match(searcher, parsed: ParsedQuery, filters: build.Filters, settings: RankingSettings) -> Found:
-    """Every document ``parsed`` finds within ``filters``, with its score."""
+def required_matches(words: int, settings: ScoringSettings) -> int:
+    """How many of ``words`` query words a document needs to be in the first tier
+    (0: no tiers, every matching document ranks by score alone)."""
+    return words if words <= settings.all_words_up_to else 0
+
+
+def match(searcher, parsed: ParsedQuery, filters: build.Filters, settings: RankingSettings,
+          by_tier: bool = False) -> Found:
+    """Every document ``parsed`` finds within ``filters``, with its score.
+
+    ``by_tier`` (a ranking by relevance): a query with tiers finds its documents from
+    posting ids alone, and a tier's documents are scored when the ranking asks for them
+    (:meth:`Found.scores_of`); otherwise every document is scored at once, as matching
+    needs every clause evaluated anyway."""
     scorer = array_scorer.for_searcher(searcher)
     plan = build.plan(parsed, settings)
-    per_word = [scorer.evaluate(w) for w in plan.words]
-    extra = [scorer.evaluate(c) for c in plan.fallbacks]
-    if per_word:
-        # A near word counts as the word it stands for, present and scoring.
-        per_word = [_plus(scorer, found, near) for found, near in zip(per_word, plan.near)]
-        found = per_word + extra
-        matching = _any_of([f.mask for f in found])
-        # Root fallbacks keep their own weight: weighting them by idf as well measured worse.
-        weights = word_weights(searcher, parsed, settings.scoring) + [1.0] * len(extra)
-        scores = _sum([f.scores * w if w != 1.0 else f.scores for f, w in zip(found, weights)])
-        if keyword_rules(parsed, settings.keywords):
-            titled, factors = headline.factors(scorer, parsed, settings)
-            scores[titled] *= factors  # a fresh sum: no one else holds it
+
+    def score(docs: np.ndarray | None) -> np.ndarray:
+        return _evaluate(scorer if docs is None else Subset(scorer, docs), searcher, parsed, plan, settings)[1]
+
+    if not by_tier or required_matches(len(plan.words), settings.scoring) < 2:
+        matching, scores, per_word = _evaluate(scorer, searcher, parsed, plan, settings)
+        share = 0.0
     else:
-        matching, scores = scorer.live.copy(), np.zeros(scorer.size)
-    for phrase in map(scorer.evaluate, plan.phrases):
-        matching &= phrase.mask
-        scores = scores + phrase.scores
+        per_word = [matches(scorer, w) if near is None else matches(scorer, w) | matches(scorer, near)
+                    for w, near in zip(plan.words, plan.near)]
+        matching = _any_of(per_word + [matches(scorer, c) for c in plan.fallbacks])
+        for phrase in plan.phrases:
+            matching &= matches(scorer, phrase)
+        scores, share = None, settings.scoring.subset_share
     if plan.excluded is not None:
         matching &= ~scorer.evaluate(plan.excluded).mask
     filter_q = filters.query()
     if filter_q is not None:
         matching &= scorer.evaluate(filter_q).mask
     counts = np.zeros(scorer.size, np.int32)
-    for word in per_word:
-        counts += word.mask
-    return Found(np.flatnonzero(matching), scores, counts, len(plan.words))
+    for mask in per_word:
+        counts += mask
+    return Found(np.flatnonzero(matching), counts, len(plan.words), score, share, _scores=scores)
+
+
+def _evaluate(ev: array_scorer.ArrayScorer | Subset, searcher, parsed: ParsedQuery, plan: build.Plan,
+              settings: RankingSettings) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """(matches, scores, each word's matches) of ``plan`` over the documents of ``ev``: every
+    document (the scorer) or some (a :class:`Subset`), with the same operations."""
+    per_word = [ev.evaluate(w) for w in plan.words]
+    extra = [ev.evaluate(c) for c in plan.fallbacks]
+    if per_word:
+        # A near word counts as the word it stands for, present and scoring.
+        per_word = [_plus(ev, found, near) for found, near in zip(per_word, plan.near)]
+        found = per_word + extra
+        matching = _any_of([f.mask for f in found])
+        # Root fallbacks keep their own weight: weighting them by idf as well measured worse.
+        weights = word_weights(searcher, parsed, settings.scoring) + [1.0] * len(extra)
+        scores = _sum([f.scores * w if w != 1.0 else f.scores for f, w in zip(found, weights)])
+        if keyword_rules(parsed, settings.keywords):
+            among = ev.docs if isinstance(ev, Subset) else None
+            titled, factors = headline.factors(array_scorer.for_searcher(searcher), parsed, settings, among)
+            if isinstance(ev, Subset):
+                slots, rows = ev.slots(titled)
+                scores[slots] *= factors[rows]
+            else:
+                scores[titled] *= factors  # a fresh sum: no one else holds it
+    else:
+        matching, scores = ev.live.copy(), np.zeros(ev.size)
+    for phrase in map(ev.evaluate, plan.phrases):
+        matching &= phrase.mask
+        scores = scores + phrase.scores
+    return matching, scores, [word.mask for word in per_word]
 
 
 def _any_of(masks: list[np.ndarray]) -> np.ndarray:
@@ -114,9 +179,9 @@ def _sum(vectors: list[np.ndarray]) -> np.ndarray:
     return total
 
 
-def _plus(scorer: array_scorer.ArrayScorer, found: array_scorer.Scored, near) -> array_scorer.Scored:
+def _plus(ev: array_scorer.ArrayScorer | Subset, found: array_scorer.Scored, near) -> array_scorer.Scored:
     """One word's scores plus its near words' (None: it has none)."""
     if near is None:
         return found
-    extra = scorer.evaluate(near)
+    extra = ev.evaluate(near)
     return array_scorer.Scored(found.mask | extra.mask, found.scores + extra.scores)

@@ -13,11 +13,17 @@ def top(scores: np.ndarray, candidates: np.ndarray, limit: int, ties: bool = Fal
     candidate scoring the same as the last of them."""
     if limit < 1 or not len(candidates):
         return candidates[:0]
-    values = scores[candidates]
+    return candidates[best(scores[candidates], candidates, limit, ties)]
+
+
+def best(values: np.ndarray, candidates: np.ndarray, limit: int, ties: bool = False) -> np.ndarray:
+    """:func:`top` of ``candidates`` scoring ``values`` (one each), as positions in ``candidates``."""
+    index = np.arange(len(candidates))
+    if limit < 1:
+        return index[:0]
     if len(candidates) > limit:
         # Every candidate scoring at least the limit-th best, ties included.
         threshold = np.partition(values, len(values) - limit)[len(values) - limit]
-        keep = values >= threshold
-        candidates, values = candidates[keep], values[keep]
-    order = np.lexsort((candidates, -values))
-    return candidates[order] if ties else candidates[order[:limit]]
+        index = np.flatnonzero(values >= threshold)
+    order = np.lexsort((candidates[index], -values[index]))
+    return index[order] if ties else index[order[:limit]]

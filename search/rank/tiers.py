@@ -24,15 +24,9 @@ from search.query.kind import keyword_rules
 from search.query.parse import ParsedQuery
 from search.rank import proximity, title_order
 from search.rank import scorer as array_scorer
-from search.rank.selection import top
-from search.rank.scoring import Found
-from search.settings import RankingSettings, ScoringSettings
-
-
-def required_matches(words: int, settings: ScoringSettings) -> int:
-    """How many of ``words`` query words a document needs to be in the first tier
-    (0: no tiers, every matching document ranks by score alone)."""
-    return words if words <= settings.all_words_up_to else 0
+from search.rank.scoring import Found, required_matches
+from search.rank.selection import best
+from search.settings import RankingSettings
 
 
 def order(searcher, parsed: ParsedQuery, found: Found, limit: int, sort: str, settings: RankingSettings) -> list[tuple[int, float]]:
@@ -41,14 +35,17 @@ def order(searcher, parsed: ParsedQuery, found: Found, limit: int, sort: str, se
     Sorted by date, the newest come first and undated documents last; documents of the
     same day keep their relevance order.
     """
-    docs, scores = found.docs, found.scores
     if sort == "date":
-        return [(int(d), float(scores[d])) for d in newest(searcher, found, limit)]
+        return [(int(d), float(found.scores[d])) for d in newest(searcher, found, limit)]
     ranked: list[tuple[int, float]] = []
     for tier in tiers(parsed, found, settings):
         wanted = limit - len(ranked)
-        chosen = top(scores, tier, rerank_depth(parsed, wanted, settings), ties=True)
-        ranked += reranked(searcher, parsed, [(int(d), float(scores[d])) for d in chosen], wanted, settings)
+        depth = rerank_depth(parsed, wanted, settings)
+        if depth < 1 or not len(tier):
+            continue
+        values = found.scores_of(tier)
+        chosen = [(int(tier[i]), float(values[i])) for i in best(values, tier, depth, ties=True)]
+        ranked += reranked(searcher, parsed, chosen, wanted, settings)
     return ranked
 
 
@@ -63,10 +60,12 @@ def newest(searcher, found: Found, limit: int) -> np.ndarray:
 def tiers(parsed: ParsedQuery, found: Found, settings: RankingSettings) -> tuple[np.ndarray, np.ndarray]:
     """The documents of ``found`` that have every word (or all of them when there are no
     tiers), and the others."""
-    docs = found.docs
-    need = required_matches(found.words, settings.scoring)
-    in_tier = found.counts[docs] >= need if need > 1 else np.ones(len(docs), dtype=bool)
-    return docs[in_tier], docs[~in_tier]
+    if found.tiers is None:
+        docs = found.docs
+        need = required_matches(found.words, settings.scoring)
+        in_tier = found.counts[docs] >= need if need > 1 else np.ones(len(docs), dtype=bool)
+        found.tiers = docs[in_tier], docs[~in_tier]
+    return found.tiers
 
 
 def rerank_depth(parsed: ParsedQuery, wanted: int, settings: RankingSettings) -> int:

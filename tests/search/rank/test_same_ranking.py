@@ -98,8 +98,8 @@ def _positions_reference(searcher, fieldname, terms, docnums):
     return found
 
 
-def _factors_reference(scorer, parsed, settings):
-    """The headline factors of every document, each clause evaluated over the collection."""
+def _factors_reference(scorer, parsed, settings, among=None):
+    """The headline factors of every document (``among`` aside), each clause evaluated over the collection."""
     keywords = settings.keywords
     title = build.weights(parsed, settings).title_only()
 

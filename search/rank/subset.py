@@ -1,0 +1,152 @@
+"""A query's matches from posting ids alone, and its scores for a chosen set of documents.
+
+Why: a query word becomes dozens of terms whose posting lists, at hundreds of thousands
+of articles, hold a large share of the collection; scoring every posting (BM25F, then
+adding into a vector with one slot per document) was most of a query's time and grows
+with the collection. The ranking needs every matching document (the total, the tiers,
+the facets) but the scores of a tier's documents only, and a keyword query's first
+tier (every word) is a small part of what it matches. So matching reads the postings'
+document numbers alone (:func:`matches`), and :class:`Subset` scores the documents of
+a tier: each clause's scores over those documents, with vectors of the tier's size.
+
+Rule: a score is computed with the same operations, element by element and in the same
+order, as :meth:`~search.rank.scorer.ArrayScorer.evaluate` computes it over every
+document, so it is the same to the last bit (tests/search/rank/test_subset.py). The one
+reduction whose order numpy chooses by shape, a DisjunctionMax's sum over its parts, is
+added part by part here, the order numpy adds a stack of collection-long vectors in.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh import query as q
+
+from search.rank.scorer import ArrayScorer, Scored, plain
+
+#: A subset this many times smaller than a posting list is searched for in it (a binary
+#: search per subset document costs about this many passes over a posting).
+BISECT_BELOW = 16
+
+
+def matches(scorer: ArrayScorer, query: q.Query) -> np.ndarray:
+    """Which documents ``query`` matches (the mask :meth:`ArrayScorer.evaluate` gives),
+    from the terms' document numbers, without a score."""
+    if isinstance(query, q.Term):
+        mask = np.zeros(scorer.size, dtype=bool)
+        mask[scorer.term_postings(query.fieldname, query.text)[0]] = True
+        return mask
+    if plain(query, q.Or) or isinstance(query, q.DisjunctionMax):
+        mask = np.zeros(scorer.size, dtype=bool)
+        for sub in query.subqueries:
+            if isinstance(sub, q.Term):
+                mask[scorer.term_postings(sub.fieldname, sub.text)[0]] = True
+            else:
+                mask |= matches(scorer, sub)
+        return mask
+    if plain(query, q.And):
+        parts = [matches(scorer, sub) for sub in query.subqueries]
+        if not parts:
+            return np.zeros(scorer.size, dtype=bool)
+        mask = parts[0].copy()
+        for part in parts[1:]:
+            mask &= part
+        return mask
+    if isinstance(query, q.AndNot):
+        return matches(scorer, query.a) & ~matches(scorer, query.b)
+    return scorer.evaluate(query).mask  # ranges (a column) and Whoosh's own (phrases): kept
+
+
+class Subset:
+    """Evaluates queries over the documents ``docs`` (ascending document numbers) of one
+    scorer: a :class:`Scored` whose slot ``i`` is document ``docs[i]``."""
+
+    def __init__(self, scorer: ArrayScorer, docs: np.ndarray):
+        self.scorer = scorer
+        self.docs = docs
+        self.size = len(docs)
+        self.live = scorer.live[docs]
+        #: Per document number of the collection, its slot here (-1: not in the subset).
+        self._slot: np.ndarray | None = None
+
+    def slots(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(slots, rows): for the documents of ``docs`` (ascending) that are in the subset,
+        their slots here and their places in ``docs``. A subset much smaller than ``docs``
+        is looked up in it (binary search per subset document), else ``docs`` in the subset
+        (one pass over them)."""
+        if len(self.docs) * BISECT_BELOW < len(docs):
+            at = np.searchsorted(docs, self.docs)
+            found = at < len(docs)
+            found[found] = docs[at[found]] == self.docs[found]
+            return np.flatnonzero(found), at[found]
+        if self._slot is None:
+            self._slot = np.full(self.scorer.size, -1, dtype=np.int32)
+            self._slot[self.docs] = np.arange(len(self.docs), dtype=np.int32)
+        slot = self._slot[docs]
+        rows = np.flatnonzero(slot >= 0)
+        return slot[rows], rows
+
+    def evaluate(self, query: q.Query) -> Scored:
+        """:meth:`ArrayScorer.evaluate` over the subset's documents."""
+        if isinstance(query, q.Term) or plain(query, q.Or):
+            found = self._empty()
+            self._accumulate(query, 1.0, found)
+            return found
+        if isinstance(query, q.DisjunctionMax):
+            return self._dismax(query)
+        if plain(query, q.And):
+            return self._and(query)
+        if isinstance(query, q.AndNot):
+            found = self.evaluate(query.a)
+            mask = found.mask & ~self.evaluate(query.b).mask
+            return Scored(mask, np.where(mask, found.scores, 0.0))
+        whole = self.scorer.evaluate(query)  # a range (a column) or Whoosh's own (phrases), kept
+        return Scored(whole.mask[self.docs], whole.scores[self.docs])
+
+    def _empty(self) -> Scored:
+        return Scored(np.zeros(self.size, dtype=bool), np.zeros(self.size))
+
+    def _accumulate(self, query: q.Query, factor: float, into: Scored) -> None:
+        if isinstance(query, q.Term):
+            docs, tf, idf = self.scorer.term_postings(query.fieldname, query.text)
+            if not len(docs):  # most proclitic variants of a word: nothing to add
+                return
+            slots, rows = self.slots(docs)
+            scores = self.scorer.bm25(query.fieldname, docs[rows], tf[rows], idf)
+            into.mask[slots] = True
+            into.scores[slots] += scores * (factor * query.boost)
+        elif plain(query, q.Or):
+            inner = factor * query.boost if len(query.subqueries) > 1 else factor
+            for sub in query.subqueries:
+                self._accumulate(sub, inner, into)
+        else:
+            found = self.evaluate(query)
+            into.mask |= found.mask
+            into.scores += found.scores * factor
+
+    def _and(self, query: q.And) -> Scored:
+        parts = [self.evaluate(sub) for sub in query.subqueries]
+        if not parts:
+            return self._empty()
+        if len(parts) == 1:
+            return parts[0]
+        mask = parts[0].mask.copy()
+        scores = parts[0].scores.copy()
+        for part in parts[1:]:
+            mask &= part.mask
+            scores += part.scores
+        scores[~mask] = 0.0
+        return Scored(mask, scores * query.boost)
+
+    def _dismax(self, query: q.DisjunctionMax) -> Scored:
+        parts = [self.evaluate(sub) for sub in query.subqueries]
+        if not parts:
+            return self._empty()
+        if len(parts) == 1:
+            return parts[0]
+        best = np.vstack([p.scores for p in parts]).max(axis=0)
+        total = parts[0].scores.copy()
+        for part in parts[1:]:
+            total += part.scores
+        scores = best + query.tiebreak * (total - best)
+        mask = np.logical_or.reduce([p.mask for p in parts])
+        return Scored(mask, scores * query.boost)
