@@ -53,7 +53,7 @@ from whoosh.util.numeric import byte_to_length
 
 from index.whoosh_ext import blocks, codec
 from index.whoosh_ext.postings import length_bytes
-from index.whoosh_ext.sidecar_format import encoded_size
+from index.whoosh_ext.sidecar_format import GAPS, encoded_size
 from index.whoosh_ext.sidecar_writer import Recorder
 
 #: Postings bytes read from the source segments between two hand-backs of their mapped pages.
@@ -256,15 +256,16 @@ def _merge_postings(fieldwriter, storage, segment, schema, readers, lengths: dic
 
 def _copy_term(fieldwriter, recorder: Recorder, tbytes: bytes, reader, info, offset: int, covered: bool) -> int | None:
     """Write a term found in one segment only by copying its encoded postings, when
-    they do not depend on where its documents are: sidecar postings stored as gaps
-    (every term in one document) or any term of the first segment. Returns the bytes
+    they do not depend on where its documents are: sidecar postings stored as gaps (the
+    first number is the TermInfo's, moved here; one writer would choose the same gaps)
+    or any term of the first segment. Returns the bytes
     copied, or None when the term must be decoded and written again."""
     side = reader._terms.sidecar
     fieldwriter._btext = tbytes
     key = pack_ushort(fieldwriter._fieldid) + tbytes
     if covered:
         code = info._code
-        if offset and code & 3:  # absolute document numbers: moved, maybe wider
+        if offset and (code & 3) not in GAPS:  # absolute document numbers: moved
             return None
         data = side.data[info._start : info._start + encoded_size(code, info._df)].tobytes()
         info._minid += offset

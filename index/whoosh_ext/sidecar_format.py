@@ -13,10 +13,13 @@ term's slice of them without copying (memory map: :mod:`index.whoosh_ext.sidecar
 
 Each term's arrays are as narrow as its postings allow (:func:`encode`), because the
 sidecar holds every posting of the index once more: document numbers as one-byte gaps
-when every gap fits (frequent terms, which hold most postings), else as absolute
-uint16/uint32; weights not at all when all are 1 (most rare terms), else as
-uint8/uint16 counts or float32. Decoding stays a few numpy calls per term (a
-cumulative sum at most).
+when every gap fits (frequent terms, which hold most postings), else as two-byte gaps
+when every gap fits those (most other terms of a segment of up to a few hundred
+thousand documents, such as a merged one), else as absolute uint32; weights not at all
+when all are 1 (most rare terms), else as uint8/uint16 counts or float32. Decoding
+stays a few numpy calls per term (a cumulative sum at most). Gaps do not depend on
+where a term's documents are, only its first number does, which the TermInfo keeps:
+so a merge copies them as they are (:mod:`index.whoosh_ext.merge`).
 
 Two kinds of terms. A term of a field with positions (body, title) keeps Whoosh's
 blocks too (phrases and the proximity rerank read its positions); its slice is found by
@@ -45,17 +48,24 @@ import numpy as np
 
 EXT = ".apx"
 MAGIC = b"ANSAPX\x00\x01"
-VERSION = 4  # 2: the term hashes (Sidecar.may_have); 3: per-term widths (encode);
-# 4: postings of fields without positions held only here (index.whoosh_ext.codec), rows without ends
+VERSION = 5  # 2: the term hashes (Sidecar.may_have); 3: per-term widths (encode);
+# 4: postings of fields without positions held only here (index.whoosh_ext.codec), rows without ends;
+# 5: two-byte gaps (document code 3)
+#: Versions :func:`index.whoosh_ext.sidecar_reader.parse` reads: each adds to the one
+#: before only codes that it never wrote, so an index written before keeps its sidecars.
+READABLE = (4, VERSION)
 #: MAGIC, then the header's length: the JSON header follows, then the arrays.
 PREFIX = struct.Struct("<8sI")
 ALIGN = 8
 #: The arrays of a sidecar, in file order.
 ARRAYS = ("offsets", "starts", "codes", "data", "terms")
 
-#: How a term's document numbers are stored, by the low two bits of its code: one-byte
-#: gaps after the first (which the TermInfo gives), or absolute numbers.
-DOC_TYPES = (np.dtype("u1"), np.dtype("<u2"), np.dtype("<u4"))
+#: How a term's document numbers are stored, by the low two bits of its code: gaps after
+#: the first (which the TermInfo gives) of one or two bytes (codes 0 and 3, :data:`GAPS`),
+#: or absolute numbers. Absolute uint16 (code 1) only in sidecars of version 4: two-byte
+#: gaps are narrower wherever it fits.
+DOC_TYPES = (np.dtype("u1"), np.dtype("<u2"), np.dtype("<u4"), np.dtype("<u2"))
+GAPS = (0, 3)
 #: How its weights are stored, by the code's next two bits: not at all (all 1), as
 #: counts, or as Whoosh's float32.
 WEIGHT_TYPES = (None, np.dtype("u1"), np.dtype("<u2"), np.dtype("<f4"))
@@ -69,10 +79,11 @@ def encode(docs, weights) -> tuple[int, bytes]:
     in C: on the short lists most terms have, numpy's overhead per call would cost more
     than the work."""
     gaps = list(map(sub, docs[1:], docs))
-    if not gaps or max(gaps) < 1 << 8:
+    widest = max(gaps, default=0)
+    if widest < 1 << 8:
         code, data = 0, bytes(gaps)
-    elif docs[-1] < 1 << 16:
-        code, data = 1, little_endian(array("H", docs))
+    elif widest < 1 << 16:
+        code, data = 3, little_endian(array("H", gaps))
     else:
         code, data = 2, little_endian(array("I", docs))
     count = len(weights)
@@ -96,7 +107,7 @@ def little_endian(values: array) -> bytes:
 
 def _doc_size(code: int, count: int) -> int:
     doc_code = code & 3
-    return count - 1 if doc_code == 0 else count * DOC_TYPES[doc_code].itemsize
+    return (count - (doc_code in GAPS)) * DOC_TYPES[doc_code].itemsize
 
 
 def encoded_size(code: int, count: int) -> int:
@@ -106,18 +117,18 @@ def encoded_size(code: int, count: int) -> int:
 
 
 def valid_code(code: int) -> bool:
-    """Whether ``code`` is one that :func:`encode` gives."""
-    return code >> 2 < len(WEIGHT_TYPES) and (code & 3) < len(DOC_TYPES)
+    """Whether ``code`` is one that :func:`encode` gives (or gave, in a version it reads)."""
+    return code >> 2 < len(WEIGHT_TYPES)
 
 
 def decode(data: np.ndarray, code: int, count: int, first: int) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers, weights) of what :func:`encode` gave ``code`` and ``data``
     (uint8) for ``count`` postings, the first in document ``first``."""
     doc_code, split = code & 3, _doc_size(code, count)
-    if doc_code == 0:  # np.add.accumulate in place: no temporary array, unlike np.cumsum
+    if doc_code in GAPS:  # np.add.accumulate in place: no temporary array, unlike np.cumsum
         docs = np.empty(count, dtype=np.int64)
         docs[0] = first
-        docs[1:] = data[:split]
+        docs[1:] = data[:split].view(DOC_TYPES[doc_code])
         np.add.accumulate(docs, out=docs)
     else:
         docs = data[:split].view(DOC_TYPES[doc_code]).astype(np.int64)

@@ -18,7 +18,7 @@ import struct
 import numpy as np
 from whoosh.filedb.structfile import BufferFile
 
-from index.whoosh_ext.sidecar_format import ARRAYS, EXT, MAGIC, PREFIX, VERSION, decode, encoded_size, term_key, valid_code
+from index.whoosh_ext.sidecar_format import ARRAYS, EXT, MAGIC, PREFIX, READABLE, decode, encoded_size, term_key, valid_code
 
 
 class Sidecar:
@@ -100,13 +100,14 @@ def file_bytes(storage, name: str):
 
 
 def parse(buf: memoryview) -> Sidecar | None:
-    """The sidecar in ``buf``, or None when it is not exactly one of this version."""
+    """The sidecar in ``buf``, or None when it is not exactly one of a version it reads
+    (:data:`~index.whoosh_ext.sidecar_format.READABLE`)."""
     magic, length = PREFIX.unpack(buf[: PREFIX.size])
     if magic != MAGIC:
         return None
     head_end = PREFIX.size + length
     header = json.loads(bytes(buf[PREFIX.size : head_end]))
-    if header.get("version") != VERSION or len(buf) != head_end + header["size"]:
+    if header.get("version") not in READABLE or len(buf) != head_end + header["size"]:
         return None
     views = {}
     for name in ARRAYS:

@@ -11,7 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.compound import CompoundStorage
 
 from index.schema import build_schema
-from index.whoosh_ext import blocks, merge
+from index.whoosh_ext import blocks, codec, merge
 from index.whoosh_ext.parallel import ParallelWriter
 from index.whoosh_ext.segment import BulkSegmentWriter
 from tests.index.whoosh_ext.test_bulk import ARTICLES, contents, fields_of, results
@@ -21,11 +21,14 @@ WORDS = "الكتاب الرياض الحكومة تعلن ميزانية اله
 
 def _articles() -> list[tuple]:
     """The bulk writer's fixture, then enough documents that common terms span several
-    blocks (more than 128 postings) and the segments' boundaries fall inside blocks."""
+    blocks (more than 128 postings) and the segments' boundaries fall inside blocks, and
+    rare words whose gaps take two bytes: one within the last segment (copied as
+    encoded), one across segments (decoded and encoded again)."""
     rng = random.Random(7)
     generated = []
-    for n in range(420):
-        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 30)))
+    rare = {300: "نادرة", 650: "نادرة", 10: "فريدة", 500: "فريدة"}
+    for n in range(700):
+        body = " ".join([rng.choice(WORDS) for _ in range(rng.randint(0, 30))] + [rare.get(n, "")])
         title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 4)))
         source = rng.choice(["spa", "okaz", None])
         date = dt.datetime(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 400)) if n % 5 else None
@@ -75,6 +78,9 @@ def test_merged_segments_equal_one_writers_segment(tmp_path):
     assert _files(merged) == _files(single)
     assert results(merged) == results(single) == before
     assert all(results(merged))
+    with merged.reader() as reader:
+        codes = {info._code & 3 for _, info in reader._terms.items() if isinstance(info, codec.SideTermInfo)}
+    assert {0, 3} <= codes  # one- and two-byte gaps (sidecar_format.GAPS)
 
 
 def test_merging_in_rounds_gives_the_same_segment_and_leaves_no_intermediate_files(tmp_path):

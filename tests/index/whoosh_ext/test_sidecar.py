@@ -147,6 +147,21 @@ def test_truncated_or_foreign_sidecar_is_refused(index):
     assert sidecar_reader.parse(memoryview(newer)) is None
 
 
+def test_a_sidecar_of_version_4_is_still_read(index):
+    """Version 5 only added a code version 4 never wrote (two-byte gaps), so an index
+    written before keeps its sidecars; version 4's absolute uint16 is still decoded."""
+    leaf, _ = _one_sidecar(index)
+    raw = bytes(sidecar_reader.file_bytes(leaf._storage, leaf._segment.make_filename(sidecar_format.EXT)))
+    older = raw.replace(f'"version": {sidecar_format.VERSION}'.encode(), b'"version": 4', 1)
+    assert older != raw
+    parsed = sidecar_reader.parse(memoryview(older))
+    assert parsed is not None and parsed.codes.tolist() == sidecar_reader.parse(memoryview(raw)).codes.tolist()
+    docs = [3, 900, 65535]
+    data = np.frombuffer(np.array(docs, dtype="<u2").tobytes(), dtype=np.uint8)  # what version 4 wrote
+    assert sidecar_format.encoded_size(1, 3) == len(data)
+    assert sidecar_format.decode(data, 1, 3, docs[0])[0].tolist() == docs
+
+
 def test_missing_sidecar_file_means_no_sidecar(index):
     leaf, _ = _one_sidecar(index)
     segment = copy.copy(leaf._segment)
@@ -187,8 +202,12 @@ class _Sink:
 @pytest.mark.parametrize("docs, weights, code", [
     ([7], [1.0], 0),  # one posting, weight 1: nothing stored but the code
     ([3, 4, 200, 455], [1, 1, 1, 1], 0),  # gaps under 256: one byte each, weights omitted
-    ([1, 400], [1, 2], 1 | 1 << 2),  # a wide gap: absolute uint16; counts as uint8
-    ([0, 300, 70000], [2, 3, 300], 2 | 2 << 2),  # past uint16: uint32; a count past 255
+    ([1, 400], [1, 2], 3 | 1 << 2),  # a gap past 255: two-byte gaps; counts as uint8
+    ([0, 300, 65835], [2, 3, 300], 3 | 2 << 2),  # gaps of 65,535 at most: two bytes; a count past 255
+    ([70000, 70001, 135535], [1, 1, 1], 3),  # documents past uint16, gaps within it
+    ([0, 300, 70000], [1, 1, 1], 2),  # a gap past uint16: absolute uint32
+    ([70000, 2_000_000_000], [1, 1], 2),  # as far as a document number goes (int32)
+    ([70000], [1.0], 0),  # one posting past uint16: still only the code
     ([1, 2, 3], [0.5, 1, 2], 0 | 3 << 2),  # a fractional weight: float32, as Whoosh keeps it
     ([5, 6], [70000, 1], 0 | 3 << 2),  # a count past uint16: float32
 ])
@@ -198,6 +217,8 @@ def test_each_term_gets_the_narrowest_exact_encoding(docs, weights, code):
     ids, values = sidecar_format.decode(np.frombuffer(b"\xff" + data, dtype=np.uint8)[1:], code, len(docs), docs[0])  # unaligned
     assert ids.dtype == np.int64 and ids.tolist() == docs
     assert values.dtype == np.float64 and values.tolist() == np.asarray(weights, dtype=np.float32).tolist()
+    moved = sidecar_format.encode(array("i", [d + 100_000 for d in docs]), weights)
+    assert (moved == (code, data)) == ((code & 3) in sidecar_format.GAPS)  # what a merge copies as encoded
 
 
 def test_arrays_survive_write_and_parse():
