@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as q
@@ -38,6 +37,7 @@ from whoosh.scoring import BM25F, WeightingModel
 from whoosh.util.numeric import byte_to_length
 
 from index.whoosh_ext.postings import leaf_postings, length_bytes, numeric_column, open_leaf_sidecar, per_field_b
+from search.rank.compound import Compounds, Scored
 
 #: Whoosh stores a field's length per document as one byte (a logarithmic scale).
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -49,18 +49,8 @@ POSITIONS_PER_TERM = 2048
 FALLBACK_CACHE = 64
 
 
-@dataclass
-class Scored:
-    """One score per document number, and which documents match at all."""
 
-    mask: np.ndarray
-    scores: np.ndarray
-
-    def docs(self) -> np.ndarray:
-        return np.flatnonzero(self.mask)
-
-
-class ArrayScorer:
+class ArrayScorer(Compounds):
     """Evaluates queries for one open searcher; its caches live as long as the searcher.
 
     Segments never change once written and a reopened index gets a new searcher (see
@@ -268,32 +258,6 @@ class ArrayScorer:
         if not frequency:
             return None
         return self.idf(fieldname, btext, frequency)
-
-    def _and(self, query: q.And) -> Scored:
-        parts = [self.evaluate(sub) for sub in query.subqueries]
-        if not parts:
-            return self._empty()
-        if len(parts) == 1:
-            return parts[0]
-        mask = parts[0].mask.copy()
-        scores = parts[0].scores.copy()
-        for part in parts[1:]:
-            mask &= part.mask
-            scores += part.scores
-        scores[~mask] = 0.0
-        return Scored(mask, scores * query.boost)
-
-    def _dismax(self, query: q.DisjunctionMax) -> Scored:
-        parts = [self.evaluate(sub) for sub in query.subqueries]
-        if not parts:
-            return self._empty()
-        if len(parts) == 1:  # as Whoosh: a single part, without the compound's boost
-            return parts[0]
-        stacked = np.vstack([p.scores for p in parts])
-        best = stacked.max(axis=0)
-        scores = best + query.tiebreak * (stacked.sum(axis=0) - best)
-        mask = np.logical_or.reduce([p.mask for p in parts])
-        return Scored(mask, scores * query.boost)
 
     def _range(self, query: q.DateRange) -> Scored:
         """Dates compared on the sortable column (Whoosh's longs, as DateRange's bounds);

@@ -25,6 +25,7 @@ from search.query.kind import keyword_rules
 from search.query.parse import ParsedQuery
 from search.rank import headline
 from search.rank import scorer as array_scorer
+from search.rank.compound import Scored
 from search.rank.subset import Subset, matches
 from search.settings import RankingSettings, ScoringSettings
 
@@ -179,9 +180,9 @@ def _sum(vectors: list[np.ndarray]) -> np.ndarray:
     return total
 
 
-def _plus(ev: array_scorer.ArrayScorer | Subset, found: array_scorer.Scored, near) -> array_scorer.Scored:
+def _plus(ev: array_scorer.ArrayScorer | Subset, found: Scored, near) -> Scored:
     """One word's scores plus its near words' (None: it has none)."""
     if near is None:
         return found
     extra = ev.evaluate(near)
-    return array_scorer.Scored(found.mask | extra.mask, found.scores + extra.scores)
+    return Scored(found.mask | extra.mask, found.scores + extra.scores)

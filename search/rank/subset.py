@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as q
 
-from search.rank.scorer import ArrayScorer, Scored, plain
+from search.rank.compound import Compounds, Scored
+from search.rank.scorer import ArrayScorer, plain
 
 #: A subset this many times smaller than a posting list is searched for in it (a binary
 #: search per subset document costs about this many passes over a posting).
@@ -56,7 +57,7 @@ def matches(scorer: ArrayScorer, query: q.Query) -> np.ndarray:
     return scorer.evaluate(query).mask  # ranges (a column) and Whoosh's own (phrases): kept
 
 
-class Subset:
+class Subset(Compounds):
     """Evaluates queries over the documents ``docs`` (ascending document numbers) of one
     scorer: a :class:`Scored` whose slot ``i`` is document ``docs[i]``."""
 
@@ -123,30 +124,4 @@ class Subset:
             into.mask |= found.mask
             into.scores += found.scores * factor
 
-    def _and(self, query: q.And) -> Scored:
-        parts = [self.evaluate(sub) for sub in query.subqueries]
-        if not parts:
-            return self._empty()
-        if len(parts) == 1:
-            return parts[0]
-        mask = parts[0].mask.copy()
-        scores = parts[0].scores.copy()
-        for part in parts[1:]:
-            mask &= part.mask
-            scores += part.scores
-        scores[~mask] = 0.0
-        return Scored(mask, scores * query.boost)
 
-    def _dismax(self, query: q.DisjunctionMax) -> Scored:
-        parts = [self.evaluate(sub) for sub in query.subqueries]
-        if not parts:
-            return self._empty()
-        if len(parts) == 1:
-            return parts[0]
-        best = np.vstack([p.scores for p in parts]).max(axis=0)
-        total = parts[0].scores.copy()
-        for part in parts[1:]:
-            total += part.scores
-        scores = best + query.tiebreak * (total - best)
-        mask = np.logical_or.reduce([p.mask for p in parts])
-        return Scored(mask, scores * query.boost)
