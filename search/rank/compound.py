@@ -22,13 +22,57 @@ class Scored:
         return np.flatnonzero(self.mask)
 
 
+def plain(query: q.Query, kind: type) -> bool:
+    """An Or/And that just sums its parts (no coordination scale, no minimum match)."""
+    return isinstance(query, kind) and not getattr(query, "scale", None) and not getattr(query, "minmatch", 0)
+
+
 class Compounds:
-    """``And`` and ``DisjunctionMax`` for an evaluator with ``evaluate`` and ``_empty``."""
+    """The evaluation of a query tree, for an evaluator of ``size`` documents that adds
+    a term's scores into a result (``_add_term``) and scores every other leaf
+    (``_other``: ranges, phrases)."""
+
+    size: int
 
     def evaluate(self, query: q.Query) -> Scored:
-        raise NotImplementedError
+        """Scores of every document for ``query`` (0 and unmatched where it does not match)."""
+        if isinstance(query, q.Term) or plain(query, q.Or):
+            found = self._empty()
+            self._accumulate(query, 1.0, found)
+            return found
+        if isinstance(query, q.DisjunctionMax):
+            return self._dismax(query)
+        if plain(query, q.And):
+            return self._and(query)
+        if isinstance(query, q.AndNot):
+            found = self.evaluate(query.a)  # Whoosh's AndNot passes its boost on to ``a``
+            mask = found.mask & ~self.evaluate(query.b).mask
+            return Scored(mask, np.where(mask, found.scores, 0.0))
+        return self._other(query)
 
     def _empty(self) -> Scored:
+        return Scored(np.zeros(self.size, dtype=bool), np.zeros(self.size))
+
+    def _accumulate(self, query: q.Query, factor: float, into: Scored) -> None:
+        """Add ``factor`` × the scores of ``query`` into ``into``: an Or of terms is a
+        weighted sum of term scores, so a whole word (dozens of terms) needs one vector."""
+        if isinstance(query, q.Term):
+            self._add_term(query, factor * query.boost, into)
+        elif plain(query, q.Or):
+            # Whoosh applies a compound's boost only when it has several parts.
+            inner = factor * query.boost if len(query.subqueries) > 1 else factor
+            for sub in query.subqueries:
+                self._accumulate(sub, inner, into)
+        else:
+            found = self.evaluate(query)
+            into.mask |= found.mask
+            into.scores += found.scores * factor
+
+    def _add_term(self, query: q.Term, weight: float, into: Scored) -> None:
+        """Add ``weight`` × the term's scores into ``into``."""
+        raise NotImplementedError
+
+    def _other(self, query: q.Query) -> Scored:
         raise NotImplementedError
 
     def _and(self, query: q.And) -> Scored:

@@ -153,44 +153,17 @@ class ArrayScorer(Compounds):
 
     # -- evaluation -------------------------------------------------------------
 
-    def evaluate(self, query: q.Query) -> Scored:
-        """Scores of every document for ``query`` (0 and unmatched where it does not match)."""
-        if isinstance(query, q.Term) or plain(query, q.Or):
-            found = self._empty()
-            self._accumulate(query, 1.0, found)
-            return found
-        if isinstance(query, q.DisjunctionMax):
-            return self._dismax(query)
-        if plain(query, q.And):
-            return self._and(query)
-        if isinstance(query, q.AndNot):
-            found = self.evaluate(query.a)  # Whoosh's AndNot passes its boost on to ``a``
-            mask = found.mask & ~self.evaluate(query.b).mask
-            return Scored(mask, np.where(mask, found.scores, 0.0))
+    def _other(self, query: q.Query) -> Scored:
+        """A date range from its column; anything else (phrases) as Whoosh scores it."""
         if isinstance(query, q.DateRange) and isinstance(self.schema[query.fieldname], DATETIME) \
                 and self.schema[query.fieldname].column_type is not None:
             return self._range(query)
         return self._whoosh(query)
 
-    def _empty(self) -> Scored:
-        return Scored(np.zeros(self.size, dtype=bool), np.zeros(self.size))
-
-    def _accumulate(self, query: q.Query, factor: float, into: Scored) -> None:
-        """Add ``factor`` × the scores of ``query`` into ``into``: an Or of terms is a
-        weighted sum of term scores, so a whole word (dozens of terms) needs one vector."""
-        if isinstance(query, q.Term):
-            docs, scores = self.term_scores(query.fieldname, query.text)
-            into.mask[docs] = True
-            into.scores[docs] += scores * (factor * query.boost)
-        elif plain(query, q.Or):
-            # Whoosh applies a compound's boost only when it has several parts.
-            inner = factor * query.boost if len(query.subqueries) > 1 else factor
-            for sub in query.subqueries:
-                self._accumulate(sub, inner, into)
-        else:
-            found = self.evaluate(query)
-            into.mask |= found.mask
-            into.scores += found.scores * factor
+    def _add_term(self, query: q.Term, weight: float, into: Scored) -> None:
+        docs, scores = self.term_scores(query.fieldname, query.text)
+        into.mask[docs] = True
+        into.scores[docs] += scores * weight
 
     def term_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, float | None]:
         """(documents, term frequencies, idf or None: scored by weight alone) of one term,
@@ -293,11 +266,6 @@ class ArrayScorer(Compounds):
         if len(self._fallbacks) > FALLBACK_CACHE:
             self._fallbacks.popitem(last=False)
         return found
-
-
-def plain(query: q.Query, kind: type) -> bool:
-    """An Or/And that just sums its parts (no coordination scale, no minimum match)."""
-    return isinstance(query, kind) and not getattr(query, "scale", None) and not getattr(query, "minmatch", 0)
 
 
 _SCORERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

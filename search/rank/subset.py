@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as q
 
-from search.rank.compound import Compounds, Scored
-from search.rank.scorer import ArrayScorer, plain
+from search.rank.compound import Compounds, Scored, plain
+from search.rank.scorer import ArrayScorer
 
 #: A subset this many times smaller than a posting list is searched for in it (a binary
 #: search per subset document costs about this many passes over a posting).
@@ -86,42 +86,15 @@ class Subset(Compounds):
         rows = np.flatnonzero(slot >= 0)
         return slot[rows], rows
 
-    def evaluate(self, query: q.Query) -> Scored:
-        """:meth:`ArrayScorer.evaluate` over the subset's documents."""
-        if isinstance(query, q.Term) or plain(query, q.Or):
-            found = self._empty()
-            self._accumulate(query, 1.0, found)
-            return found
-        if isinstance(query, q.DisjunctionMax):
-            return self._dismax(query)
-        if plain(query, q.And):
-            return self._and(query)
-        if isinstance(query, q.AndNot):
-            found = self.evaluate(query.a)
-            mask = found.mask & ~self.evaluate(query.b).mask
-            return Scored(mask, np.where(mask, found.scores, 0.0))
-        whole = self.scorer.evaluate(query)  # a range (a column) or Whoosh's own (phrases), kept
+    def _other(self, query: q.Query) -> Scored:
+        """A range (a column) or Whoosh's own (phrases): the whole collection's, kept."""
+        whole = self.scorer.evaluate(query)
         return Scored(whole.mask[self.docs], whole.scores[self.docs])
 
-    def _empty(self) -> Scored:
-        return Scored(np.zeros(self.size, dtype=bool), np.zeros(self.size))
-
-    def _accumulate(self, query: q.Query, factor: float, into: Scored) -> None:
-        if isinstance(query, q.Term):
-            docs, tf, idf = self.scorer.term_postings(query.fieldname, query.text)
-            if not len(docs):  # most proclitic variants of a word: nothing to add
-                return
-            slots, rows = self.slots(docs)
-            scores = self.scorer.bm25(query.fieldname, docs[rows], tf[rows], idf)
-            into.mask[slots] = True
-            into.scores[slots] += scores * (factor * query.boost)
-        elif plain(query, q.Or):
-            inner = factor * query.boost if len(query.subqueries) > 1 else factor
-            for sub in query.subqueries:
-                self._accumulate(sub, inner, into)
-        else:
-            found = self.evaluate(query)
-            into.mask |= found.mask
-            into.scores += found.scores * factor
-
-
+    def _add_term(self, query: q.Term, weight: float, into: Scored) -> None:
+        docs, tf, idf = self.scorer.term_postings(query.fieldname, query.text)
+        if not len(docs):  # most proclitic variants of a word: nothing to add
+            return
+        slots, rows = self.slots(docs)
+        into.mask[slots] = True
+        into.scores[slots] += self.scorer.bm25(query.fieldname, docs[rows], tf[rows], idf) * weight

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from whoosh import query as q
 
+from random_news import SOURCES, add_in_segments, random_record
 from search import SearchIndex
 from search.query import build
 from search.query.build import Filters
@@ -32,7 +33,6 @@ WORDS = (
     "مباراة الهلال والنصر بطولة وبطولة الدوري أسعار النفط ترتفع بالأسواق العالمية داعش "
     "تنظيم الدولة الإسلامية الانسحاب والانسحاب بالانسحاب المدارس التعليم الطلاب الجامعة"
 ).split()
-SOURCES = ("wire", "daily", "weekly")
 QUERIES = [
     "الرياض", "وزير الخارجية", "أسعار النفط العالمية", "والانسحاب القوات", "بطولة الدوري الهلال",
     "داعش", "تنظيم الدولة", "الهلال -النصر", '"أسعار النفط" ترتفع', '"مجلس الوزراء"',
@@ -43,16 +43,6 @@ OPTIONS = [{}, {"sort": "date"}, {"source": "wire"}, {"since": dt.date(2015, 6, 
            {"limit": 3, "offset": 2}]
 
 
-def _record(rng: random.Random, n: int) -> dict:
-    date = None if n % 7 == 0 else dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 700))
-    return {
-        "id": f"doc-{n}",
-        "title": " ".join(rng.choices(WORDS, k=rng.randint(2, 8))),
-        # Most bodies hold الرياض several times: a list of several blocks per segment.
-        "body": " ".join(rng.choices(WORDS, k=rng.randint(3, 60))) + (" الرياض" * (n % 4)) + f" رقم {n}",
-        "source": SOURCES[n % 3] if n % 11 else None,
-        "date": date.isoformat() if date else None,
-    }
 
 
 def _tied(n: int) -> dict:
@@ -65,11 +55,9 @@ def _tied(n: int) -> dict:
 def index(tmp_path_factory):
     rng = random.Random(16)
     ix = SearchIndex(tmp_path_factory.mktemp("same") / "index", default_synonyms=True)
-    records = [_record(rng, n) for n in range(600)] + [_tied(n) for n in range(12)]
+    records = [random_record(rng, n, WORDS) for n in range(600)] + [_tied(n) for n in range(12)]
     rng.shuffle(records)
-    for start in range(0, len(records), 250):  # several commits: several segments
-        ix.add_records(records[start : start + 250])
-    ix.add_records([dict(r, body=r["body"] + " تحديث") for r in records[40:60]])  # deletions
+    add_in_segments(ix, records)
     yield ix
     ix.close()
 

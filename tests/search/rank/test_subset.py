@@ -18,6 +18,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from random_news import add_in_segments, random_record
 from search import SearchIndex
 from search.query import build
 from search.query.build import Filters
@@ -41,28 +42,17 @@ OPTIONS = [{}, {"source": "wire"}, {"since": dt.date(2015, 6, 1)}, {"collapse": 
 FORCED = {"on": 1.0, "off": 0.0}
 
 
-def _record(rng: random.Random, n: int) -> dict:
-    date = None if n % 7 == 0 else dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 700))
-    return {
-        "id": f"doc-{n}",
-        "title": " ".join(rng.choices(WORDS, k=rng.randint(2, 8))),
-        "body": " ".join(rng.choices(WORDS, k=rng.randint(3, 60))) + (" الرياض" * (n % 4)) + f" رقم {n}",
-        "source": ("wire", "daily", "weekly")[n % 3] if n % 11 else None,
-        "date": date.isoformat() if date else None,
-    }
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     rng = random.Random(17)
     path = tmp_path_factory.mktemp("subset") / "index"
-    records = [_record(rng, n) for n in range(600)]
+    records = [random_record(rng, n, WORDS) for n in range(600)]
     records += [{"id": f"tie-{n}", "title": "خبر متساوية", "body": f"نص متساوية قصير {n}"} for n in range(12)]
     rng.shuffle(records)
     with SearchIndex(path) as ix:
-        for start in range(0, len(records), 250):  # several commits: several segments
-            ix.add_records(records[start : start + 250])
-        ix.add_records([dict(r, body=r["body"] + " تحديث") for r in records[40:60]])  # deletions
+        add_in_segments(ix, records)
     return path
 
 
