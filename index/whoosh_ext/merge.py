@@ -49,10 +49,9 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 from whoosh.system import pack_uint, pack_ushort, unpack_int
-from whoosh.util.numeric import byte_to_length
 
 from index.whoosh_ext import blocks, codec
-from index.whoosh_ext.postings import length_bytes
+from index.whoosh_ext.postings import BYTE_LENGTHS, length_bytes
 from index.whoosh_ext.sidecar_format import GAPS, encoded_size
 from index.whoosh_ext.sidecar_writer import Recorder
 
@@ -62,8 +61,6 @@ RELEASE_BYTES = 64 << 20
 RELEASE_DOCUMENTS = 10_000
 #: How Whoosh's ``Positions`` format begins the encoding of a single position (its count).
 _ONE = pack_uint(1)
-#: Length of each one-byte length code (Whoosh's ``byte_to_length``), for numpy.
-_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.int32)
 
 
 class NotMergeable(Exception):
@@ -175,7 +172,7 @@ def _copy_documents(perdoc, schema, readers: list[SegmentReader]) -> dict[str, a
     for reader in readers:
         raw = {name: length_bytes(reader, name) for name in scorable}
         for name in scorable:
-            merged[name].frombytes(_LENGTHS[raw[name]].tobytes())
+            merged[name].frombytes(BYTE_LENGTHS[raw[name]].tobytes())
             total = reader.field_length(name)
             if total:
                 perdoc._fieldlengths[name] += total
@@ -275,8 +272,7 @@ def _copy_term(fieldwriter, recorder: Recorder, tbytes: bytes, reader, info, off
     row = side.row(info)
     if offset or row is None:  # every block begins with an absolute document number
         return None
-    length = info._length  # W3TermInfo.from_bytes leaves it a 1-tuple (unpack_int)
-    raw = reader._terms._postfile.get(info._offset, length[0] if isinstance(length, tuple) else length)
+    raw = _posting_bytes(reader._terms._postfile, info)
     postfile = fieldwriter._postfile
     info._offset = fieldwriter._postwriter._startoffset = postfile.tell()
     info._length = len(raw)
@@ -292,8 +288,7 @@ def _read_blocks(postfile, info, offset: int, fixedsize, docs: array, weights: a
     """Append one segment's W3 blocks of a term (as ``W3LeafMatcher`` reads them) to the
     merged lists, document numbers moved by ``offset``; returns the bytes read.
     ``shared``: the field's encodings of a single position, by value."""
-    length = info._length  # W3TermInfo.from_bytes leaves it a 1-tuple (unpack_int)
-    raw = postfile.get(info._offset, length[0] if isinstance(length, tuple) else length)
+    raw = _posting_bytes(postfile, info)
     stream = io.BytesIO(raw)
     if stream.read(4) != WHOOSH3_HEADER_MAGIC:
         raise ValueError(f"posting blocks not found at {info._offset}")
@@ -321,6 +316,12 @@ def _read_blocks(postfile, info, offset: int, fixedsize, docs: array, weights: a
         elif fixedsize:
             values.extend(block_values[k : k + fixedsize] for k in range(0, len(block_values), fixedsize))
     return len(raw)
+
+
+def _posting_bytes(postfile, info) -> bytes:
+    """A term's W3 blocks as stored, header included."""
+    length = info._length  # W3TermInfo.from_bytes leaves it a 1-tuple (unpack_int)
+    return postfile.get(info._offset, length[0] if isinstance(length, tuple) else length)
 
 
 def _source_map(reader: SegmentReader) -> mmap.mmap | None:

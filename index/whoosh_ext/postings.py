@@ -19,6 +19,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
 
 from index.whoosh_ext import codec
 from index.whoosh_ext.sidecar_reader import Sidecar, open_sidecar
@@ -142,6 +143,11 @@ def _read_positions_slowly(matcher, local: list[int], base: int, into: dict[int,
                 return
         if matcher.id() == docnum:
             into.setdefault(docnum + base, []).extend(matcher.value_as("positions"))
+
+
+#: The length each one-byte length code stands for (``byte_to_length``), for numpy:
+#: indexed by :func:`length_bytes`.
+BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.int32)
 
 
 def length_bytes(leaf, fieldname: str) -> np.ndarray:

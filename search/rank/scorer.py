@@ -34,13 +34,12 @@ import numpy as np
 from whoosh import query as q
 from whoosh.fields import DATETIME
 from whoosh.scoring import BM25F, WeightingModel
-from whoosh.util.numeric import byte_to_length
 
-from index.whoosh_ext.postings import leaf_postings, length_bytes, numeric_column, open_leaf_sidecar, per_field_b
+from index.whoosh_ext.postings import BYTE_LENGTHS, leaf_postings, length_bytes, numeric_column, open_leaf_sidecar, per_field_b
 from search.rank.compound import Compounds, Scored
 
 #: Whoosh stores a field's length per document as one byte (a logarithmic scale).
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_BYTE_TO_LENGTH = BYTE_LENGTHS.astype(np.float64)
 #: Posting arrays kept per open index (a query word uses about forty terms).
 POSTINGS_CACHE = 4096
 #: Documents whose positions of one term are kept (a query asks for a few dozen).
