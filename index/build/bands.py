@@ -28,7 +28,7 @@ class Chunks:
     SIZE = 1 << 16
 
     def __init__(self, dtype: type, width: int | None = None, spill: bool = False):
-        self.dtype, self.width = np.dtype(dtype), width
+        self.dtype = np.dtype(dtype)
         self._shape = () if width is None else (width,)
         self._chunks: list[np.ndarray | None] = []  # None: the chunk is in the file
         self._count = 0
