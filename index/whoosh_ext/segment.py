@@ -31,12 +31,14 @@ import heapq
 from array import array
 from collections import Counter
 
+import numpy as np
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.writing import SegmentWriter
 
 from index.analysis.chain import WORD, ArabicStopFilter
 from index.analysis.oneword import WordAnalysis, word_analysis
 from index.whoosh_ext import blocks, codec
+from index.whoosh_ext.covered import write_field
 from index.whoosh_ext.inversion import FlatPostings, Grouped
 from index.whoosh_ext.sidecar_writer import Recorder
 
@@ -271,8 +273,12 @@ class BulkSegmentWriter(SegmentWriter):
             writer.start_field(name, field)
             if direct and codec.covers(field, name in self._fast):
                 covered.append(name)
-                for tbytes, docs, weights, _ in self._terms(name, field.format.field_boost):
-                    codec.write_term(writer, recorder, tbytes, docs, weights, doc_length)
+                table = self._postings[name]
+                if isinstance(table, Grouped):  # ours: every term at once; Whoosh says None for a length of 0
+                    write_field(writer, recorder, table, np.array([n or 0 for n in doc_length], dtype=np.int64))
+                else:
+                    for tbytes, docs, weights, _ in self._terms(name, field.format.field_boost):
+                        codec.write_term(writer, recorder, tbytes, docs, weights, doc_length)
                 writer.finish_field()
                 continue
             for tbytes, docs, weights, values in self._terms(name, field.format.field_boost):

@@ -142,6 +142,12 @@ def term_key(fieldname: str, btext: bytes) -> int:
     return zlib.crc32(btext, zlib.crc32(fieldname.encode("utf-8") + b"\0"))
 
 
+def term_keys(fieldname: str, terms: list[bytes]) -> list[int]:
+    """:func:`term_key` of each of a field's ``terms``."""
+    seed = zlib.crc32(fieldname.encode("utf-8") + b"\0")
+    return [zlib.crc32(term, seed) for term in terms]
+
+
 def padded(size: int) -> int:
     """``size`` rounded up to :data:`ALIGN`."""
     return -(-size // ALIGN) * ALIGN

@@ -8,7 +8,7 @@ from array import array
 
 import numpy as np
 
-from index.whoosh_ext.sidecar_format import EXT, MAGIC, PREFIX, VERSION, encode, padded, term_key
+from index.whoosh_ext.sidecar_format import EXT, MAGIC, PREFIX, VERSION, encode, padded, term_key, term_keys
 
 
 class Recorder:
@@ -67,6 +67,13 @@ class Recorder:
         self._data.write(data)
         self.size += len(data)
         return start
+
+    def block(self, fieldname: str, terms: list[bytes], data) -> None:
+        """Record the postings of a field's ``terms``, encoded one after another in ``data``
+        (:func:`index.whoosh_ext.covered.write_field`, whose TermInfos say where each starts)."""
+        self.keys.extend(term_keys(fieldname, terms))
+        self._data.write(data)
+        self.size += len(data)
 
     def row(self, code: int, data: bytes) -> None:
         """:meth:`term`, for postings already encoded (and not inlined)."""
