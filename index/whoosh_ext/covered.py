@@ -37,6 +37,8 @@ _LONG = np.dtype([("code", "u1"), ("min", "u1"), ("max", "u1"), ("df", "<u4"), (
 _DOC_SIZE = np.array([1, 2, 4, 2])
 _WEIGHT_SIZE = np.array([0, 1, 2, 4])
 _LENGTHS = np.array(_length_byte_cache)
+#: Postings written per run of terms (:func:`write_field`).
+RUN_POSTINGS = 1 << 16
 #: ``length_to_byte`` gives 255 from this length on.
 _LONGEST = 106374
 
@@ -54,22 +56,40 @@ def _scatter(buffer: np.ndarray, positions: np.ndarray, values: np.ndarray, size
         buffer[positions + k] = (values >> np.uint64(8 * k)) & np.uint64(255)
 
 
-def write_field(fieldwriter, recorder, table: Grouped, doc_length: np.ndarray) -> None:
+def write_field(fieldwriter, recorder, table: Grouped, doc_length: np.ndarray, run: int = RUN_POSTINGS) -> None:
     """Write every term of the covered field that ``fieldwriter`` has started: its
     postings to ``recorder``'s sidecar data, its TermInfo to the terms table.
-    ``doc_length`` is each document's length in this field, indexed by docnum."""
+    ``doc_length`` is each document's length in this field, indexed by docnum.
+
+    Terms go in runs of about ``run`` postings: the arrays made per posting
+    (a dozen of 8 bytes) then stay small beside the postings the segment holds, which
+    the build's memory setting counts (:class:`index.build.limits.FlushRule`)."""
     terms = sorted(table.ids)
-    if not terms:
-        return
-    count = len(terms)
-    numbers = np.fromiter(map(table.ids.__getitem__, terms), dtype=np.int64, count=count)
+    numbers = np.fromiter(map(table.ids.__getitem__, terms), dtype=np.int64, count=len(terms))
     ends = np.asarray(table.ends, dtype=np.int64)
     df = ends[numbers] - np.where(numbers > 0, ends[numbers - 1], 0)
-    first = np.cumsum(df) - df  # each term's first posting, in term order
+    start = ends[numbers] - df  # each term's first posting in the grouped arrays
+    reached = np.cumsum(df)
+    first = 0
+    while first < len(terms):
+        before = int(reached[first - 1]) if first else 0
+        last = max(first + 1, int(np.searchsorted(reached, before + run, side="right")))
+        _write_run(fieldwriter, recorder, table, terms[first:last], start[first:last], df[first:last], doc_length)
+        first = last
+    if terms:
+        fieldwriter._btext = terms[-1]
+
+
+def _write_run(fieldwriter, recorder, table: Grouped, terms: list[bytes], start: np.ndarray, df: np.ndarray,
+               doc_length: np.ndarray) -> None:
+    """:func:`write_field` for a run of consecutive terms, which start at ``start`` of the
+    grouped arrays and have ``df`` postings each."""
+    count = len(terms)
+    first = np.cumsum(df) - df  # each term's first posting, in the run
     total = int(df.sum())
     term_of = np.repeat(np.arange(count), df)
     within = np.arange(total) - first[term_of]
-    order = (ends[numbers] - df)[term_of] + within  # the postings in term order
+    order = start[term_of] + within  # the run's postings in term order
     docs = table.docs[order].astype(np.int64)
     freqs = table.freqs[order].astype(np.int64)
     last = first + df - 1
@@ -103,7 +123,7 @@ def write_field(fieldwriter, recorder, table: Grouped, doc_length: np.ndarray) -
     _scatter(data, weight_base[chosen] + 4 * within[chosen], floats, 4)
 
     starts = recorder.size + offsets
-    if count and int(starts[-1]) >= 1 << 32:
+    if int(starts[-1]) >= 1 << 32:
         raise OverflowError("a segment's sidecar grew past 4 GB")
     lengths = doc_length[docs]
     longest = np.maximum.reduceat(lengths, first)
@@ -131,7 +151,6 @@ def write_field(fieldwriter, recorder, table: Grouped, doc_length: np.ndarray) -
     prefix = pack_ushort(fieldwriter._fieldid)
     for term, value in zip(terms, values):
         add(prefix + term, value)
-    fieldwriter._btext = terms[-1]
     recorder.block(fieldwriter._fieldname, terms, data)
 
 

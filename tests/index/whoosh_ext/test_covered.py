@@ -44,8 +44,12 @@ def _per_term(writer, recorder, grouped, doc_length) -> None:
         codec.write_term(writer, recorder, term, docs, list(map(float, freqs)), doc_length)
 
 
-def _at_once(writer, recorder, grouped, doc_length) -> None:
-    write_field(writer, recorder, grouped, np.array(doc_length, dtype=np.int64))
+def _at_once(writer, recorder, grouped, doc_length, run: int = 1 << 18) -> None:
+    write_field(writer, recorder, grouped, np.array(doc_length, dtype=np.int64), run)
+
+
+def _in_runs(writer, recorder, grouped, doc_length) -> None:
+    _at_once(writer, recorder, grouped, doc_length, run=7)  # a few terms at a time, one past it alone
 
 
 def _postings(seed: int, documents: int, spread: int, heavy: int) -> tuple[FlatPostings, list[int]]:
@@ -68,7 +72,10 @@ def test_bytes_equal_the_per_term_path(spread, heavy):
     for seed in range(5):
         flat, doc_length = _postings(seed, 40, spread, heavy)
         again, _ = _postings(seed, 40, spread, heavy)
-        assert _written(_at_once, flat, doc_length) == _written(_per_term, again, doc_length)
+        runs, _ = _postings(seed, 40, spread, heavy)
+        expected = _written(_per_term, again, doc_length)
+        assert _written(_at_once, flat, doc_length) == expected
+        assert _written(_in_runs, runs, doc_length) == expected
 
 
 def test_one_document_terms_take_the_short_form():
