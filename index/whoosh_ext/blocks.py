@@ -69,9 +69,9 @@ def write_term(
     level = codec._compression
     fixedsize = fieldwriter._format.fixed_value_size()
     protocol = PROTOCOLS[fixedsize is None or fixedsize < 0]
-    write = postfile.write
+    # The term's blocks go to the file in one write: a StructFile write is a Python call.
+    parts = [WHOOSH3_HEADER_MAGIC]
     terminfo = W3TermInfo()
-    write(WHOOSH3_HEADER_MAGIC)
     for ids, floats, shortest, longest, heaviest, last in _blocks(terminfo, docs, weights, doc_length, limit):
         first = terminfo._df - len(ids)
         # W3PostingsWriter._write_block
@@ -81,10 +81,10 @@ def write_term(
             databytes = zlib.compress(databytes, level)
         info = dumps((len(ids), ids[-1], heaviest, level, length_to_byte(shortest), length_to_byte(longest)), 2)
         size = len(info) + len(databytes)
-        write(pack_int(-size if last else size))
-        write(info)
-        write(databytes)
-    terminfo.set_extent(start, postfile.tell() - start)
+        parts += (pack_int(-size if last else size), info, databytes)
+    written = b"".join(parts)
+    postfile.write(written)
+    terminfo.set_extent(start, len(written))
     fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, terminfo.to_bytes())
 
 
