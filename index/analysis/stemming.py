@@ -129,7 +129,7 @@ _INFIXES = frozenset(araby.ALEF + araby.WAW + araby.YEH + araby.TEH_MARBUTA)
 _INFIXES_FIRST_OF_FOUR = _INFIXES | {araby.TEH}
 
 
-def _stem_root(stem: str) -> str:
+def _stem_root(stem: str, folds: bool = True) -> str:
     """tashaphyne's root of one candidate stem (its ``extract_root`` for one segmentation).
 
     ``extract_root(left, right)`` reads only the letters between ``left`` and
@@ -141,7 +141,8 @@ def _stem_root(stem: str) -> str:
     completed from the star form's first and last letters (``_ajust_root``). The same
     here with a few string methods, without the star form and the regular expressions
     tashaphyne builds for each stem: faster than a memo of the slices was
-    (``tests/index/analysis/test_roots.py`` compares both on every branch).
+    (``tests/index/analysis/test_roots.py`` compares both on every branch). ``folds``
+    False: the stem has none of the letters ``normalize_root`` changes.
     """
     n = len(stem)
     if n == 3:
@@ -153,7 +154,7 @@ def _stem_root(stem: str) -> str:
         letters = ("ض" if head == "ضط" else "ز" if head == "زد" else head.replace(araby.TEH, "")) + stem[2:]
     # str.replace, not str.translate: a translation looks each letter up in a dict.
     letters = letters.replace(araby.ALEF, "").replace(araby.WAW, "").replace(araby.YEH, "").replace(araby.TEH_MARBUTA, "")
-    if _FOLDED.search(letters):
+    if folds and _FOLDED.search(letters):
         letters = letters.translate(_FOLD_ROOT)
     if len(letters) != 2:
         return letters
@@ -205,7 +206,8 @@ def root(word: str) -> str:
         return arabicstopwords.stop_root(word) or word
     if UNSLICEABLE.search(word):
         return _tashaphyne_root(word)
-    roots = [_stem_root(word[left:right]) for left, right in _ROOT_CUTS.segments(word)]
+    folds = _FOLDED.search(word) is not None  # in none of the slices if not in the word
+    roots = [_stem_root(word[left:right], folds) for left, right in _ROOT_CUTS.segments(word)]
     return _choose_root(roots) or word
 
 

@@ -26,13 +26,15 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet" / "articles.jsonl.gz
 #: Branches of tashaphyne's extraction: teh/tah/dal infixes (اضطرب, ازدهر, مشتت),
 #: three-letter stems with alef or alef maksura, stems of two root letters (doubled
 #: verbs, weak letters), hamza forms, tashaphyne stop words that are content words for
-#: us (شمال), and words it segments unsliced (alef madda, harakat, not normalized).
+#: us (شمال), words it segments unsliced (alef madda, harakat, not normalized), and
+#: hamza on waw and yeh, which roots fold (the only letters they fold in normalized words).
 CASES = [
     "اضطراب", "مضطرب", "ازدهار", "مزدهره", "مزتهره", "مشتت", "استطاع", "اصطدام",
     "قال", "رمي", "سعي", "دعا", "مردود", "مطلوب", "ممتد", "اعداد", "موءسسه", "مسوولين",
     "ابناء", "شمال", "جنوب", "صباح", "ابو", "اتبع", "اتبعتها", "استخدام", "يستخدمون",
     "آمال", "الآجال", "كَتَبَ", "المدرسة", "بالمكتبة", "أفتضاربانني", "وفيهما", "مستشفيات",
     "كتاب", "والكتاب", "بكتابهم", "انسحاب", "للانسحاب", "الرياض", "1245", "Taha", "بن",
+    "مسؤولين", "رئيسها", "سؤال", "المسائل", "وأسئلتهم", "مستشفى", "بالمستشفيات", "أبناء",
 ]
 
 
