@@ -75,7 +75,7 @@ def test_news_forms_get_tashaphyne_roots():
     assert mismatches(forms) == []
 
 
-def test_segments_are_tashaphyne_segments():
+def test_segments_of_fixture_forms_are_tashaphyne_segments():
     """The stems and roots take their (prefix, suffix) cuts from index.analysis.cuts,
     which skips tashaphyne's harakat and madda handling for words that have neither:
     the same set of cuts as tashaphyne's ``segment`` for every form of the test and
