@@ -142,18 +142,20 @@ def _stem_root(stem: str, folds: bool = True) -> str:
     here with a few string methods, without the star form and the regular expressions
     tashaphyne builds for each stem: faster than a memo of the slices was
     (``tests/index/analysis/test_roots.py`` compares both on every branch). ``folds``
-    False: the stem has none of the letters ``normalize_root`` changes.
+    False: the stem has none of the letters ``normalize_root`` changes, ة among them
+    (as no normalized word has).
     """
     n = len(stem)
     if n == 3:
         return stem.replace(araby.ALEF, araby.WAW).replace(araby.ALEF_MAKSURA, araby.YEH)
     kept_first, letters = _INFIXES, stem
-    if n - stem.count(araby.TEH_MARBUTA) == 4:
+    if (n - stem.count(araby.TEH_MARBUTA) if folds else n) == 4:
         kept_first = _INFIXES_FIRST_OF_FOUR
         head = stem[:2]
         letters = ("ض" if head == "ضط" else "ز" if head == "زد" else head.replace(araby.TEH, "")) + stem[2:]
     # str.replace, not str.translate: a translation looks each letter up in a dict.
-    letters = letters.replace(araby.ALEF, "").replace(araby.WAW, "").replace(araby.YEH, "").replace(araby.TEH_MARBUTA, "")
+    # The infix ة goes with the folds (_FOLD_ROOT drops it).
+    letters = letters.replace(araby.ALEF, "").replace(araby.WAW, "").replace(araby.YEH, "")
     if folds and _FOLDED.search(letters):
         letters = letters.translate(_FOLD_ROOT)
     if len(letters) != 2:

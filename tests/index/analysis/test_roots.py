@@ -136,7 +136,7 @@ def test_stem_root_table(stem, expected):
 def test_stem_root_of_every_slice_is_tashaphyne_extract_root():
     """Every slice of two letters or more of the fixture forms and branch cases, not
     normalized as well (hamza forms, ة, ى, آ): the candidates root() asks for, and more."""
-    from index.analysis.stemming import _stem_root
+    from index.analysis.stemming import _FOLDED, _stem_root
 
     files = [*(ROOT / "tests" / "fixtures").rglob("*.*"), *(ROOT / "samples").glob("*.txt")]
     words = {w for f in files for w in WORD.findall(f.read_text(encoding="utf-8", errors="replace"))}
@@ -144,6 +144,11 @@ def test_stem_root_of_every_slice_is_tashaphyne_extract_root():
     slices = sorted({w[i:j] for w in words for i in range(len(w)) for j in range(i + 2, len(w) + 1)})
     assert len(slices) > 10_000
     assert [s for s in slices if _stem_root(s) != tashaphyne_stem_root(s)] == []
+    # Slices without ة or a letter to fold (every slice of a normalized word without
+    # ؤ or ئ) may skip looking for them.
+    plain = [s for s in slices if not _FOLDED.search(s)]
+    assert len(plain) > 5_000
+    assert [s for s in plain if _stem_root(s, folds=False) != tashaphyne_stem_root(s)] == []
 
 
 def tashaphyne_choice(roots: list[str]) -> str:
