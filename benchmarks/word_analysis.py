@@ -11,6 +11,10 @@ form gets another term under any analyzer than in the reference tree.
 
     git archive main | (mkdir -p /tmp/x/ref && tar -x -C /tmp/x/ref)
     .venv/bin/python benchmarks/word_analysis.py --reference /tmp/x/ref [--rounds 2] [--articles N]
+
+``--indexes A B`` instead compares two built indexes (a generation folder each, as
+``build_once.py`` leaves under ``--index``): the terms of every text field, with their
+document and term frequencies, must be the same.
 """
 
 from __future__ import annotations
@@ -119,13 +123,32 @@ def run_tree(tree: Path, forms_path: Path, out_path: Path) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def same_terms(first: Path, second: Path) -> bool:
+    """Whether two indexes hold the same terms, document and term frequencies in every text field."""
+    from whoosh.index import open_dir
+
+    same = True
+    with open_dir(str(first)).searcher() as a, open_dir(str(second)).searcher() as b:
+        for field in sorted(name for name, f in a.schema.items() if f.__class__.__name__ == "TEXT"):
+            stats = [{t: (r.doc_frequency(field, t), r.frequency(field, t)) for t in r.field_terms(field)}
+                     for r in (a.reader(), b.reader())]
+            print(f"{field}: {len(stats[0])} and {len(stats[1])} terms, {'same' if stats[0] == stats[1] else 'DIFFERENT'}")
+            same &= stats[0] == stats[1]
+    return same
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reference", type=Path, required=True, help="a tree of the project (git archive of main)")
+    parser.add_argument("--indexes", type=Path, nargs=2, help="compare the terms of two built indexes instead")
+    parser.add_argument("--reference", type=Path, help="a tree of the project (git archive of main)")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--articles", type=int, default=None, help="first N articles of the corpus only")
     parser.add_argument("--rounds", type=int, default=2, help="runs of each tree, in turns")
     args = parser.parse_args()
+    if args.indexes:
+        sys.exit(0 if same_terms(*args.indexes) else 1)
+    if args.reference is None:
+        parser.error("--reference or --indexes is needed")
     forms = surfaces(args.corpus, args.articles)
     trees = {"reference": args.reference.resolve(), "this tree": HERE}
     with tempfile.TemporaryDirectory() as work:
