@@ -12,6 +12,7 @@ analyzers, and ``tests/index/whoosh_ext/test_bulk.py`` the whole index against W
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from index.analysis.chain import ArabicTokenizer, WordFilter
 
@@ -26,6 +27,29 @@ def _uncached(function: Callable[[str], str]) -> Callable[[str], str]:
     return getattr(function, "__wrapped__", function)
 
 
+@lru_cache(maxsize=None)
+def _filters(functions: tuple[Callable[[str], str], ...]) -> Callable[[str], str]:
+    """``functions`` applied in turn, up to the first that empties the word, remembering
+    the last word: the writer analyses each new form with every analyzer in a row, and
+    all of ours begin with the same filters (normalize, drop stop words), so the second
+    and third analyses of a form find them done. One such function per distinct tuple."""
+    last = [("", "")]  # (word, result), replaced whole
+
+    def apply(word: str) -> str:
+        seen, result = last[0]
+        if word == seen:
+            return result
+        result = word
+        for function in functions:
+            result = function(result)
+            if not result:
+                break
+        last[0] = (word, result)
+        return result
+
+    return apply
+
+
 def word_analysis(analyzer) -> WordAnalysis | None:
     """A function from one word (a match of :data:`index.analysis.chain.WORD`, which our
     tokenizer keeps whole) to the term bytes ``analyzer`` indexes for it, or None when
@@ -34,10 +58,18 @@ def word_analysis(analyzer) -> WordAnalysis | None:
     first, *rest = analyzer.items
     if type(first) is not ArabicTokenizer or not all(isinstance(item, WordFilter) for item in rest):
         return None
-    steps = tuple((_uncached(item.word), item.drops) for item in rest)
+    steps = [(_uncached(item.word), item.drops) for item in rest]
+    leading = 0  # the steps that may drop the word, before any that cannot
+    while leading < len(steps) and steps[leading][1]:
+        leading += 1
+    filters = _filters(tuple(step for step, _ in steps[:leading]))
+    rest_steps = tuple(steps[leading:])
 
     def analyze(word: str) -> bytes | None:
-        for step, drops in steps:
+        word = filters(word)
+        if not word:
+            return None
+        for step, drops in rest_steps:
             word = step(word)
             if drops and not word:
                 return None

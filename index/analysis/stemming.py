@@ -21,10 +21,12 @@ so the affix lists are written in normalized letters.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from pyarabic import araby
 
+from index.analysis.cuts import UNSLICEABLE, stemmer_cuts
 from index.analysis.deferred import defer
 
 defer("tashaphyne.verb_stamp_const", "tashaphyne.arabicstopwords")  # never read by light stemming
@@ -59,29 +61,7 @@ def _configured_stemmer() -> ArabicLightStemmer:
 
 _STEMMER = _configured_stemmer()
 
-#: Characters that make tashaphyne segment another string than the one it slices.
-_UNSLICEABLE = re.compile("[" + araby.ALEF_MADDA + "".join(araby.TASHKEEL) + "]")
-
-
-def _segments(stemmer: ArabicLightStemmer, word: str) -> set[tuple[int, int]]:
-    """``stemmer.segment(word)``: every (left, right) of a listed prefix and suffix with
-    at least two letters between them, and the whole word.
-
-    The same set, built the same way, for a word without harakat or alef madda; the
-    rest of tashaphyne's ``segment`` (stripping harakat, spelling out madda, and the
-    default stem it stores on the stemmer) is then a fifth of a word's analysis and
-    changes nothing that is read here. Other words go through ``segment`` itself.
-    """
-    if _UNSLICEABLE.search(word):
-        return stemmer.segment(word)
-    lefts = stemmer.lookup_prefixes(word)
-    rights = stemmer.lookup_suffixes(word)
-    found = {(0, len(word))}
-    for i in lefts:
-        for j in rights:
-            if j >= i + 2:
-                found.add((i, j))
-    return found
+_STEM_CUTS = stemmer_cuts(_STEMMER)
 
 
 def _strip_proclitic(word: str) -> str:
@@ -99,8 +79,15 @@ def stem(word: str) -> str:
     if len(word) <= MIN_STEM or not ("\u0621" <= word[0] <= "\u064a"):
         return word
     word = _strip_proclitic(word)
+    segments = _STEMMER.segment(word) if UNSLICEABLE.search(word) else _STEM_CUTS.segments(word)
+    return _longest_affixes(word, segments)
+
+
+def _longest_affixes(word: str, segments: Iterable[tuple[int, int]]) -> str:
+    """The stem of ``segments`` that strips the longest prefix, then the longest suffix,
+    and keeps at least :data:`MIN_STEM` letters (the whole word if none does)."""
     best_left, best_right = 0, len(word)
-    for left, right in _segments(_STEMMER, word):
+    for left, right in segments:
         if right - left >= MIN_STEM and (left, -right) > (best_left, -best_right):
             best_left, best_right = left, right
     return word[best_left:best_right]
@@ -123,59 +110,73 @@ class _DeterministicRootStemmer(ArabicLightStemmer):
             lst = triroots
         return max(sorted(set(lst)), key=lst.count)
 
-    # tashaphyne builds a regular expression from strings for each candidate root (one
-    # ``re.sub`` per letter class, looked up in ``re``'s cache every time): a third of
-    # a word's analysis. The two methods below give the same strings with the
-    # expression compiled once and the one-letter substitutions as ``str`` methods.
-
-    def get_starstem(self, prefix_index=-1, suffix_index=-1):
-        """tashaphyne's star form of the stem between both given indexes."""
-        if prefix_index < 0 or suffix_index < 0 or not self.infix_letters:
-            return super().get_starstem(prefix_index, suffix_index)
-        starstem = _not_infix(self.infix_letters).sub(self.joker, self.word[prefix_index:suffix_index])
-        return self._handle_teh_infix(starstem, prefix_index, suffix_index)
-
-    def _handle_teh_infix(self, starword, left, right):
-        """tashaphyne's: teh, tah and dal are infixes only where it says so."""
-        joker = self.joker
-        if len(starword.replace(araby.TEH_MARBUTA, "")) != 4:
-            return starword.translate({ord(araby.TEH): joker, ord(araby.TAH): joker, ord(araby.DAL): joker})
-        starword = starword[:2] + starword[2:].replace(araby.TEH, joker)
-        stem = self.word[left:right]
-        if stem.startswith("ضط"):
-            starword = starword[:2] + starword[2:].replace(araby.TAH, joker)
-        else:
-            starword = starword.replace(araby.TAH, joker)
-        if stem.startswith("زد"):
-            return starword[:2] + starword[2:].replace(araby.DAL, joker)
-        return starword.replace(araby.DAL, joker)
-
-
-@lru_cache(maxsize=4)
-def _not_infix(infix_letters: str) -> re.Pattern:
-    """What tashaphyne's ``get_starstem`` turns into the joker: any letter but these and teh marbuta."""
-    return re.compile("[^%s%s]" % (infix_letters, araby.TEH_MARBUTA))
-
 
 _ROOTS = _DeterministicRootStemmer()
-#: A second stemmer whose state holds one candidate stem at a time (:func:`_stem_root`).
-_SCRATCH = _DeterministicRootStemmer()
+_ROOT_CUTS = stemmer_cuts(_ROOTS)
+_KNOWN_TRILITERALS = frozenset(r for r in _ROOTS.root_list if len(r) == 3)
+
+#: tashaphyne's normalize_root as one table: madda spelled out, teh marbuta dropped,
+#: alef maksura to yeh, every hamza form to hamza.
+_FOLD_ROOT = str.maketrans(
+    {araby.ALEF_MADDA: araby.HAMZA + araby.ALEF, araby.TEH_MARBUTA: None, araby.ALEF_MAKSURA: araby.YEH}
+    | {hamza: araby.HAMZA for hamza in araby.HAMZAT}
+)
+#: The letters _FOLD_ROOT changes: most roots have none, and a search is cheaper than a translation.
+_FOLDED = re.compile("[" + "".join(chr(c) for c, to in _FOLD_ROOT.items() if to != chr(c)) + "]")
+#: Letters that stay in the star form (not root letters): in a stem, and at the start of
+#: a stem of four letters besides teh marbuta.
+_INFIXES = frozenset(araby.ALEF + araby.WAW + araby.YEH + araby.TEH_MARBUTA)
+_INFIXES_FIRST_OF_FOUR = _INFIXES | {araby.TEH}
 
 
-@lru_cache(maxsize=200_000)
-def _stem_root(stem: str) -> str:
+def _stem_root(stem: str, folds: bool = True) -> str:
     """tashaphyne's root of one candidate stem (its ``extract_root`` for one segmentation).
 
     ``extract_root(left, right)`` reads only the letters between ``left`` and
-    ``right``, so the candidate root of a segmentation depends on that slice alone:
-    ``الكتاب``, ``والكتاب``, ``كتابه`` and ``بكتابهم`` all ask for the root of ``كتاب``.
-    Memoizing per slice computes most of them once. The cache is bounded below the
-    number of distinct slices of a large corpus: the slices that recur stay cached, so
-    a bound costs little CPU against caching every slice and saves half its memory
-    (benchmarks/README.md, "Measurements behind index/ rules").
+    ``right``, so the candidate root of a segmentation depends on that slice alone.
+    It keeps the letters its star form turns into jokers: all but the infixes
+    ا ت و ي ط د ة, and then ت ط د too (``_handle_teh_infix``), except, in a stem of
+    four letters besides ة, a ت among the first two, the ط of a leading ضط and the د
+    of a leading زد; then ``normalize_root`` folds them, and a root of two letters is
+    completed from the star form's first and last letters (``_ajust_root``). The same
+    here with a few string methods, without the star form and the regular expressions
+    tashaphyne builds for each stem: faster than a memo of the slices was
+    (``tests/index/analysis/test_roots.py`` compares both on every branch). ``folds``
+    False: the stem has none of the letters ``normalize_root`` changes, ة among them
+    (as no normalized word has).
     """
-    _SCRATCH.word = _SCRATCH.unvocalized = stem
-    return _SCRATCH.extract_root(0, len(stem))
+    n = len(stem)
+    if n == 3:
+        return stem.replace(araby.ALEF, araby.WAW).replace(araby.ALEF_MAKSURA, araby.YEH)
+    kept_first, letters = _INFIXES, stem
+    if (n - stem.count(araby.TEH_MARBUTA) if folds else n) == 4:
+        kept_first = _INFIXES_FIRST_OF_FOUR
+        head = stem[:2]
+        letters = ("ض" if head == "ضط" else "ز" if head == "زد" else head.replace(araby.TEH, "")) + stem[2:]
+    # str.replace, not str.translate: a translation looks each letter up in a dict.
+    # The infix ة goes with the folds (_FOLD_ROOT drops it).
+    letters = letters.replace(araby.ALEF, "").replace(araby.WAW, "").replace(araby.YEH, "")
+    if folds and _FOLDED.search(letters):
+        letters = letters.translate(_FOLD_ROOT)
+    if len(letters) != 2:
+        return letters
+    return _complete_root(letters, stem[0] in kept_first and stem[0], stem[-1] in _INFIXES and stem[-1], n)
+
+
+def _complete_root(letters: str, first: str | bool, last: str | bool, n: int) -> str:
+    """tashaphyne's ``_ajust_root``: a third letter for a root of two, from the first and
+    last letters of the star form of a stem of ``n`` letters (False: a root letter there)."""
+    if first in (araby.ALEF, araby.WAW):
+        return araby.WAW + letters
+    if first == araby.YEH:
+        return araby.YEH + letters
+    if first is not False:
+        return letters
+    if last in (araby.ALEF, araby.WAW, araby.YEH):
+        return letters + araby.WAW
+    if last is False:
+        return letters + letters[-1] if n == 2 else letters[0] + araby.WAW + letters[1]
+    return letters
 
 
 def _tashaphyne_root(word: str) -> str:
@@ -198,18 +199,31 @@ def root(word: str) -> str:
     The result is exactly tashaphyne's (``light_stem`` then ``get_root``, checked on
     every form of the news corpus by ``benchmarks/root_equivalence.py``), computed
     without the work ``get_root`` never reads: ``light_stem``'s own stem choice (verb
-    pattern checks for every segmentation) and its star form, and the candidate root of
-    each segmentation is memoized by its letters (:func:`_stem_root`).
+    pattern checks for every segmentation) and its star form; the segments come from
+    :mod:`index.analysis.cuts` and the candidate root of each from :func:`_stem_root`.
     """
     if len(word) <= MIN_STEM or not ("\u0621" <= word[0] <= "\u064a"):
         return word
     if arabicstopwords.is_stop(word):
         return arabicstopwords.stop_root(word) or word
-    if _UNSLICEABLE.search(word):
+    if UNSLICEABLE.search(word):
         return _tashaphyne_root(word)
-    roots = [_stem_root(word[left:right]) for left, right in _segments(_ROOTS, word)]
-    # What tashaphyne's _choose_root does with the candidates: prefer 2-4 letters,
-    # then known roots, then the most frequent (ties: see _DeterministicRootStemmer).
-    roots = [r for r in roots if 2 <= len(r) <= 4] or roots
-    roots = [r for r in roots if r in _ROOTS.root_list] or roots
-    return _ROOTS.most_common(roots) or word
+    folds = _FOLDED.search(word) is not None  # in none of the slices if not in the word
+    roots = [_stem_root(word[left:right], folds) for left, right in _ROOT_CUTS.segments(word)]
+    return _choose_root(roots) or word
+
+
+def _choose_root(roots: list[str]) -> str:
+    """What tashaphyne's _choose_root does with the candidates: prefer 2-4 letters,
+    then known roots, then three letters, then the most frequent (ties: see
+    :class:`_DeterministicRootStemmer`). A known root of three letters passes all three
+    filters, so when there is one the survivors are exactly those."""
+    chosen = [r for r in roots if r in _KNOWN_TRILITERALS]
+    if not chosen:
+        chosen = [r for r in roots if 2 <= len(r) <= 4] or roots
+        chosen = [r for r in chosen if r in _ROOTS.root_list] or chosen
+        chosen = [r for r in chosen if len(r) == 3] or chosen
+    first = chosen[0]
+    if chosen.count(first) == len(chosen):
+        return first
+    return max(sorted(set(chosen)), key=chosen.count)

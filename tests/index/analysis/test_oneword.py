@@ -42,3 +42,21 @@ def test_the_one_word_path_leaves_the_query_caches_alone():
     stems, roots = stem.cache_info().currsize, root.cache_info().currsize
     assert word_analysis(ArabicAnalyzer())(word) and word_analysis(ArabicRootAnalyzer())(word)
     assert (stem.cache_info().currsize, root.cache_info().currsize) == (stems, roots)
+
+
+def test_analyses_in_any_order_are_each_analyzers_own():
+    """The analyzers share their filters' last result (index.analysis.oneword._filters):
+    asked in the writer's order, in another, or the same word twice, each still gives
+    what its analyzer makes of the word, emptied words and stop words included."""
+    analyzers = (ArabicAnalyzer(), ArabicExactAnalyzer(), ArabicRootAnalyzer())
+    analyses = [word_analysis(a) for a in analyzers]
+    words = ["والكتابات", "في", "الرقة", "ـــ", "الرقة", "Saudi", "وفي", "مستشفى", "مستشفى", "ًٌ", "الكتاب"]
+
+    def expected(analyzer, word):
+        return ([t.text.encode("utf-8") for t in analyzer(word, mode="index")] or [None])[0]
+
+    for order in ((0, 1, 2), (2, 1, 0), (1, 0, 2, 0)):
+        for word in words:
+            for i in order:
+                assert analyses[i](word) == expected(analyzers[i], word), (word, i)
+    assert [analyses[0](w) for w in words] == [expected(analyzers[0], w) for w in words]
