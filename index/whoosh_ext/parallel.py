@@ -18,7 +18,7 @@ from array import array
 from collections.abc import Callable
 from pathlib import Path
 
-from index.analysis.chain import WORD
+from index.analysis.chain import words
 from index.build.limits import FlushRule
 from index.errors import SearchError
 from index.whoosh_ext.segment import BulkSegmentWriter
@@ -249,7 +249,7 @@ class ParallelWriter:
                     continue
                 numbered = texts.get(value)
                 if numbered is None:
-                    surfaces = WORD.findall(value)
+                    surfaces = words(value)
                     for surface in set(surfaces).difference(numbers):
                         numbers[surface] = len(numbers)
                         made: dict[bytes | None, bytes | None] = {}

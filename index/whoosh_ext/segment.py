@@ -7,7 +7,7 @@ thousand word forms are normalized and stemmed again in every document and every
 field.
 
 :class:`BulkSegmentWriter` is a Whoosh ``SegmentWriter`` whose ``add_document``
-tokenizes each text once with :data:`index.analysis.chain.WORD`, maps every distinct surface
+tokenizes each text once with :func:`index.analysis.chain.words`, maps every distinct surface
 form through each field's analyzer once (a memo per analyzer), and keeps per field its
 postings as flat arrays (:mod:`index.whoosh_ext.inversion`), grouped by term when the
 segment is written. At commit the postings are written, in order, straight to the
@@ -35,7 +35,7 @@ import numpy as np
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.writing import SegmentWriter
 
-from index.analysis.chain import WORD, ArabicStopFilter
+from index.analysis.chain import ArabicStopFilter, words
 from index.analysis.oneword import WordAnalysis, word_analysis
 from index.whoosh_ext import blocks, codec
 from index.whoosh_ext.covered import write_field
@@ -123,7 +123,7 @@ class BulkSegmentWriter(SegmentWriter):
         self._check_fields(schema, names)
         pdw = self.perdocwriter
         pdw.start_doc(docnum)
-        words: dict[str, list[str]] = {}
+        texts: dict[str, list[str]] = {}
         try:
             for name in names:
                 value = fields[name]
@@ -136,9 +136,9 @@ class BulkSegmentWriter(SegmentWriter):
                     if fast and tokens and name in tokens:
                         length = self._invert(name, fast, tokens[name], docnum, tables[self.analyzer_keys[name]])
                     elif fast and isinstance(value, str):
-                        surfaces = words.get(value)
+                        surfaces = texts.get(value)
                         if surfaces is None:
-                            surfaces = words[value] = WORD.findall(value)
+                            surfaces = texts[value] = words(value)
                         length = self._invert(name, fast, surfaces, docnum)
                     else:
                         length = self._index_generic(name, field, value, docnum)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pickle
+import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.analysis.chain import ArabicAnalyzer
+from index.analysis.chain import WORD, ArabicAnalyzer, words
 from index.analysis.normalize import normalize
 from search import analyze
 
@@ -194,3 +195,16 @@ def test_roots_are_the_same_in_every_process():
         for seed in range(1, 6)
     }
     assert len(outputs) == 1, outputs
+
+
+def test_words_split_as_the_word_pattern_on_every_character():
+    """The fast split agrees with WORD on each code point, alone and between two letters."""
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        for text in (c, f"ب{c}ت"):
+            assert words(text) == WORD.findall(text), hex(code)
+
+
+@pytest.mark.parametrize("text", ["كتاب_الطالب", "_مدرسة", "a_b c", "قالَ ـ الطالبُ__", "سعر 5_000 ريال"])
+def test_words_split_underscores_as_the_word_pattern(text):
+    assert words(text) == WORD.findall(text)
