@@ -155,6 +155,28 @@ def test_the_comparison_sees_a_shifted_word(tmp_path, whoosh_ix):
     assert other["postings"] != expected["postings"]
 
 
+def test_words_given_as_numbers_are_inverted_as_whoosh_inverts_them(tmp_path, whoosh_ix):
+    """A worker's path: texts as the parent numbers their words (ParallelWriter._analyze)
+    and each number's term from the parent's tables; positions, counts, texts of stop
+    words only or of no word at all, as Whoosh's writer writes them."""
+    folder = tmp_path / "numbered"
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    parent = ParallelWriter(ix, 0)  # no workers: only its numbering of the words
+    documents, _ = parent._analyze([fields_of(*article) for article in ARTICLES])
+    parent.cancel()
+    writer = BulkSegmentWriter(ix)
+    for fields, tokens in documents:
+        assert tokens, "every article is numbered"
+        writer.add_tokenized(fields, tokens, parent.terms)
+    writer.commit()
+    numbered = whoosh_index.open_dir(str(folder))
+    expected, got = contents(whoosh_ix), contents(numbered)
+    for part in expected:
+        assert got[part] == expected[part], part
+    assert results(numbered) == results(whoosh_ix)
+
+
 def test_parallel_writer_with_small_flushes_keeps_every_document(tmp_path, whoosh_ix):
     """Workers that flush a segment every few postings lose nothing and find the same."""
     folder = tmp_path / "parallel"
