@@ -237,17 +237,18 @@ class CopyFinder:
             return self._fresh_key(doc_id)
         day = date.toordinal() if date else _NO_DATE
         bands = _band_hashes(signature, self.settings.bands)
-        story, best = doc_id, 0.0
+        story, best, shared = doc_id, 0.0, set(bands.tolist())
         for row in sorted(self._candidates(bands)):
             other_day = self._day_of(row)
             if day != _NO_DATE and other_day != _NO_DATE and abs(day - other_day) > self.settings.max_days:
                 continue
             other = self._signature_of(row)
-            if not np.any(_band_hashes(other, self.settings.bands) == bands):
-                continue  # its band only shared the index's 32-bit key with one of ours
             similarity = float(np.mean(other == signature))
-            if similarity >= self.settings.threshold and similarity > best:
+            if similarity < self.settings.threshold or similarity <= best:
+                continue
+            if not shared.isdisjoint(_band_hashes(other, self.settings.bands).tolist()):
                 story, best = self.stories[row], similarity
+            # else its band only shared the index's 32-bit key with one of ours: not a candidate
         story = self._fresh_key(doc_id) if story == doc_id else story
         row = len(self.ids)
         self.ids.append(doc_id)
