@@ -8,7 +8,10 @@ few thousand documents made the build's time grow with the square of the collect
 (benchmarks/README.md, "Build memory"): here they are numpy rows in fixed-size
 chunks (the signatures' full chunks in a temporary file), and the band hashes sorted
 runs merged as a binary counter, never above :attr:`BandIndex.RUN_CAP` (each merge
-copies its runs once, so a larger run would cost the build a peak of its size).
+copies its runs once, so a larger run would cost the build a peak of its size). The
+runs keep 32 bits of each 64-bit band hash (8 bytes a band with its row, not 12): two
+different bands share them once in 2³² comparisons, so a candidate is now and then a
+row that shares no band, which the copy finder sees when it compares the signatures.
 """
 
 from __future__ import annotations
@@ -76,12 +79,22 @@ class Chunks:
         return out
 
 
-class BandIndex:
-    """Band hash → the rows (documents) that have it: sorted runs of (hash, row), plus
-    a dict of the latest rows' bands until :attr:`pending` rows make a new run."""
+#: Odd multiplier (2⁶⁴ / golden ratio) whose product's high half is a band's 32-bit key:
+#: every bit of the band hash moves it.
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 
-    #: Entries (band hashes) above which runs are no longer merged: 12 bytes each, so a
-    #: merge copies at most 24 MB; a million documents make eight runs of the cap.
+
+def _keys(bands: np.ndarray) -> np.ndarray:
+    """The 32-bit keys of 64-bit band hashes."""
+    return ((bands.astype(np.uint64) * _MIX) >> np.uint64(32)).astype(np.uint32)
+
+
+class BandIndex:
+    """Band hash → the rows (documents) that have it: sorted runs of (32-bit key, row),
+    plus a dict of the latest rows' keys until :attr:`pending` rows make a new run."""
+
+    #: Entries (band keys) above which runs are no longer merged: 8 bytes each, so a
+    #: merge copies at most 16 MB; a million documents make eight runs of the cap.
     RUN_CAP = 1 << 21
 
     def __init__(self, pending: int):
@@ -96,19 +109,22 @@ class BandIndex:
         index = cls(pending)
         if len(bands):
             rows = np.repeat(np.arange(len(bands), dtype=np.int32), bands.shape[1])
-            index._runs.append(_sorted_run(bands.reshape(-1), rows))
+            index._runs.append(_sorted_run(_keys(bands.reshape(-1)), rows))
         return index
 
     def add(self, row: int, bands: np.ndarray) -> None:
-        for band in bands.tolist():
-            self._new.setdefault(band, []).append(row)
-        self._waiting.append((row, bands))
+        keys = _keys(bands)
+        for key in keys.tolist():
+            self._new.setdefault(key, []).append(row)
+        self._waiting.append((row, keys))
         if len(self._waiting) >= self.pending:
             self._settle()
 
     def candidates(self, bands: np.ndarray) -> set[int]:
-        """Rows sharing at least one of ``bands``."""
+        """Rows sharing at least one of ``bands``, and the rare row whose band only shares
+        its 32-bit key with one of them (see the module docstring)."""
         found: set[int] = set()
+        bands = _keys(bands)
         for keys, rows in self._runs:
             starts = np.searchsorted(keys, bands, side="left")
             ends = np.searchsorted(keys, bands, side="right")

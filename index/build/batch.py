@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index.build.bodies import BodyKeys
 from index.build.copies import CopyFinder
 from index.build.fields import fill_twin_fields, record_fields, story_value
 from index.build.holders import Holders
@@ -134,13 +135,11 @@ class Batch:
         else:
             self.writer = writer(shards)
         #: doc id → the manifest keys (files) that hold it; more than one for duplicates.
-        self.refs = Holders()
-        for p, entry in manifest["files"].items():
-            for doc_id in entry["ids"]:
-                self.refs.add(doc_id, p)
-        #: body key → doc id, to find the document a duplicate belongs to.
-        self.bodies: dict[str, str] = manifest.setdefault("bodies", {})
-        self.written: set[str] = set()
+        self.refs = Holders.of_files(manifest["files"])
+        #: body key → doc id, to find the document a duplicate belongs to (packed until the commit).
+        self.bodies = BodyKeys(manifest.get("bodies"))
+        manifest["bodies"] = {}
+        self.written = self.refs.written  # the ids written in this session
         self.detached: set[str] = set()
         #: Story keys of syndicated copies, index-wide: each document written gets one as it is written.
         saved = [shard.gen / COPIES for shard in shards if not shard.fresh]
@@ -232,8 +231,7 @@ class Batch:
                     self.report.removed += 1
             elif doc_id not in self.written:
                 self._repoint(doc_id, holders)
-        for key in [key for key, doc_id in self.bodies.items() if doc_id not in self.refs]:
-            del self.bodies[key]
+        self.bodies.keep_only(self.refs.__contains__)
 
     def _repoint(self, doc_id: str, holders: set[str]) -> None:
         """A shared document whose ``path`` file let go of it now points at a file that holds it."""
@@ -336,6 +334,7 @@ class Batch:
         if self.signer is not None:
             self.signer.close()
         self.writer.commit()
+        self.manifest["bodies"] = self.bodies.saved()  # after the workers' last segments: not beside them
         count, memos = len(self.shards), self.writer.memos
         for number, (shard, part) in enumerate(zip(self.shards, split_manifest(self.manifest, count))):
             if memos:

@@ -46,7 +46,7 @@ import os
 import re
 import zipfile
 import zlib
-from collections import Counter
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +55,7 @@ import numpy as np
 
 from index.analysis.normalize import normalize_text
 from index.build.bands import BandIndex, Chunks
+from index.build.numbering import Numbering
 
 _WORD = re.compile(r"[^\W_]+")
 #: Multiplier of the polynomial that joins word hashes into a shingle or band hash.
@@ -174,10 +175,14 @@ class CopyFinder:
         self.stories: list[str] = []
         self.days = np.zeros(0, dtype=np.int64)
         self.signatures = np.zeros((0, self.settings.permutations), dtype=np.uint16)
-        self.row: dict[str, int] = {}
         self.removed: set[int] = set()
-        #: Story key → live documents holding it, so a new story never reuses a live key.
-        self._keys: Counter[str] = Counter()
+        #: Document ids and story keys (mostly the same strings), numbered; per number the
+        #: row of the document of that id (-1: none) and how many live documents hold it as
+        #: their story key, so a new story never reuses a live key. Arrays, not dicts keyed
+        #: by the id: the finder is part of a large build's parent (:mod:`index.build.numbering`).
+        self._names = Numbering()
+        self._row = array("i")
+        self._live = array("i")
         #: Every row's band hashes, to find its candidates.
         self._bands = BandIndex(self.PENDING)
         #: Rows added since loading: their days and signatures.
@@ -195,6 +200,19 @@ class CopyFinder:
         if self._permutations is None:
             self._permutations = _affine32_permutations(self.settings.permutations)
         return (_affine32_minhash(hashes, *self._permutations) & 0xFFFF).astype(np.uint16)
+
+    def _name(self, name: str) -> int:
+        """``name``'s number, given now (with no row and no live holder) if it has none."""
+        number = self._names.add(name)
+        if number == len(self._row):
+            self._row.append(-1)
+            self._live.append(0)
+        return number
+
+    def _row_of(self, doc_id: str) -> int:
+        """The row of ``doc_id``'s document, -1 when it has none."""
+        number = self._names.number(doc_id)
+        return -1 if number is None else self._row[number]
 
     def _candidates(self, bands: np.ndarray) -> set[int]:
         return self._bands.candidates(bands) - self.removed
@@ -219,20 +237,24 @@ class CopyFinder:
             return self._fresh_key(doc_id)
         day = date.toordinal() if date else _NO_DATE
         bands = _band_hashes(signature, self.settings.bands)
-        story, best = doc_id, 0.0
+        story, best, shared = doc_id, 0.0, set(bands.tolist())
         for row in sorted(self._candidates(bands)):
             other_day = self._day_of(row)
             if day != _NO_DATE and other_day != _NO_DATE and abs(day - other_day) > self.settings.max_days:
                 continue
-            similarity = float(np.mean(self._signature_of(row) == signature))
-            if similarity >= self.settings.threshold and similarity > best:
+            other = self._signature_of(row)
+            similarity = float(np.mean(other == signature))
+            if similarity < self.settings.threshold or similarity <= best:
+                continue
+            if not shared.isdisjoint(_band_hashes(other, self.settings.bands).tolist()):
                 story, best = self.stories[row], similarity
+            # else its band only shared the index's 32-bit key with one of ours: not a candidate
         story = self._fresh_key(doc_id) if story == doc_id else story
         row = len(self.ids)
         self.ids.append(doc_id)
         self.stories.append(story)
-        self._keys[story] += 1
-        self.row[doc_id] = row
+        self._live[self._name(story)] += 1
+        self._row[self._name(doc_id)] = row
         self._new_days.append(day)
         self._new_signatures.append(signature)
         self._bands.add(row, bands)
@@ -241,22 +263,23 @@ class CopyFinder:
     def _fresh_key(self, doc_id: str) -> str:
         """``doc_id`` as a new story's key, unless live copies of another story hold it."""
         key, n = doc_id, 1
-        while self._keys[key]:
+        while (number := self._names.number(key)) is not None and self._live[number]:
             n += 1
             key = f"{doc_id}~{n}"
         return key
 
     def story(self, doc_id: str) -> str | None:
         """The story key given to ``doc_id``, None if it has none (never assigned, or forgotten)."""
-        row = self.row.get(doc_id)
-        return None if row is None else self.stories[row]
+        row = self._row_of(doc_id)
+        return None if row < 0 else self.stories[row]
 
     def forget(self, doc_id: str) -> None:
         """Take ``doc_id`` out (deleted, or about to be replaced)."""
-        row = self.row.pop(doc_id, None)
-        if row is not None:
+        row = self._row_of(doc_id)
+        if row >= 0:
+            self._row[self._names.number(doc_id)] = -1
             self.removed.add(row)
-            self._keys[self.stories[row]] -= 1
+            self._live[self._names.number(self.stories[row])] -= 1
 
     def save(self, path: Path, keep: Callable[[str], bool] | None = None) -> None:
         """Write every live row atomically; rows taken out are dropped here. ``keep``:
@@ -304,6 +327,8 @@ class CopyFinder:
         finder.days = np.concatenate(days)
         finder.signatures = np.concatenate(signatures).reshape(len(ids), finder.settings.permutations)
         finder._bands = BandIndex.of(_band_hashes(finder.signatures, finder.settings.bands), finder.PENDING)
-        finder.row = {doc_id: row for row, doc_id in enumerate(finder.ids)}
-        finder._keys = Counter(finder.stories)
+        for row, doc_id in enumerate(finder.ids):
+            finder._row[finder._name(doc_id)] = row
+        for story in finder.stories:
+            finder._live[finder._name(story)] += 1
         return finder

@@ -1,12 +1,24 @@
-"""Which files hold each document of a writing session (:class:`index.build.batch.Batch`).
+"""Which files hold each document of a writing session (:class:`index.build.batch.Batch`),
+and which documents the session wrote.
 
 Almost every document is held by one file, and the files' keys are a few shared
-strings; a set per document (216 bytes empty) was most of what the session kept per
-document. The common case is therefore the key itself, a set only for a document that
-several files hold (duplicates) or none any more (let go of, until the session settles).
+strings. Each document id is numbered once (:class:`index.build.numbering.Numbering`);
+per number the session keeps the number of the file holding it (a set only for a
+document that several files hold, in a small dict) and a written flag: about 25 bytes
+a document, where a dict and a set keyed by the id cost over 100
+(benchmarks/README.md, "Build memory").
 """
 
 from __future__ import annotations
+
+from array import array
+from collections.abc import Mapping
+
+from index.build.numbering import Numbering
+
+#: Holder codes besides a file's number: held by nobody (let go of, until the session
+#: settles), held by several files (see ``_many``), not known (never added, or popped).
+_NOBODY, _MANY, _UNKNOWN = -1, -2, -3
 
 
 class Holders:
@@ -16,51 +28,107 @@ class Holders:
     file has let go of it (:meth:`discard`): the session settles those at its end."""
 
     def __init__(self) -> None:
-        self._held: dict[str, str | set[str]] = {}
+        self._ids = Numbering()
+        self._holder = array("i")
+        self._written = bytearray()
+        self._files = Numbering()
+        self._many: dict[int, set[str]] = {}
+        #: The ids the session wrote (:class:`Written`).
+        self.written = Written(self)
+
+    @classmethod
+    def of_files(cls, files: Mapping[str, dict]) -> Holders:
+        """The holders of the manifest's ``files`` (key → entry listing its ``ids``)."""
+        holders = cls()
+        for key, entry in files.items():
+            for doc_id in entry["ids"]:
+                holders.add(doc_id, key)
+        return holders
+
+    def _number(self, doc_id: str) -> int:
+        number = self._ids.add(doc_id)
+        if number == len(self._holder):
+            self._holder.append(_UNKNOWN)
+            self._written.append(0)
+        return number
+
+    def _code(self, doc_id: str) -> tuple[int | None, int]:
+        number = self._ids.number(doc_id)
+        return number, (_UNKNOWN if number is None else self._holder[number])
 
     def __contains__(self, doc_id: str) -> bool:
-        return doc_id in self._held
+        return self._code(doc_id)[1] != _UNKNOWN
 
     def of(self, doc_id: str) -> set[str]:
         """The keys holding ``doc_id`` (a new set: changing it changes nothing here)."""
-        value = self._held.get(doc_id)
-        if value is None:
-            return set()
-        return {value} if isinstance(value, str) else set(value)
+        number, code = self._code(doc_id)
+        if code >= 0:
+            return {self._files.key(code)}
+        return set(self._many[number]) if code == _MANY else set()
 
     def held(self, doc_id: str) -> bool:
         """Whether any file holds ``doc_id``."""
-        return bool(self._held.get(doc_id))
+        number, code = self._code(doc_id)
+        return code >= 0 or (code == _MANY and bool(self._many[number]))
 
     def held_elsewhere(self, doc_id: str, key: str) -> bool:
         """Whether a file other than ``key`` holds ``doc_id``."""
-        value = self._held.get(doc_id)
-        if value is None:
-            return False
-        if isinstance(value, str):
-            return value != key
-        return any(other != key for other in value)
+        number, code = self._code(doc_id)
+        if code >= 0:
+            return self._files.key(code) != key
+        return code == _MANY and any(other != key for other in self._many[number])
 
     def add(self, doc_id: str, key: str) -> None:
         """``key`` holds ``doc_id`` (again)."""
-        value = self._held.get(doc_id)
-        if value is None:
-            self._held[doc_id] = key
-        elif isinstance(value, str):
-            if value != key:
-                self._held[doc_id] = {value, key}
-        else:
-            value.add(key)
+        number = self._number(doc_id)
+        code, file = self._holder[number], self._files.add(key)
+        if code in (_UNKNOWN, _NOBODY):
+            self._holder[number] = file
+        elif code == _MANY:
+            self._many[number].add(key)
+        elif code != file:
+            self._holder[number] = _MANY
+            self._many[number] = {self._files.key(code), key}
 
     def discard(self, doc_id: str, key: str) -> None:
         """``key`` no longer holds ``doc_id``; the document stays known (see the class)."""
-        value = self._held.get(doc_id)
-        if isinstance(value, str):
-            if value == key:
-                self._held[doc_id] = set()
-        elif value is not None:
-            value.discard(key)
+        number, code = self._code(doc_id)
+        if code >= 0 and self._files.key(code) == key:
+            self._holder[number] = _NOBODY
+        elif code == _MANY:
+            self._many[number].discard(key)
 
     def pop(self, doc_id: str) -> None:
-        """Forget ``doc_id``."""
-        self._held.pop(doc_id, None)
+        """Forget ``doc_id`` (whether it was written is kept)."""
+        number = self._ids.number(doc_id)
+        if number is not None:
+            self._holder[number] = _UNKNOWN
+            self._many.pop(number, None)
+
+    def was_written(self, doc_id: str) -> bool:
+        """Whether :meth:`mark_written` was called for ``doc_id``."""
+        number = self._ids.number(doc_id)
+        return number is not None and bool(self._written[number])
+
+    def mark_written(self, doc_id: str) -> None:
+        """The session wrote ``doc_id`` (known or not)."""
+        self._written[self._number(doc_id)] = 1
+
+    def written_count(self) -> int:
+        return len(self._written) - self._written.count(0)
+
+
+class Written:
+    """The set of ids a session wrote (``in``, ``add``, ``len``), kept as flags in its :class:`Holders`."""
+
+    def __init__(self, holders: Holders) -> None:
+        self._holders = holders
+
+    def __contains__(self, doc_id: str) -> bool:
+        return self._holders.was_written(doc_id)
+
+    def add(self, doc_id: str) -> None:
+        self._holders.mark_written(doc_id)
+
+    def __len__(self) -> int:
+        return self._holders.written_count()

@@ -7,7 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from index.build import bands as bands_module
 from index.build.bands import BandIndex, Chunks
+from index.build.copies import CopyFinder
 from index.build.holders import Holders
 
 
@@ -63,3 +65,18 @@ def test_holders_keep_one_key_or_several():
     assert "one" in holders and holders.of("one") == set()
     holders.pop("one")
     assert "one" not in holders and holders.of("one") == set() and not holders.held_elsewhere("one", "x")
+
+
+def test_a_band_that_only_shares_its_32_bit_key_is_no_copy(monkeypatch):
+    """The runs keep 32 bits of each band hash; the copy finder compares whole bands, so a
+    signature similar enough but sharing no band stays its own story even when every
+    row's key collides with every other's."""
+    draw = np.random.default_rng(8)
+    first = draw.integers(0, 1 << 16, 64).astype(np.uint16)
+    similar = first.copy()
+    similar[::4] += 1  # one slot of each of the 16 bands: 48 of 64 slots equal, no band
+    monkeypatch.setattr(bands_module, "_keys", lambda hashes: np.zeros(np.shape(hashes), dtype=np.uint32))
+    finder = CopyFinder()
+    assert finder.assign("a", "", None, first) == "a"
+    assert finder.assign("b", "", None, similar) == "b"
+    assert finder.assign("c", "", None, first.copy()) == "a"  # a real band shared: a copy
