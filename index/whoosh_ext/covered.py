@@ -28,25 +28,24 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import _length_byte_cache
 
 from index.whoosh_ext.inversion import Grouped
+from index.whoosh_ext.sidecar_format import DOC_TYPES, GAPS, WEIGHT_TYPES
 
 #: ``codec._SHORT`` ("<BBIIf") and ``codec._LONG`` ("<BBBIIIIff") as numpy records.
 _SHORT = np.dtype([("code", "u1"), ("min", "u1"), ("doc", "<u4"), ("start", "<u4"), ("weight", "<f4")])
 _LONG = np.dtype([("code", "u1"), ("min", "u1"), ("max", "u1"), ("df", "<u4"), ("first", "<u4"), ("last", "<u4"),
                   ("start", "<u4"), ("weight", "<f4"), ("heaviest", "<f4")])
-#: Bytes per document number and per weight, by the code's two parts (``DOC_TYPES``, ``WEIGHT_TYPES``).
-_DOC_SIZE = np.array([1, 2, 4, 2])
-_WEIGHT_SIZE = np.array([0, 1, 2, 4])
+#: Bytes per document number and per weight, by the code's two parts.
+_DOC_SIZE = np.array([kind.itemsize for kind in DOC_TYPES])
+_WEIGHT_SIZE = np.array([0 if kind is None else kind.itemsize for kind in WEIGHT_TYPES])
 _LENGTHS = np.array(_length_byte_cache)
 #: Postings written per run of terms (:func:`write_field`).
 RUN_POSTINGS = 1 << 16
-#: ``length_to_byte`` gives 255 from this length on.
-_LONGEST = 106374
 
 
 def _length_bytes(lengths: np.ndarray) -> np.ndarray:
-    """``whoosh.util.numeric.length_to_byte`` of each length."""
-    found = np.searchsorted(_LENGTHS, lengths, side="left")
-    return np.where(lengths >= _LONGEST, 255, found)
+    """``whoosh.util.numeric.length_to_byte`` of each length: the bisection it does, and
+    255 past the table's last length (byte 255's)."""
+    return np.minimum(np.searchsorted(_LENGTHS, lengths, side="left"), len(_LENGTHS) - 1)
 
 
 def _scatter(buffer: np.ndarray, positions: np.ndarray, values: np.ndarray, size: int) -> None:
@@ -101,7 +100,7 @@ def _write_run(fieldwriter, recorder, table: Grouped, terms: list[bytes], start:
     heaviest = np.maximum.reduceat(freqs, first)
     all_one = np.logical_and.reduceat(freqs == 1, first)
     weight_code = np.where(all_one, 0, np.where(heaviest < 1 << 8, 1, np.where(heaviest < 1 << 16, 2, 3)))
-    doc_bytes = (df - (doc_code != 2)) * _DOC_SIZE[doc_code]
+    doc_bytes = (df - np.isin(doc_code, GAPS)) * _DOC_SIZE[doc_code]
     sizes = doc_bytes + df * _WEIGHT_SIZE[weight_code]
     offsets = np.cumsum(sizes) - sizes
 
