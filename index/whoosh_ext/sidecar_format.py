@@ -139,13 +139,18 @@ def decode(data: np.ndarray, code: int, count: int, first: int) -> tuple[np.ndar
 
 def term_key(fieldname: str, btext: bytes) -> int:
     """A 32-bit hash of a term (stable across processes, unlike ``hash``)."""
-    return zlib.crc32(btext, zlib.crc32(fieldname.encode("utf-8") + b"\0"))
+    return zlib.crc32(btext, _field_seed(fieldname))
 
 
 def term_keys(fieldname: str, terms: list[bytes]) -> list[int]:
     """:func:`term_key` of each of a field's ``terms``."""
-    seed = zlib.crc32(fieldname.encode("utf-8") + b"\0")
+    seed = _field_seed(fieldname)
     return [zlib.crc32(term, seed) for term in terms]
+
+
+def _field_seed(fieldname: str) -> int:
+    """Where a field's term hashes start: the field's name is hashed in first."""
+    return zlib.crc32(fieldname.encode("utf-8") + b"\0")
 
 
 def padded(size: int) -> int:
