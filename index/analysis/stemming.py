@@ -215,15 +215,14 @@ def root(word: str) -> str:
 
 def _choose_root(roots: list[str]) -> str:
     """What tashaphyne's _choose_root does with the candidates: prefer 2-4 letters,
-    then known roots, then three letters, then the most frequent (ties: see
-    :class:`_DeterministicRootStemmer`). A known root of three letters passes all three
-    filters, so when there is one the survivors are exactly those."""
+    then known roots, then the most common (:meth:`_DeterministicRootStemmer.most_common`:
+    three letters first, ties broken alike everywhere). A known root of three letters
+    passes both filters, so when there is one the survivors are exactly those."""
     chosen = [r for r in roots if r in _KNOWN_TRILITERALS]
     if not chosen:
         chosen = [r for r in roots if 2 <= len(r) <= 4] or roots
         chosen = [r for r in chosen if r in _ROOTS.root_list] or chosen
-        chosen = [r for r in chosen if len(r) == 3] or chosen
     first = chosen[0]
-    if chosen.count(first) == len(chosen):
+    if chosen.count(first) == len(chosen):  # most words: one candidate, however often
         return first
-    return max(sorted(set(chosen)), key=chosen.count)
+    return _ROOTS.most_common(chosen)
