@@ -92,9 +92,13 @@ def _terminal():
 
 def _index(location: Path | None, synonyms: Path | None = None, default_synonyms: bool = True, memory: str | None = None,
            **options):
-    from search import BuildSettings, SearchIndex
+    from search import SearchIndex
 
-    build = BuildSettings.parse(memory) if memory else None
+    build = None
+    if memory:  # only builds read it: a query does not import the build's settings
+        from search import BuildSettings
+
+        build = BuildSettings.parse(memory)
     return SearchIndex(location, synonyms=synonyms, default_synonyms=default_synonyms, build=build, **options)
 
 
