@@ -36,6 +36,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from index.whoosh_ext import blocks
 from index.errors import IndexUnreadable
 from index.whoosh_ext.sidecar_format import EXT
+from index.whoosh_ext.terms_table import PackedTermsWriter
 from index.whoosh_ext.sidecar_reader import Sidecar, open_sidecar
 from index.whoosh_ext.sidecar_writer import Recorder
 
@@ -119,7 +120,13 @@ def postings(side: Sidecar, info: SideTermInfo):
 
 
 class SidecarCodec(W3Codec):
-    """W3, read through :class:`SidecarTermsReader` (writing is :mod:`index.whoosh_ext.segment`'s)."""
+    """W3, read through :class:`SidecarTermsReader` (writing is :mod:`index.whoosh_ext.segment`'s),
+    its terms table written by :class:`~index.whoosh_ext.terms_table.PackedTermsWriter`."""
+
+    def field_writer(self, storage, segment):
+        writer = super().field_writer(storage, segment)
+        writer._tindex = PackedTermsWriter.adopt(writer._tindex)
+        return writer
 
     def terms_reader(self, storage, segment):
         tiname = segment.make_filename(self.TERMS_EXT)

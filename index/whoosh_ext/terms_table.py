@@ -1,0 +1,68 @@
+"""Whoosh's terms table (``.trm``) written with two numbers per term in memory, not a tuple.
+
+Why: Whoosh's ``HashWriter`` remembers every key it wrote as a ``(hash, position)``
+tuple in one of 256 lists until ``close`` writes the hash tables: about 120 bytes a
+term. A segment holds a term per document id plus the vocabulary of its texts in six
+fields, so a worker's segment carries a few hundred thousand and the merge of a
+million-article build 1.5 million of them (benchmarks/README.md, "Scale to 1M"): some
+200 MB held only to be written at the end. Here the hash and the position go to two
+arrays per bucket (12 bytes a term); the file is byte for byte Whoosh's
+(``tests/index/whoosh_ext/test_terms_table.py``), read by Whoosh's own reader.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from whoosh.filedb.filetables import OrderedHashWriter, _lengths, _pointer
+
+_BUCKETS = 256
+
+
+class PackedTermsWriter(OrderedHashWriter):
+    """``OrderedHashWriter`` keeping each bucket's hashes and positions in arrays."""
+
+    @classmethod
+    def adopt(cls, writer: OrderedHashWriter) -> PackedTermsWriter:
+        """Take over ``writer`` before its first key (``W3FieldWriter`` makes its own
+        and shares its ``extras`` dict): the same file, header and extras."""
+        if any(writer.buckets) or len(writer.index):
+            raise ValueError("a terms table is adopted before its first key")
+        packed = cls.__new__(cls)
+        packed.__dict__.update(writer.__dict__)
+        packed.buckets = None  # never filled: see _hashes and _positions
+        packed._hashes = [array("I") for _ in range(_BUCKETS)]
+        packed._positions = [array("q") for _ in range(_BUCKETS)]
+        return packed
+
+    def add(self, key: bytes, value: bytes) -> None:
+        """Whoosh's ``OrderedHashWriter.add``: keys in increasing order."""
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        dbfile = self.dbfile
+        position = dbfile.tell()
+        self.index.append(position)
+        dbfile.write(_lengths.pack(len(key), len(value)))
+        dbfile.write(key)
+        dbfile.write(value)
+        hashed = self.hashfn(key)
+        self._hashes[hashed & 255].append(hashed)
+        self._positions[hashed & 255].append(position)
+        self.lastkey = key
+
+    def _write_hashes(self) -> None:
+        """Whoosh's ``HashWriter._write_hashes`` over the arrays: per bucket a table of
+        twice its entries' slots, each entry at its hash's slot or the next free one,
+        in the order the keys were added (so the same table as Whoosh's)."""
+        dbfile = self.dbfile
+        for hashes, positions in zip(self._hashes, self._positions):
+            numslots = 2 * len(hashes)
+            self.directory.append((dbfile.tell(), numslots))
+            table_hashes = [0] * numslots
+            table_positions = [0] * numslots  # 0: empty (no key starts at 0, the header does)
+            for hashed, position in zip(hashes, positions):
+                slot = (hashed >> 8) % numslots
+                while table_positions[slot]:
+                    slot = (slot + 1) % numslots
+                table_hashes[slot], table_positions[slot] = hashed, position
+            dbfile.write(b"".join(map(_pointer.pack, table_hashes, table_positions)))
