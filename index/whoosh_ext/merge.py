@@ -56,7 +56,7 @@ from index.whoosh_ext.sidecar_format import GAPS, encoded_size
 from index.whoosh_ext.sidecar_writer import Recorder
 
 #: Postings bytes read from the source segments between two hand-backs of their mapped pages.
-RELEASE_BYTES = 64 << 20
+RELEASE_BYTES = 16 << 20
 #: Documents copied between two hand-backs of the pages their stored fields were read from.
 RELEASE_DOCUMENTS = 10_000
 #: How Whoosh's ``Positions`` format begins the encoding of a single position (its count).
@@ -183,7 +183,7 @@ def _copy_documents(perdoc, schema, readers: list[SegmentReader]) -> dict[str, a
         steps = [(name, schema[name], bytes_of.get(name), readers_of.get(name), schema[name].column_type) for name in names]
         source = [_source_map(reader)]
         for local, stored in enumerate(reader.all_stored_fields()):
-            if not local % RELEASE_DOCUMENTS:
+            if local and not local % RELEASE_DOCUMENTS:
                 _release(source)
             perdoc.start_doc(docnum)
             perdoc._storedfields = dict(stored)
@@ -194,6 +194,7 @@ def _copy_documents(perdoc, schema, readers: list[SegmentReader]) -> dict[str, a
                     perdoc.add_column_value(name, column_type, column[local])
             perdoc.finish_doc()
             docnum += 1
+        _release(source)  # a segment's pages are not read again (a build's are often under RELEASE_DOCUMENTS)
     return merged
 
 
