@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index.build import add, batch  # noqa: E402
+from index.build import add, batch, writer_choice  # noqa: E402
 from index.build.shards import Shards  # noqa: E402
 from index.whoosh_ext import segment  # noqa: E402
 
@@ -104,7 +104,7 @@ def main() -> None:
         with gzip.open(args.corpus, "rt", encoding="utf-8") as source, open(sample, "w", encoding="utf-8") as out:
             out.writelines(itertools.islice(source, args.limit))
         totals: dict[str, float] = {}
-        batch.PARALLEL_MIN_BYTES = 1 << 62  # one process: every phase is measured here
+        writer_choice.PARALLEL_MIN_BYTES = 1 << 62  # one process: every phase is measured here
         timed_iterator(batch, "read_file", totals, "reading")
         timed(batch, "body_key", totals, "duplicate keys")
         timed_analysis(totals, "analysis")

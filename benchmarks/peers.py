@@ -35,7 +35,7 @@ from pathlib import Path
 from whoosh.analysis.filters import Filter
 
 from index.ingest.files import Record, read_file
-from index.build.batch import WRITER_LIMIT_MB
+from index.build.writer_choice import WRITER_LIMIT_MB
 
 FTS_FILE = "fts.sqlite"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from index.build import batch
+from index.build import batch, writer_choice
 from index.build.store import Store
 from search import SearchIndex
 from search.query.parse import ANALYZER
@@ -81,11 +81,11 @@ def corpus_file(tmp_path: Path) -> Path:
 
 
 def test_parallel_build_equals_single_process_build(tmp_path, corpus_file, monkeypatch):
-    monkeypatch.setattr(batch, "WRITER_PROCS", 2)
-    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 10**12)
+    monkeypatch.setattr(writer_choice, "WRITER_PROCS", 2)
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 10**12)
     single = SearchIndex(tmp_path / "single")
     single.add([corpus_file])
-    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 0)
     parallel = SearchIndex(tmp_path / "parallel")
     report = parallel.add([corpus_file])
 
@@ -100,7 +100,7 @@ def test_parallel_build_equals_single_process_build(tmp_path, corpus_file, monke
 
 
 def test_incremental_add_after_parallel_build_replaces_by_id(tmp_path, corpus_file, monkeypatch):
-    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 0)
     ix = SearchIndex(tmp_path / "ix")
     ix.add([corpus_file])
     changed = records(240)
@@ -114,7 +114,7 @@ def test_incremental_add_after_parallel_build_replaces_by_id(tmp_path, corpus_fi
 
 
 def test_parallel_rebuild_keeps_every_document(tmp_path, corpus_file, monkeypatch):
-    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 0)
     ix = SearchIndex(tmp_path / "ix")
     ix.add([corpus_file])
     before = answers(ix)
@@ -250,7 +250,7 @@ def test_schema_version_is_checked_whether_or_not_it_leads_the_manifest(tmp_path
 def test_failed_parallel_build_stops_its_sub_processes(tmp_path, corpus_file, monkeypatch):
     import multiprocessing
 
-    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 0)
     real, seen = batch.record_fields, []
 
     def failing(record):
@@ -273,7 +273,7 @@ def test_failed_parallel_build_stops_its_sub_processes(tmp_path, corpus_file, mo
 def test_parallel_build_with_no_document_leaves_no_sub_process(tmp_path, monkeypatch):
     import multiprocessing
 
-    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 0)
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n", encoding="utf-8")
     before = set(multiprocessing.active_children())

@@ -14,7 +14,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from index.build.batch import Batch, OpenWriter, worth_parallel
+from index.build.batch import Batch, OpenWriter
+from index.build.writer_choice import worth_parallel
 from index.build.limits import BuildSettings
 from index.build.report import AddReport, Progress
 from index.build.shards.state import merge_manifests

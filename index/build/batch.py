@@ -10,7 +10,7 @@ modification time, SHA-1 and the document ids it produced. Re-adding an unchange
 therefore costs a ``stat``; a changed file replaces its documents and drops the ones it
 no longer has. The manifest is saved after Whoosh's commit: a crash in between only
 means the next run re-reads those files, and since documents are replaced by id
-nothing doubles.
+nothing doubles. A fresh generation's is saved before it (:meth:`Batch.commit`).
 
 The same article in two files (same normalized body, :mod:`index.ingest.duplicates`) is one
 document: the manifest lists it under every file that holds it, and it is deleted only
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,20 +39,13 @@ from index.build.shards import shard_of
 from index.build.shards.state import merge_memos, split_manifest
 from index.build.shards.writers import Shard, ShardedWriter
 from index.build.signer import Signer
+from index.build import writer_choice
+from index.build.writer_choice import open_writer
 from index.ingest.duplicates import body_key
 from index.ingest.files import ReadProblem, Record, read_file
 
 if TYPE_CHECKING:
     import numpy as np
-
-#: Whoosh writer memory per process, in MB: large enough to keep segments few.
-WRITER_LIMIT_MB = 256
-#: Processes that analyze documents when a whole generation is written at once (shared
-#: out among the shards of a sharded index).
-WRITER_PROCS = min(2, os.cpu_count() or 1)
-#: Input size from which a fresh generation is written by :data:`WRITER_PROCS` processes;
-#: below it, starting processes costs more than it saves.
-PARALLEL_MIN_BYTES = 4 << 20
 
 #: File in a generation keeping the analysis of every word form indexed (:mod:`index.build.memos`).
 ANALYSIS_CACHE = "analysis.cache"
@@ -62,41 +54,6 @@ COPIES = "copies.npz"
 
 #: Opens a session's writer over its shards when they are written elsewhere (:class:`Batch`).
 OpenWriter = Callable[[list[Shard]], ShardedWriter]
-
-
-def worth_parallel(files: Iterable[Path]) -> bool:
-    """Whether a fresh generation of ``files`` is large enough for :data:`WRITER_PROCS` processes."""
-    total = 0
-    for path in files:
-        try:
-            total += path.stat().st_size
-        except OSError:
-            pass  # reported when the file is read
-    return total >= PARALLEL_MIN_BYTES
-
-
-def _open_writer(ix, procs: int, memos: dict, settings: BuildSettings, workers: int, shards: int, progress: Progress = Progress()):
-    """Our bulk writer (:mod:`index.whoosh_ext.segment`); with ``procs`` > 0, its
-    parallel form (:mod:`index.whoosh_ext.parallel`) with that many worker processes.
-
-    The parallel writer hands batches of documents to forked workers, each writing its
-    own segments. It is used only on a fresh generation, where every document is an
-    ``add_document``: deletions go through the parent while the workers add, which is
-    right only because no document of the batch exists yet. A schema the bulk writer
-    cannot write exactly (term vectors, spelling) gets Whoosh's. ``memos`` is the analysis of word
-    forms already seen (:func:`index.build.memos.load_memos`); ``settings`` sizes the segments of the
-    session's ``workers`` (those of all its ``shards``) to the build's memory.
-    """
-    # Whoosh's writer: not on the query path, so imported only here.
-    from index.whoosh_ext.parallel import ParallelWriter
-    from index.whoosh_ext.segment import BulkSegmentWriter, supports
-
-    if not supports(ix.schema):
-        return ix.writer(limitmb=WRITER_LIMIT_MB)
-    if procs:
-        return ParallelWriter(ix, procs, settings.flush_rule(workers, shards), memos, settings.merge_above, progress.phase,
-                              settings.merge_fan_in)
-    return BulkSegmentWriter(ix, memos, limitmb=WRITER_LIMIT_MB)
 
 
 def _fingerprint(path: Path) -> tuple[int, int]:
@@ -128,9 +85,9 @@ class Batch:
         self.fresh = all(shard.fresh for shard in shards)
         if writer is None:
             memos = merge_memos([load_memos(shard.gen / ANALYSIS_CACHE) for shard in shards if not shard.fresh])
-            procs = WRITER_PROCS if parallel and self.fresh and WRITER_PROCS > 1 else 0
+            procs = writer_choice.WRITER_PROCS if parallel and self.fresh and writer_choice.WRITER_PROCS > 1 else 0
             self.writer = ShardedWriter(
-                shards, procs, memos, lambda ix, own, workers: _open_writer(ix, own, memos, settings, workers, len(shards), progress)
+                shards, procs, memos, lambda ix, own, workers: open_writer(ix, own, memos, settings, workers, len(shards), progress)
             )
         else:
             self.writer = writer(shards)
@@ -329,11 +286,30 @@ class Batch:
         return self.report
 
     def commit(self) -> None:
-        """Commit every shard, then save each its part of the index-wide state."""
+        """Commit every shard, then save each its part of the index-wide state.
+
+        Fresh generations are read by no one until published (:mod:`index.build.add`;
+        one left by a crash is deleted as stale), so theirs is saved as soon as every
+        document is written, before the writers merge their segments, and the session
+        lets go of it: a large first build's merge runs in the memory the copy finder,
+        ids, body keys and vocabulary held."""
         self.settle()
         if self.signer is not None:
             self.signer.close()
+        if not self.fresh:
+            self.writer.commit()
+            self._save()
+            return
+        self.writer.finish()
+        self._save()
+        self.writer.forget_vocabulary()
+        self.copies, self.bodies, self.refs = CopyFinder(), BodyKeys(None), Holders.of_files({})
+        self.written = self.refs.written
+        self.manifest.clear()
         self.writer.commit()
+
+    def _save(self) -> None:
+        """Each shard's part of the manifest, copy finder and analysis cache, to its generation."""
         self.manifest["bodies"] = self.bodies.saved()  # after the workers' last segments: not beside them
         count, memos = len(self.shards), self.writer.memos
         for number, (shard, part) in enumerate(zip(self.shards, split_manifest(self.manifest, count))):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.build.batch import Batch, OpenWriter, worth_parallel
+from index.build.batch import Batch, OpenWriter
+from index.build.writer_choice import worth_parallel
 from index.build.limits import BuildSettings
 from index.build.report import AddReport, Progress
 from index.build.shards.state import merge_manifests
@@ -38,6 +39,7 @@ def rebuild(shards: Shards, progress: Progress | None = None, settings: BuildSet
         parallel = worth_parallel(find_files(present))
         batch = Batch(parts, manifest, parallel=parallel, settings=settings, writer=writer, progress=progress)
         carried = {k: v for k, v in old_manifest.get("files", {}).items() if k.startswith("records:")}
+        del old_manifest  # every file's entry: not held through the build and its merge
 
         def work() -> None:
             for root in roots:

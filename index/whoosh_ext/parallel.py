@@ -181,6 +181,7 @@ class ParallelWriter:
             task.start()
         self.buffer: list[dict] = []
         self.batches = 0
+        self.segments: list | None = None  # the workers', once finish() has them
         #: word form → its number, in order of first sight.
         self.numbers: dict[str, int] = {}
         #: analyzer key → the term of every numbered form, in number order: the workers'
@@ -270,7 +271,11 @@ class ParallelWriter:
         # Fresh generation: only documents of this session exist, all in workers.
         self.add_document(**fields)
 
-    def commit(self) -> None:
+    def finish(self) -> None:
+        """Every document written, nothing committed (:meth:`commit` merges and commits):
+        the caller may let its own state go before the merge takes memory."""
+        if self.segments is not None:
+            return
         self._send()
         for analyses in self.analyses:
             analyses.put(None)
@@ -284,13 +289,24 @@ class ParallelWriter:
             segments += value
         for task in self.tasks:
             task.join()
+        self.segments = segments
+
+    def forget_vocabulary(self) -> None:
+        """Let the word numbers and terms go (once :attr:`memos` is saved): the merge does not need them."""
+        self.numbers = {}
+        self.terms = {key: [] for key in self.terms}
+
+    def commit(self) -> None:
+        self.finish()
         parent = self.parent
-        final = parent._merge_segments(None, None, None) + segments
+        final = parent._merge_segments(None, None, None) + self.segments
         if parent._added:
             final.append(parent._finalize_segment())
         else:
             parent._close_segment()
         if self.merge_above is not None and len(final) > self.merge_above:
+            gc.collect()  # what the caller let go of (Batch.commit) is the merge's to use
+            _give_back()
             final = self._merged(final)
         parent._commit_toc(final)
         parent._finish()

@@ -47,7 +47,8 @@ def _write(folder: str, gen: str, ops: list[tuple[str, object]], settings: Build
     to order the tasks. Documents to add are replaced instead when the first is there
     already: this task is then a rerun of one that committed (the session writes each
     id once, and a commit holds all of a task's documents or none)."""
-    from index.build.batch import ANALYSIS_CACHE, _open_writer
+    from index.build.batch import ANALYSIS_CACHE
+    from index.build.writer_choice import open_writer
     from index.build.memos import load_memos, save_memos
     from index.build.store import Store
 
@@ -58,7 +59,7 @@ def _write(folder: str, gen: str, ops: list[tuple[str, object]], settings: Build
         again = first is not None and searcher.document_number(id=first) is not None
     memos = load_memos(where / ANALYSIS_CACHE)
     writer = ShardedWriter([Shard(store, where, ix, not again)], 0, memos,
-                           lambda index, own, workers: _open_writer(index, own, memos, settings, workers, 1))
+                           lambda index, own, workers: open_writer(index, own, memos, settings, workers, 1))
     try:
         for kind, value in ops:
             if kind == "delete":

@@ -99,6 +99,20 @@ class ShardedWriter:
         with self.shard(doc_id).ix.searcher() as searcher:
             return searcher.document(id=doc_id)
 
+    def finish(self) -> None:
+        """Every document written, nothing committed: writers with forked workers wait
+        for their segments (the others write theirs at :meth:`commit`)."""
+        for writer in self._forked():
+            writer.finish()
+
+    def forget_vocabulary(self) -> None:
+        """The forked writers' word tables let go, once :attr:`memos` is saved."""
+        for writer in self._forked():
+            writer.forget_vocabulary()
+
+    def _forked(self) -> list:
+        return [shard.writer for shard in self.shards if hasattr(shard.writer, "forget_vocabulary")]
+
     def commit(self) -> None:
         """Commit every shard written, one after another (:mod:`index.build.shards.state`
         says why a session stopped between two loses nothing); when one fails, the

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cli_support import run_main
-from index.build import batch
+from index.build import batch, writer_choice
 from index.build.limits import DEFAULT_MEMORY, FLUSH_BYTES, FLUSH_RESERVE, MIN_FLUSH_POSTINGS, BuildSettings, FlushRule, parse_memory
 from index.errors import InvalidOption
 from search import SearchIndex
@@ -76,7 +76,7 @@ def test_a_build_past_its_memory_writes_more_segments_with_the_same_answers(tmp_
     """The workers measure the whole build (parent, workers, signer) after each batch."""
     from index.whoosh_ext import parallel
 
-    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "BATCH_DOCUMENTS", 20)
     corpus = write_jsonl(tmp_path / "in" / "news.jsonl", records(240))
     roomy = SearchIndex(tmp_path / "roomy")
@@ -91,7 +91,7 @@ def test_a_build_past_its_memory_writes_more_segments_with_the_same_answers(tmp_
 
 
 def test_a_smaller_budget_makes_more_smaller_segments_with_the_same_answers(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 0)
     corpus = write_jsonl(tmp_path / "in" / "news.jsonl", records(240))
     roomy = SearchIndex(tmp_path / "roomy")
     roomy.add([corpus])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.build import batch
+from index.build import writer_choice
 from index.build.limits import BuildSettings
 from index.build.report import Progress
 from index.whoosh_ext import merge
@@ -23,7 +23,7 @@ class Phases(Progress):
 
 
 def test_a_build_of_many_segments_is_merged_into_one_with_the_same_answers(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 0)
     corpus = write_jsonl(tmp_path / "in" / "news.jsonl", records(240))
     unmerged = SearchIndex(tmp_path / "unmerged", build=BuildSettings(segment_postings=1500, merge_above=None))
     unmerged.add([corpus])
@@ -40,7 +40,7 @@ def test_a_build_of_many_segments_is_merged_into_one_with_the_same_answers(tmp_p
 
 @pytest.mark.parametrize("error", [OSError("No space left on device"), KeyboardInterrupt()])
 def test_a_merge_that_fails_leaves_the_previous_index(tmp_path, monkeypatch, error):
-    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 0)
     corpus = write_jsonl(tmp_path / "in" / "news.jsonl", records(240))
     index = SearchIndex(tmp_path / "ix", build=BuildSettings(segment_postings=1500, merge_above=None))
     index.add([corpus])
@@ -55,3 +55,24 @@ def test_a_merge_that_fails_leaves_the_previous_index(tmp_path, monkeypatch, err
         fresh.rebuild()
     monkeypatch.undo()
     assert answers(SearchIndex(tmp_path / "ix")) == before and any(before)
+
+
+def test_a_first_build_whose_merge_failed_leaves_no_index_and_the_next_build_works(tmp_path, monkeypatch):
+    """Its state (manifest, copies, analysis cache) was saved before the merge, into a
+    generation never published: the next add starts afresh and drops it."""
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 0)
+    corpus = write_jsonl(tmp_path / "in" / "news.jsonl", records(240))
+    settings = BuildSettings(segment_postings=1500, merge_above=3)
+
+    def fails(*args):
+        raise OSError("No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(merge, "_read_blocks", fails)
+        with pytest.raises(OSError):
+            SearchIndex(tmp_path / "ix", build=settings).add([corpus])
+    assert not SearchIndex(tmp_path / "ix").exists()
+    index = SearchIndex(tmp_path / "ix", build=settings)
+    assert index.add([corpus]).added == 240
+    assert index.stats().documents == 240 and any(answers(index))
+    assert [p.name for p in (tmp_path / "ix").glob("gen-*")] == [(tmp_path / "ix" / "CURRENT").read_text().strip()]

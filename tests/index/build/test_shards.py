@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index.build import batch
+from index.build import writer_choice
 from index.build.shards import SHARDS_FILE, Shards, shard_folder, shard_of
 from index.build.shards.state import merge_manifests, split_manifest
 from index.build.store import Store
@@ -149,8 +149,8 @@ def test_a_parallel_first_build_and_a_rebuild_give_the_same_index(tmp_path, fold
     a rebuild re-reads every file and carries over records added from code."""
     one, three = SearchIndex(tmp_path / "one"), SearchIndex(tmp_path / "three", shards=SHARDS)
     one.add([folder])
-    monkeypatch.setattr(batch, "WRITER_PROCS", 2)
-    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(writer_choice, "WRITER_PROCS", 2)
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 0)
     three.add([folder])
     extra = [{"id": "extra-1", "title": "خبر من الشيفرة", "body": "خبر أضيف من الشيفرة عن المكتبات العامة"}]
     for ix in (one, three):

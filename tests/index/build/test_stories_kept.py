@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index.build import batch
+from index.build import writer_choice
 from index.build.store import MANIFEST, Store
 from index.errors import IndexUnreadable
 from search import SearchIndex
@@ -96,8 +96,8 @@ def test_an_index_of_the_previous_schema_asks_for_a_rebuild_and_rebuilds(tmp_pat
 def test_a_parallel_first_build_signs_ahead_and_finds_the_same_stories(tmp_path, monkeypatch):
     folder = tmp_path / "news"
     _write_folder(folder, story_records())
-    monkeypatch.setattr(batch, "WRITER_PROCS", 2)
-    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)  # the forked writers and the signing helper
+    monkeypatch.setattr(writer_choice, "WRITER_PROCS", 2)
+    monkeypatch.setattr(writer_choice, "PARALLEL_MIN_BYTES", 0)  # the forked writers and the signing helper
     ix = SearchIndex(tmp_path / "index")
     assert ix.add([folder]).added == 5
     assert _story_of(ix, "port-a") == COPIES
