@@ -166,8 +166,8 @@ class BuildSettings:
     #: None: never.
     merge_above: int | None = 2
     #: Segments that merge reads at a time: each open one costs its readers' tables
-    #: (a few MB at 1M articles), so more are merged in rounds (benchmarks/README.md).
-    merge_fan_in: int = 64
+    #: (under 1 MB), so more are first merged down to this many (benchmarks/README.md).
+    merge_fan_in: int = 256
 
     def __post_init__(self) -> None:
         if self.memory < MIN_MEMORY:

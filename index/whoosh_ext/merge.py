@@ -112,30 +112,35 @@ def merge_segments(storage, schema, indexname: str, segments: list, progress: Ca
 
 def merge_in_rounds(storage, schema, indexname: str, segments: list, fan_in: int,
                     progress: Callable[[str], None] | None = None):
-    """:func:`merge_segments` of at most ``fan_in`` segments at a time: consecutive groups
-    first (the documents keep their order), then the groups' segments, until one is left.
-    Each open segment costs the merge its readers' tables (term positions, sidecar keys),
-    so the fan-in bounds the merge's memory; each round writes every posting once more.
-    The segments of earlier rounds are deleted as they are merged, or on any error."""
+    """:func:`merge_segments` of at most ``fan_in`` segments at a time. Each open segment
+    costs the merge its readers' tables, so the fan-in bounds its memory; with more
+    segments than that, a round merges consecutive groups (the documents keep their
+    order) only until ``fan_in`` are left, so a segment is rewritten once more only when
+    it must be: 273 segments at a fan-in of 256 merge the first 18 into one, then all
+    256 (whole groups of 64 rewrote every posting twice). The segments of earlier
+    rounds are deleted as they are merged, or on any error."""
     made: list = []  # segments of earlier rounds not merged yet
     try:
         while len(segments) > fan_in:
-            merged = []
-            for k in range(0, len(segments), fan_in):
-                merged.append(merge_segments(storage, schema, indexname, segments[k : k + fan_in], progress))
-                made.append(merged[-1])
-            for segment in segments:
-                if any(segment is m for m in made):
-                    _delete_files(storage, segment)
-            made = [m for m in made if not any(m is s for s in segments)]
-            segments = merged
+            need, start, left = len(segments) - fan_in, 0, []
+            while need > 0 and start < len(segments) - 1:
+                take = min(fan_in, need + 1, len(segments) - start)
+                group = segments[start : start + take]
+                left.append(merge_segments(storage, schema, indexname, group, progress))
+                made.append(left[-1])
+                for segment in group:
+                    if any(segment is m for m in made):
+                        _delete_files(storage, segment)
+                made = [m for m in made if not any(m is s for s in group)]
+                need, start = need - (take - 1), start + take
+            segments = left + segments[start:]
         return merge_segments(storage, schema, indexname, segments, progress)
     finally:
         for segment in made:
             _delete_files(storage, segment)
 
 
-def merge_index(ix, progress: Callable[[str], None] | None = None, fan_in: int = 64) -> None:
+def merge_index(ix, progress: Callable[[str], None] | None = None, fan_in: int = 256) -> None:
     """Merge every segment of ``ix`` into one under its write lock (:func:`merge_in_rounds`);
     on any error the index stays as it was."""
     writer = SegmentWriter(ix, codec=codec.SidecarCodec())

@@ -153,7 +153,7 @@ class ParallelWriter:
     """
 
     def __init__(self, ix, procs: int, limit: FlushRule | int = FLUSH_POSTINGS, memos: dict | None = None,
-                 merge_above: int | None = None, phase: Callable[[str], None] | None = None, fan_in: int = 64):
+                 merge_above: int | None = None, phase: Callable[[str], None] | None = None, fan_in: int = 256):
         #: More segments than this are merged into one at commit (:mod:`index.whoosh_ext.merge`); None: never.
         self.merge_above = merge_above
         #: Segments merged at a time (:func:`index.whoosh_ext.merge.merge_in_rounds`).

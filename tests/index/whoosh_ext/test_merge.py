@@ -93,6 +93,23 @@ def test_merging_in_rounds_gives_the_same_segment_and_leaves_no_intermediate_fil
     assert [name for name in merged.storage.list() if name.endswith(".seg")] == [merged._segments()[0].make_filename(".seg")]
 
 
+@pytest.mark.parametrize(("fan_in", "groups"), [(3, [3, 3]), (2, [2, 2, 2, 2]), (5, [5])])
+def test_rounds_merge_only_down_to_the_fan_in(tmp_path, monkeypatch, fan_in, groups):
+    """5 segments at a fan-in of 3: the first 3 become one, then 3 are left (not 3 + 2, then 2)."""
+    single = _build(tmp_path / "single", cuts=(0,))
+    several = _build(tmp_path / "several")
+    sizes, real = [], merge.merge_segments
+
+    def counted(storage, schema, indexname, segments, progress=None):
+        sizes.append(len(segments))
+        return real(storage, schema, indexname, segments, progress)
+
+    monkeypatch.setattr(merge, "merge_segments", counted)
+    merge.merge_index(several, fan_in=fan_in)
+    assert sizes == groups
+    assert _files(whoosh_index.open_dir(str(tmp_path / "several"))) == _files(single)
+
+
 def test_a_merge_that_fails_leaves_the_index_as_it_was(tmp_path, monkeypatch):
     several = _build(tmp_path / "several")
     expected, found = contents(several), results(several)
