@@ -11,6 +11,13 @@ the cost of merging many small segments, as a 1M build writes them, without merg
 
     .venv/bin/python benchmarks/merge_segments.py --index /tmp/x1/scale/ours-120000 --work /tmp/mg/merge
     .venv/bin/python benchmarks/merge_segments.py --index /tmp/x1/scale/ours-1000000 --work /tmp/mg/m1 --first 80
+
+``--build CORPUS --docs N --segment-postings P`` first builds ``--index`` (when it does not
+exist) from the first N articles of a JSONL file without the end merge, its workers
+writing a segment every P postings: many small segments, as a large build writes them::
+
+    .venv/bin/python benchmarks/merge_segments.py --index /tmp/mg/u60 --work /tmp/mg/merge \
+        --build /tmp/x1/scale/scale-120000.jsonl --docs 60000 --segment-postings 500000
 """
 
 from __future__ import annotations
@@ -59,15 +66,37 @@ def child(folder: Path, first: int | None) -> None:
     print(json.dumps({"merged_segments": len(chosen), "merged_documents": merged.doc_count_all()}))
 
 
+def build_unmerged(index: Path, corpus: Path, docs: int, segment_postings: int) -> None:
+    """``index`` from the first ``docs`` articles of ``corpus``, its segments left unmerged."""
+    import itertools
+    import tempfile
+
+    from index.build.limits import BuildSettings
+    from search import SearchIndex
+
+    with tempfile.TemporaryDirectory() as work:
+        sample = Path(work) / "sample.jsonl"
+        with open(corpus, encoding="utf-8") as source, open(sample, "w", encoding="utf-8") as out:
+            out.writelines(itertools.islice(source, docs))
+        settings = BuildSettings(merge_above=None, segment_postings=segment_postings)
+        report = SearchIndex(index, build=settings).add([sample])
+    print(json.dumps({"built": str(index), "added": report.added, "segments": _segments(_generation(index))[0]}), file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path)
     parser.add_argument("--work", type=Path)
     parser.add_argument("--first", type=int, help="merge only the first N segments")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--build", type=Path, help="JSONL corpus to build --index from first, unmerged")
+    parser.add_argument("--docs", type=int, default=60000)
+    parser.add_argument("--segment-postings", type=int, default=500000)
     args = parser.parse_args()
     if args.child:
         return child(args.child, args.first)
+    if args.build and not args.index.exists():
+        build_unmerged(args.index, args.build, args.docs, args.segment_postings)
     source = _generation(args.index)
     copy = args.work / "copy"
     shutil.rmtree(copy, ignore_errors=True)
