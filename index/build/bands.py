@@ -151,8 +151,8 @@ class BandIndex:
 
 
 def _sorted_run(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(keys, rows) sorted by key, then row: one sort of the pairs packed in 64 bits, three
-    times faster than a stable argsort of the keys (rows are never negative)."""
+    """(keys, rows) sorted by key, then row: one sort of the pairs packed in 64 bits, quicker
+    than a stable argsort of the keys and its two gathers (rows are never negative)."""
     pairs = (keys.astype(np.uint64) << np.uint64(32)) | rows.astype(np.uint32).astype(np.uint64)
     pairs.sort()
     return (pairs >> np.uint64(32)).astype(np.uint32), pairs.astype(np.uint32).astype(np.int32)
@@ -160,9 +160,9 @@ def _sorted_run(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def save_npz(path: Path, compressed: dict[str, np.ndarray], stored: dict[str, np.ndarray]) -> None:
     """An ``.npz`` file as ``np.savez_compressed`` writes it, read back by ``np.load``,
-    but quicker to write: the ``compressed`` arrays at zlib's level 1 (numpy's 6 took
-    seconds a million documents for little; benchmarks/README.md, "Scale to 1M"), the
-    ``stored`` ones (random, such as signatures) not compressed at all."""
+    but quicker to write: the ``compressed`` arrays at zlib's level 1 (numpy's level 6
+    was most of a large add's save for a few percent of size; benchmarks/README.md,
+    "Scale to 1M"), the ``stored`` ones (random, such as signatures) not compressed."""
     members: list[tuple[str | zipfile.ZipInfo, np.ndarray]] = [(name + ".npy", value) for name, value in compressed.items()]
     for name, value in stored.items():
         member = zipfile.ZipInfo(name + ".npy")

@@ -148,8 +148,8 @@ def _affine32_minhash(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
     return (h * a + b).min(axis=0)
 
 
-#: Signatures whose band hashes are computed in one go: a million at once (the finder's
-#: load) made 512 MB of 64-bit copies and took ten times as long as blocks of these.
+#: Signatures whose band hashes are computed in one go: all of a loaded finder's at once
+#: made 64-bit copies of every signature, slow and large (benchmarks/README.md, "Scale to 1M").
 _BAND_BLOCK = 1 << 14
 
 

@@ -98,8 +98,10 @@ class Numbering:
         """Each key's number (int64), as :meth:`add` of each in turn would give them: a key
         already numbered, or met earlier in ``keys``, keeps its number."""
         items = _objects(keys)
-        if self._width is not None:
-            self._check_width(next((key for key in keys if len(key) != self._width), b"\0" * self._width))
+        if self._width is not None:  # refused before any key is numbered
+            wrong = next((key for key in keys if len(key) != self._width), None)
+            if wrong is not None:
+                self._check_width(wrong)
         hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=len(items))
         numbers = self._find(items, hashes) if self._count else np.full(len(items), _EMPTY, dtype=np.int64)
         missing = np.flatnonzero(numbers == _EMPTY)
