@@ -174,7 +174,7 @@ def add_new(records: list[Record], ours: Path, work: Path) -> dict:
     summary = run.stderr.strip().splitlines()[-1]
     if not summary.startswith("100 added"):
         raise SystemExit(f"adding 100 new articles did not add 100: {summary}")
-    return {"documents": 100, "wall_s": round(run.wall_s, 2), "summary": summary}
+    return {"documents": 100, "wall_s": round(run.wall_s, 2), "cpu_s": round(run.cpu_s, 2), "peak_rss_mb": round(run.peak_rss_mb), "summary": summary}
 
 
 def run_scale(work: Path, sizes: str) -> None:

@@ -29,6 +29,21 @@ def _packed(key: str) -> bytes | None:
     return digest if digest.hex() == key else None
 
 
+def _all_packed(keys: list[str]) -> list[bytes] | None:
+    """Every key's digest, as :func:`_packed` would give it, when all of them are body
+    keys (checked on their concatenation, not key by key); else None."""
+    if any(len(key) != 2 * _DIGEST for key in keys):
+        return None
+    joined = "".join(keys)
+    try:
+        packed = bytes.fromhex(joined)
+    except ValueError:
+        return None
+    if packed.hex() != joined:  # upper case, or spaces that fromhex skips
+        return None
+    return [packed[at : at + _DIGEST] for at in range(0, len(packed), _DIGEST)]
+
+
 class BodyKeys:
     """Body key → document id; a key whose id is dropped (:meth:`keep_only`) is gone."""
 
@@ -37,8 +52,14 @@ class BodyKeys:
         self._ids: list[str | None] = []
         #: Keys of another form (none written by this version), as they are.
         self._other: dict[str, str] = {}
-        for key, doc_id in (saved or {}).items():
-            self[key] = doc_id
+        saved = saved or {}
+        digests = _all_packed(list(saved))
+        if digests is None:
+            for key, doc_id in saved.items():
+                self[key] = doc_id
+        else:  # a dict's keys are distinct: numbered 0, 1, 2… at once (Numbering.extend)
+            self._digests.extend(digests)
+            self._ids = list(saved.values())
 
     def get(self, key: str) -> str | None:
         digest = _packed(key)

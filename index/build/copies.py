@@ -54,7 +54,7 @@ from pathlib import Path
 import numpy as np
 
 from index.analysis.normalize import normalize_text
-from index.build.bands import BandIndex, Chunks
+from index.build.bands import BandIndex, Chunks, save_npz
 from index.build.numbering import Numbering
 
 _WORD = re.compile(r"[^\W_]+")
@@ -148,9 +148,19 @@ def _affine32_minhash(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
     return (h * a + b).min(axis=0)
 
 
+#: Signatures whose band hashes are computed in one go: all of a loaded finder's at once
+#: made 64-bit copies of every signature, slow and large (benchmarks/README.md, "Scale to 1M").
+_BAND_BLOCK = 1 << 14
+
+
 def _band_hashes(signatures: np.ndarray, bands: int) -> np.ndarray:
     """One hash per band of each signature (rows of equal width), the band number mixed
     in: shape ``(bands,)`` for one signature, ``(n, bands)`` for ``n``."""
+    if signatures.ndim == 2 and len(signatures) > _BAND_BLOCK:
+        out = np.empty((len(signatures), bands), dtype=np.uint64)
+        for at in range(0, len(signatures), _BAND_BLOCK):
+            out[at : at + _BAND_BLOCK] = _band_hashes(signatures[at : at + _BAND_BLOCK], bands)
+        return out
     rows = signatures.astype(np.uint64).reshape(*signatures.shape[:-1], bands, signatures.shape[-1] // bands)
     joined = np.broadcast_to(np.arange(bands, dtype=np.uint64), rows.shape[:-1]).copy()
     for i in range(rows.shape[-1]):
@@ -294,13 +304,15 @@ class CopyFinder:
         tmp = path.with_name(path.name + ".tmp.npz")
         # Ids and keys compressed (numpy keeps strings as 4 bytes a character); the
         # signatures are random and would not compress.
-        np.savez_compressed(
+        save_npz(
             tmp,
-            settings=np.array(repr(self.settings)),
-            ids=np.array([self.ids[r] for r in keep_rows.tolist()], dtype=str),
-            stories=np.array([self.stories[r] for r in keep_rows.tolist()], dtype=str),
-            days=days,
-            signatures=signatures,
+            {
+                "settings": np.array(repr(self.settings)),
+                "ids": np.array([self.ids[r] for r in keep_rows.tolist()], dtype=str),
+                "stories": np.array([self.stories[r] for r in keep_rows.tolist()], dtype=str),
+                "days": days,
+            },
+            {"signatures": signatures},
         )
         os.replace(tmp, path)
 
@@ -327,8 +339,11 @@ class CopyFinder:
         finder.days = np.concatenate(days)
         finder.signatures = np.concatenate(signatures).reshape(len(ids), finder.settings.permutations)
         finder._bands = BandIndex.of(_band_hashes(finder.signatures, finder.settings.bands), finder.PENDING)
-        for row, doc_id in enumerate(finder.ids):
-            finder._row[finder._name(doc_id)] = row
-        for story in finder.stories:
-            finder._live[finder._name(story)] += 1
+        # As _name() of each id (its row: the last one) and then of each story, numbered at once.
+        id_numbers = finder._names.extend(finder.ids)
+        story_numbers = finder._names.extend(finder.stories)
+        rows = np.full(len(finder._names), -1, dtype=np.int32)
+        np.maximum.at(rows, id_numbers, np.arange(len(finder.ids), dtype=np.int32))
+        finder._row.frombytes(rows.tobytes())
+        finder._live.frombytes(np.bincount(story_numbers, minlength=len(finder._names)).astype(np.int32).tobytes())
         return finder

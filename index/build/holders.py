@@ -14,6 +14,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Mapping
 
+import numpy as np
+
 from index.build.numbering import Numbering
 
 #: Holder codes besides a file's number: held by nobody (let go of, until the session
@@ -38,11 +40,23 @@ class Holders:
 
     @classmethod
     def of_files(cls, files: Mapping[str, dict]) -> Holders:
-        """The holders of the manifest's ``files`` (key → entry listing its ``ids``)."""
+        """The holders of the manifest's ``files`` (key → entry listing its ``ids``), as
+        :meth:`add` of each id in turn: ids numbered at once (:meth:`Numbering.extend`), and
+        only an id that several entries list (a duplicate) added again one at a time."""
         holders = cls()
-        for key, entry in files.items():
-            for doc_id in entry["ids"]:
-                holders.add(doc_id, key)
+        listing = [(key, entry["ids"]) for key, entry in files.items() if entry["ids"]]
+        ids = [doc_id for _, listed in listing for doc_id in listed]
+        numbers = holders._ids.extend(ids)
+        file_of = np.repeat(holders._files.extend([key for key, _ in listing]), [len(listed) for _, listed in listing])
+        holders._holder.frombytes(np.full(len(holders._ids), _UNKNOWN, dtype=np.int32).tobytes())
+        holders._written.extend(bytes(len(holders._ids)))
+        once = np.zeros(len(ids), dtype=bool)
+        once[np.unique(numbers, return_index=True)[1]] = True  # each id's first listing
+        holder = np.frombuffer(holders._holder, dtype=np.int32)
+        holder[numbers[once]] = file_of[once]
+        del holder  # the view: the array grows later
+        for at in np.flatnonzero(~once).tolist():
+            holders.add(ids[at], holders._files.key(int(file_of[at])))
         return holders
 
     def _number(self, doc_id: str) -> int:
