@@ -91,7 +91,7 @@ def run_query(request: Request, settings: RankingSettings, synonyms: Synonyms,
             depth=settings.proximity.depth,
         )
         results = present(searcher, request, searched, rewrites, found, ranked[request.offset :], settings)
-        results.total = stories.count(codes, found.docs)
+        results.total = stories.count(codes, found.matching)
         stories.with_copies(searcher, codes, ranked[request.offset :], results.hits)
         return results
 

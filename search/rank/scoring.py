@@ -37,14 +37,15 @@ def weighting(settings: ScoringSettings) -> BM25F:
 
 @dataclass
 class Found:
-    """What a query matched: document numbers, per document number the words it has, and scores."""
+    """What a query matched: which documents, which words each has, and scores."""
 
-    #: Every matching document (filters applied), ascending: ``total`` and the facets count these.
-    docs: np.ndarray
-    #: How many query words (concepts) each document number has; a root match does not count.
-    counts: np.ndarray
-    #: How many words the query has.
-    words: int
+    #: Per document number, whether it matches (filters applied): ``total``, the tiers, the
+    #: stories and the facets count these. Masks rather than numbers: at a million
+    #: documents a query matches hundreds of thousands, and the ranking asks for a few.
+    matching: np.ndarray
+    #: Per query word (concept), per document number, whether the document has it; a root
+    #: match does not count.
+    per_word: list[np.ndarray]
     #: Scores of the documents given (None: of every document number).
     score: Callable[[np.ndarray | None], np.ndarray]
     #: Documents scored alone (:meth:`scores_of`) when at most this share of the collection.
@@ -52,12 +53,39 @@ class Found:
     _scores: np.ndarray | None = None
     #: Tiers scored alone so far: a deeper ranking (copies fill the page) asks for them again.
     _scored: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
-    #: The tiers (:func:`search.rank.tiers.tiers`), split once: a deeper ranking asks again.
-    tiers: tuple[np.ndarray, np.ndarray] | None = None
+    #: Each tier's documents (:func:`search.rank.tiers.tier`), listed once: a deeper ranking asks again.
+    tiers: dict[int, np.ndarray] = field(default_factory=dict)
+    _docs: np.ndarray | None = None
+
+    @property
+    def docs(self) -> np.ndarray:
+        """Every matching document number, ascending."""
+        if self._docs is None:
+            self._docs = np.flatnonzero(self.matching)
+        return self._docs
 
     @property
     def total(self) -> int:
-        return len(self.docs)
+        return int(np.count_nonzero(self.matching))
+
+    @property
+    def words(self) -> int:
+        """How many words the query has."""
+        return len(self.per_word)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """How many query words (concepts) each document number has."""
+        counts = np.zeros(len(self.matching), np.int32)
+        for mask in self.per_word:
+            counts += mask
+        return counts
+
+    def having(self, need: int) -> np.ndarray:
+        """Per document number, whether it has at least ``need`` of the query's words."""
+        if need == len(self.per_word):
+            return _all_of(self.per_word)
+        return self.counts >= need
 
     @property
     def scores(self) -> np.ndarray:
@@ -69,7 +97,7 @@ class Found:
     def scores_of(self, docs: np.ndarray) -> np.ndarray:
         """The scores of ``docs`` (ascending, matching), the same as :attr:`scores` gives them:
         a few documents are scored alone (:mod:`search.rank.subset`), many with every one."""
-        if self._scores is not None or len(docs) > self.subset_share * len(self.counts):
+        if self._scores is not None or len(docs) > self.subset_share * len(self.matching):
             return self.scores[docs]
         for scored, values in self._scored:
             if np.array_equal(scored, docs):
@@ -126,10 +154,7 @@ def match(searcher, parsed: ParsedQuery, filters: build.Filters, settings: Ranki
     filter_q = filters.query()
     if filter_q is not None:
         matching &= scorer.evaluate(filter_q).mask
-    counts = np.zeros(scorer.size, np.int32)
-    for mask in per_word:
-        counts += mask
-    return Found(np.flatnonzero(matching), counts, len(plan.words), score, share, _scores=scores)
+    return Found(matching, per_word, score, share, _scores=scores)
 
 
 def _evaluate(ev: array_scorer.ArrayScorer | Subset, searcher, parsed: ParsedQuery, plan: build.Plan,
@@ -169,6 +194,14 @@ def _any_of(masks: list[np.ndarray]) -> np.ndarray:
     for mask in masks[1:]:
         union |= mask
     return union
+
+
+def _all_of(masks: list[np.ndarray]) -> np.ndarray:
+    """The intersection of ``masks``, in place into a copy of the first."""
+    every = masks[0].copy()
+    for mask in masks[1:]:
+        every &= mask
+    return every
 
 
 def _sum(vectors: list[np.ndarray]) -> np.ndarray:
