@@ -23,7 +23,7 @@ from whoosh.scoring import BM25F
 from search.query import build
 from search.query.kind import keyword_rules
 from search.query.parse import ParsedQuery
-from search.rank import headline
+from search.rank import ceiling, headline
 from search.rank import scorer as array_scorer
 from search.rank.compound import Scored
 from search.rank.subset import Subset, matches
@@ -55,6 +55,10 @@ class Found:
     _scored: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     #: Each tier's documents (:func:`search.rank.tiers.tier`), listed once: a deeper ranking asks again.
     tiers: dict[int, np.ndarray] = field(default_factory=dict)
+    #: A keyword query's (documents with a headline factor, the most any other can score),
+    #: computed when a large tier is first ranked (:mod:`search.rank.ceiling`); None: unbounded.
+    outside_titles: Callable[[], tuple[np.ndarray, float]] | None = None
+    _outside: tuple[np.ndarray, float] | None = None
     _docs: np.ndarray | None = None
 
     @property
@@ -93,6 +97,14 @@ class Found:
         if self._scores is None:
             self._scores = self.score(None)
         return self._scores
+
+    def bounded(self) -> tuple[np.ndarray, float] | None:
+        """:attr:`outside_titles`, computed once; None when unbounded or every document is scored already."""
+        if self.outside_titles is None or self._scores is not None:
+            return None
+        if self._outside is None:
+            self._outside = self.outside_titles()
+        return self._outside
 
     def scores_of(self, docs: np.ndarray) -> np.ndarray:
         """The scores of ``docs`` (ascending, matching), the same as :attr:`scores` gives them:
@@ -139,6 +151,7 @@ def match(searcher, parsed: ParsedQuery, filters: build.Filters, settings: Ranki
     def score(docs: np.ndarray | None) -> np.ndarray:
         return _evaluate(scorer if docs is None else Subset(scorer, docs), searcher, parsed, plan, settings)[1]
 
+    bound = None
     if not by_tier or required_matches(len(plan.words), settings.scoring) < 2:
         matching, scores, per_word = _evaluate(scorer, searcher, parsed, plan, settings)
         share = 0.0
@@ -149,12 +162,16 @@ def match(searcher, parsed: ParsedQuery, filters: build.Filters, settings: Ranki
         for phrase in plan.phrases:
             matching &= matches(scorer, phrase)
         scores, share = None, settings.scoring.subset_share
+        if keyword_rules(parsed, settings.keywords):
+            def bound() -> tuple[np.ndarray, float]:
+                weights = word_weights(searcher, parsed, settings.scoring)
+                return ceiling.outside_titles(scorer, parsed, plan, settings, weights)
     if plan.excluded is not None:
         matching &= ~scorer.evaluate(plan.excluded).mask
     filter_q = filters.query()
     if filter_q is not None:
         matching &= scorer.evaluate(filter_q).mask
-    return Found(matching, per_word, score, share, _scores=scores)
+    return Found(matching, per_word, score, share, _scores=scores, outside_titles=bound)
 
 
 def _evaluate(ev: array_scorer.ArrayScorer | Subset, searcher, parsed: ParsedQuery, plan: build.Plan,

@@ -22,7 +22,7 @@ import numpy as np
 
 from search.query.kind import keyword_rules
 from search.query.parse import ParsedQuery
-from search.rank import proximity, title_order
+from search.rank import ceiling, proximity, title_order
 from search.rank import scorer as array_scorer
 from search.rank.scoring import Found, required_matches
 from search.rank.selection import best
@@ -49,7 +49,7 @@ def order(searcher, parsed: ParsedQuery, found: Found, limit: int, sort: str, se
         docs = tier(found, n, settings)  # the next tier is listed only when the page reaches it
         if not len(docs):
             continue
-        values = found.scores_of(docs)
+        docs, values = ceiling.candidates(found, docs, depth)
         chosen = [(int(docs[i]), float(values[i])) for i in best(values, docs, depth, ties=True)]
         ranked += reranked(searcher, parsed, chosen, wanted, settings)
     return ranked
