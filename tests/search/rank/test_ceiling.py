@@ -18,7 +18,7 @@ import random
 import numpy as np
 import pytest
 
-from random_news import add_in_segments, random_record
+from random_news import add_in_segments, answers, random_record
 from search import SearchIndex
 from search.pipeline import rewrite
 from search.query import build
@@ -57,14 +57,8 @@ def folder(tmp_path_factory):
 
 
 def _answers(folder) -> list:
-    out = []
     with SearchIndex(folder) as ix:
-        for text in QUERIES:
-            for options in OPTIONS:
-                results = ix.query(text, **({"limit": 10} | options))
-                out.append((text, options, results.total,
-                            [(h.id, h.score, [c.id for c in h.copies]) for h in results.hits]))
-    return out
+        return answers(ix, QUERIES, OPTIONS)
 
 
 def test_every_answer_is_the_same_with_the_bound(folder, monkeypatch):
