@@ -8,7 +8,8 @@ rerank → present.
   proclitic (``bare``); quoted phrases that leave nothing are searched as words (``phrases``);
 * match and score (:mod:`search.rank.scoring`, with the queries of
   :mod:`search.query.build`): every matching document and its BM25F score (ranked by
-  relevance, a query with tiers scores only the tier asked for: :mod:`search.rank.subset`);
+  relevance, a query with tiers scores only the tier asked for: :mod:`search.rank.subset`,
+  and of a keyword query's large tier only what can reach its top: :mod:`search.rank.ceiling`);
 * match and score, keyword queries (:mod:`search.rank.headline`): scores multiplied by
   how much of the query the title holds, and as typed;
 * rerank (:mod:`search.rank.tiers`, :mod:`search.rank.proximity`,
@@ -91,7 +92,7 @@ def run_query(request: Request, settings: RankingSettings, synonyms: Synonyms,
             depth=settings.proximity.depth,
         )
         results = present(searcher, request, searched, rewrites, found, ranked[request.offset :], settings)
-        results.total = stories.count(codes, found.docs)
+        results.total = stories.count(codes, found.matching)
         stories.with_copies(searcher, codes, ranked[request.offset :], results.hits)
         return results
 

@@ -28,3 +28,14 @@ def add_in_segments(ix, records: list[dict]) -> None:
     for start in range(0, len(records), 250):
         ix.add_records(records[start : start + 250])
     ix.add_records([dict(r, body=r["body"] + " تحديث") for r in records[40:60]])
+
+
+def answers(ix, queries: list[str], options: list[dict]) -> list:
+    """Each query asked with each option set (10 hits unless it says otherwise): its total
+    and hits (id, score, copies), to compare two ways of ranking."""
+    out = []
+    for text in queries:
+        for option in options:
+            results = ix.query(text, **({"limit": 10} | option))
+            out.append((text, option, results.total, [(h.id, h.score, [c.id for c in h.copies]) for h in results.hits]))
+    return out

@@ -36,6 +36,8 @@ class StoryCodes:
     members: dict[int, np.ndarray]
     #: One more than the largest code.
     size: int
+    #: Per document number, whether its story has other documents (most have none).
+    shared: np.ndarray
 
 
 def story_keys(reader) -> np.ndarray:
@@ -60,7 +62,9 @@ def codes(searcher) -> StoryCodes:
     shared = shared[np.argsort(array[shared], kind="stable")]
     starts = np.flatnonzero(np.diff(array[shared], prepend=-1))
     members = {int(array[group[0]]): group for group in np.split(shared, starts[1:]) if len(group)}
-    stories = StoryCodes(array.astype(np.int64), members, int(array.max(initial=-1)) + 1)
+    in_shared = np.zeros(len(array), dtype=bool)
+    in_shared[shared] = True
+    stories = StoryCodes(array.astype(np.int64), members, int(array.max(initial=-1)) + 1, in_shared)
     while len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = stories
@@ -68,10 +72,20 @@ def codes(searcher) -> StoryCodes:
 
 
 def count(stories: StoryCodes, docs: np.ndarray) -> int:
-    """How many stories the documents ``docs`` tell."""
+    """How many stories the documents ``docs`` tell (document numbers, or a mask over every
+    document): one per document whose story is its own, and the distinct stories of the
+    others, so only the documents with copies are looked up."""
+    if docs.dtype == bool:
+        grouped = docs & stories.shared
+        alone = np.count_nonzero(docs) - np.count_nonzero(grouped)
+        grouped = np.flatnonzero(grouped)
+    else:
+        in_shared = stories.shared[docs]
+        alone = len(docs) - np.count_nonzero(in_shared)
+        grouped = docs[in_shared]
     seen = np.zeros(stories.size, dtype=bool)  # a mask, not np.unique: no sort of many matches
-    seen[stories.codes[docs]] = True
-    return int(np.count_nonzero(seen))
+    seen[stories.codes[grouped]] = True
+    return int(alone + np.count_nonzero(seen))
 
 
 def group(stories: StoryCodes, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:

@@ -67,6 +67,21 @@ def _within(among: np.ndarray, docs: np.ndarray) -> np.ndarray:
     return inside
 
 
+def listed(scorer: ArrayScorer, parsed: ParsedQuery, settings: RankingSettings) -> np.ndarray:
+    """Per document number, whether :func:`factors` lists it (its title holds a form of a
+    query word); every other document's factor is 1."""
+    title = build.weights(parsed, settings).title_only()
+    mask = np.zeros(scorer.size, dtype=bool)
+    for concept in parsed.concepts:
+        queries = [build.concept_query(concept, title, settings)]
+        if len(concept.forms) == 1:
+            queries += [q.Or([q.Term(TITLE_FORMS, form) for form in forms]) for forms in (concept.forms, concept.bare_forms)]
+        for query in queries:
+            for docs in _parts(scorer, query):
+                mask[docs] = True
+    return mask
+
+
 def factors(scorer: ArrayScorer, parsed: ParsedQuery, settings: RankingSettings,
             among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(documents whose title holds a form of a query word, ascending; the product of the

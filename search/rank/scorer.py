@@ -92,6 +92,9 @@ class ArrayScorer(Compounds):
         self._frequencies: dict[tuple[str, str], int] = {}
         #: (field, text) -> {document number: positions read} (search.rank.positions).
         self._positions: OrderedDict[tuple[str, str], dict[int, list[int]]] = OrderedDict()
+        #: Per document number its slot in the documents last given to :meth:`slot_table`.
+        self._slot_table: np.ndarray | None = None
+        self._slot_docs: np.ndarray | None = None
 
     # -- what is read from the index, once ------------------------------------
 
@@ -106,12 +109,13 @@ class ArrayScorer(Compounds):
             if found is None:
                 continue
             leaf_ids, leaf_weights, leaf_frequency = found
-            ids.append(leaf_ids + base)
+            ids.append(leaf_ids + base if base else leaf_ids)
             weights.append(leaf_weights)
             frequency += leaf_frequency
         if not ids:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), 0
-        docs, tf = np.concatenate(ids), np.concatenate(weights)
+        # One segment (a merged index) hands its arrays over as read: no copy of a long list.
+        docs, tf = (ids[0], weights[0]) if len(ids) == 1 else (np.concatenate(ids), np.concatenate(weights))
         keep = self.live[docs] if self._deletions else None
         return (docs, tf, frequency) if keep is None or keep.all() else (docs[keep], tf[keep], frequency)
 
@@ -203,6 +207,20 @@ class ArrayScorer(Compounds):
         if len(self._postings) > POSTINGS_CACHE:
             self._postings.popitem(last=False)
         return found
+
+    def slot_table(self, docs: np.ndarray) -> np.ndarray:
+        """Per document number, its place in ``docs`` (ascending document numbers), -1 for
+        the others. One table serves every subset (:mod:`search.rank.subset`) in turn, the
+        previous subset's places reset: a fresh collection-long table per subset cost more
+        than its lookups. Valid until the next call with other documents."""
+        if self._slot_docs is not docs:
+            if self._slot_table is None:
+                self._slot_table = np.full(self.size, -1, dtype=np.int32)
+            elif self._slot_docs is not None:
+                self._slot_table[self._slot_docs] = -1
+            self._slot_table[docs] = np.arange(len(docs), dtype=np.int32)
+            self._slot_docs = docs
+        return self._slot_table
 
     def known_positions(self, fieldname: str, text: str) -> dict[int, list[int]]:
         """The positions of a term read so far, per document (filled by

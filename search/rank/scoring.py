@@ -23,7 +23,7 @@ from whoosh.scoring import BM25F
 from search.query import build
 from search.query.kind import keyword_rules
 from search.query.parse import ParsedQuery
-from search.rank import headline
+from search.rank import ceiling, headline
 from search.rank import scorer as array_scorer
 from search.rank.compound import Scored
 from search.rank.subset import Subset, matches
@@ -37,14 +37,15 @@ def weighting(settings: ScoringSettings) -> BM25F:
 
 @dataclass
 class Found:
-    """What a query matched: document numbers, per document number the words it has, and scores."""
+    """What a query matched: which documents, which words each has, and scores."""
 
-    #: Every matching document (filters applied), ascending: ``total`` and the facets count these.
-    docs: np.ndarray
-    #: How many query words (concepts) each document number has; a root match does not count.
-    counts: np.ndarray
-    #: How many words the query has.
-    words: int
+    #: Per document number, whether it matches (filters applied): ``total``, the tiers, the
+    #: stories and the facets count these. Masks rather than numbers: at a million
+    #: documents a query matches hundreds of thousands, and the ranking asks for a few.
+    matching: np.ndarray
+    #: Per query word (concept), per document number, whether the document has it; a root
+    #: match does not count.
+    per_word: list[np.ndarray]
     #: Scores of the documents given (None: of every document number).
     score: Callable[[np.ndarray | None], np.ndarray]
     #: Documents scored alone (:meth:`scores_of`) when at most this share of the collection.
@@ -52,12 +53,43 @@ class Found:
     _scores: np.ndarray | None = None
     #: Tiers scored alone so far: a deeper ranking (copies fill the page) asks for them again.
     _scored: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
-    #: The tiers (:func:`search.rank.tiers.tiers`), split once: a deeper ranking asks again.
-    tiers: tuple[np.ndarray, np.ndarray] | None = None
+    #: Each tier's documents (:func:`search.rank.tiers.tier`), listed once: a deeper ranking asks again.
+    tiers: dict[int, np.ndarray] = field(default_factory=dict)
+    #: A keyword query's (documents with a headline factor, the most any other can score),
+    #: computed when a large tier is first ranked (:mod:`search.rank.ceiling`); None: unbounded.
+    outside_titles: Callable[[], tuple[np.ndarray, float]] | None = None
+    _outside: tuple[np.ndarray, float] | None = None
+    _docs: np.ndarray | None = None
+
+    @property
+    def docs(self) -> np.ndarray:
+        """Every matching document number, ascending."""
+        if self._docs is None:
+            self._docs = np.flatnonzero(self.matching)
+        return self._docs
 
     @property
     def total(self) -> int:
-        return len(self.docs)
+        return int(np.count_nonzero(self.matching))
+
+    @property
+    def words(self) -> int:
+        """How many words the query has."""
+        return len(self.per_word)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """How many query words (concepts) each document number has."""
+        counts = np.zeros(len(self.matching), np.int32)
+        for mask in self.per_word:
+            counts += mask
+        return counts
+
+    def having(self, need: int) -> np.ndarray:
+        """Per document number, whether it has at least ``need`` of the query's words."""
+        if need == len(self.per_word):
+            return _all_of(self.per_word)
+        return self.counts >= need
 
     @property
     def scores(self) -> np.ndarray:
@@ -66,10 +98,18 @@ class Found:
             self._scores = self.score(None)
         return self._scores
 
+    def bounded(self) -> tuple[np.ndarray, float] | None:
+        """:attr:`outside_titles`, computed once; None when unbounded or every document is scored already."""
+        if self.outside_titles is None or self._scores is not None:
+            return None
+        if self._outside is None:
+            self._outside = self.outside_titles()
+        return self._outside
+
     def scores_of(self, docs: np.ndarray) -> np.ndarray:
         """The scores of ``docs`` (ascending, matching), the same as :attr:`scores` gives them:
         a few documents are scored alone (:mod:`search.rank.subset`), many with every one."""
-        if self._scores is not None or len(docs) > self.subset_share * len(self.counts):
+        if self._scores is not None or len(docs) > self.subset_share * len(self.matching):
             return self.scores[docs]
         for scored, values in self._scored:
             if np.array_equal(scored, docs):
@@ -111,6 +151,7 @@ def match(searcher, parsed: ParsedQuery, filters: build.Filters, settings: Ranki
     def score(docs: np.ndarray | None) -> np.ndarray:
         return _evaluate(scorer if docs is None else Subset(scorer, docs), searcher, parsed, plan, settings)[1]
 
+    bound = None
     if not by_tier or required_matches(len(plan.words), settings.scoring) < 2:
         matching, scores, per_word = _evaluate(scorer, searcher, parsed, plan, settings)
         share = 0.0
@@ -121,15 +162,16 @@ def match(searcher, parsed: ParsedQuery, filters: build.Filters, settings: Ranki
         for phrase in plan.phrases:
             matching &= matches(scorer, phrase)
         scores, share = None, settings.scoring.subset_share
+        if keyword_rules(parsed, settings.keywords):
+            def bound() -> tuple[np.ndarray, float]:
+                weights = word_weights(searcher, parsed, settings.scoring)
+                return ceiling.outside_titles(scorer, parsed, plan, settings, weights)
     if plan.excluded is not None:
         matching &= ~scorer.evaluate(plan.excluded).mask
     filter_q = filters.query()
     if filter_q is not None:
         matching &= scorer.evaluate(filter_q).mask
-    counts = np.zeros(scorer.size, np.int32)
-    for mask in per_word:
-        counts += mask
-    return Found(np.flatnonzero(matching), counts, len(plan.words), score, share, _scores=scores)
+    return Found(matching, per_word, score, share, _scores=scores, outside_titles=bound)
 
 
 def _evaluate(ev: array_scorer.ArrayScorer | Subset, searcher, parsed: ParsedQuery, plan: build.Plan,
@@ -169,6 +211,14 @@ def _any_of(masks: list[np.ndarray]) -> np.ndarray:
     for mask in masks[1:]:
         union |= mask
     return union
+
+
+def _all_of(masks: list[np.ndarray]) -> np.ndarray:
+    """The intersection of ``masks``, in place into a copy of the first."""
+    every = masks[0].copy()
+    for mask in masks[1:]:
+        every &= mask
+    return every
 
 
 def _sum(vectors: list[np.ndarray]) -> np.ndarray:

@@ -32,17 +32,9 @@ BISECT_BELOW = 16
 def matches(scorer: ArrayScorer, query: q.Query) -> np.ndarray:
     """Which documents ``query`` matches (the mask :meth:`ArrayScorer.evaluate` gives),
     from the terms' document numbers, without a score."""
-    if isinstance(query, q.Term):
+    if isinstance(query, q.Term) or _union(query):
         mask = np.zeros(scorer.size, dtype=bool)
-        mask[scorer.term_postings(query.fieldname, query.text)[0]] = True
-        return mask
-    if plain(query, q.Or) or isinstance(query, q.DisjunctionMax):
-        mask = np.zeros(scorer.size, dtype=bool)
-        for sub in query.subqueries:
-            if isinstance(sub, q.Term):
-                mask[scorer.term_postings(sub.fieldname, sub.text)[0]] = True
-            else:
-                mask |= matches(scorer, sub)
+        _mark(scorer, query, mask)
         return mask
     if plain(query, q.And):
         parts = [matches(scorer, sub) for sub in query.subqueries]
@@ -57,6 +49,24 @@ def matches(scorer: ArrayScorer, query: q.Query) -> np.ndarray:
     return scorer.evaluate(query).mask  # ranges (a column) and Whoosh's own (phrases): kept
 
 
+def _union(query: q.Query) -> bool:
+    """Whether ``query`` matches where any of its parts does."""
+    return plain(query, q.Or) or isinstance(query, q.DisjunctionMax)
+
+
+def _mark(scorer: ArrayScorer, query: q.Query, mask: np.ndarray) -> None:
+    """Set ``mask`` where ``query`` (a term, or a union) matches. A word's clause is a union of
+    unions (a form in each field): marking them all in one mask spares a collection-long
+    mask per part and its merge."""
+    if isinstance(query, q.Term):
+        mask[scorer.term_postings(query.fieldname, query.text)[0]] = True
+    elif _union(query):
+        for sub in query.subqueries:
+            _mark(scorer, sub, mask)
+    else:
+        mask |= matches(scorer, query)
+
+
 class Subset(Compounds):
     """Evaluates queries over the documents ``docs`` (ascending document numbers) of one
     scorer: a :class:`Scored` whose slot ``i`` is document ``docs[i]``."""
@@ -66,8 +76,6 @@ class Subset(Compounds):
         self.docs = docs
         self.size = len(docs)
         self.live = scorer.live[docs]
-        #: Per document number of the collection, its slot here (-1: not in the subset).
-        self._slot: np.ndarray | None = None
 
     def slots(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(slots, rows): for the documents of ``docs`` (ascending) that are in the subset,
@@ -79,10 +87,7 @@ class Subset(Compounds):
             found = at < len(docs)
             found[found] = docs[at[found]] == self.docs[found]
             return np.flatnonzero(found), at[found]
-        if self._slot is None:
-            self._slot = np.full(self.scorer.size, -1, dtype=np.int32)
-            self._slot[self.docs] = np.arange(len(self.docs), dtype=np.int32)
-        slot = self._slot[docs]
+        slot = self.scorer.slot_table(self.docs)[docs]
         rows = np.flatnonzero(slot >= 0)
         return slot[rows], rows
 

@@ -22,11 +22,14 @@ import numpy as np
 
 from search.query.kind import keyword_rules
 from search.query.parse import ParsedQuery
-from search.rank import proximity, title_order
+from search.rank import ceiling, proximity, title_order
 from search.rank import scorer as array_scorer
 from search.rank.scoring import Found, required_matches
 from search.rank.selection import best
 from search.settings import RankingSettings
+
+#: Every-word matches, then the others.
+TIERS = 2
 
 
 def order(searcher, parsed: ParsedQuery, found: Found, limit: int, sort: str, settings: RankingSettings) -> list[tuple[int, float]]:
@@ -38,13 +41,16 @@ def order(searcher, parsed: ParsedQuery, found: Found, limit: int, sort: str, se
     if sort == "date":
         return [(int(d), float(found.scores[d])) for d in newest(searcher, found, limit)]
     ranked: list[tuple[int, float]] = []
-    for tier in tiers(parsed, found, settings):
+    for n in range(TIERS):
         wanted = limit - len(ranked)
         depth = rerank_depth(parsed, wanted, settings)
-        if depth < 1 or not len(tier):
+        if depth < 1:
+            break
+        docs = tier(found, n, settings)  # the next tier is listed only when the page reaches it
+        if not len(docs):
             continue
-        values = found.scores_of(tier)
-        chosen = [(int(tier[i]), float(values[i])) for i in best(values, tier, depth, ties=True)]
+        docs, values = ceiling.candidates(found, docs, depth)
+        chosen = [(int(docs[i]), float(values[i])) for i in best(values, docs, depth, ties=True)]
         ranked += reranked(searcher, parsed, chosen, wanted, settings)
     return ranked
 
@@ -60,12 +66,20 @@ def newest(searcher, found: Found, limit: int) -> np.ndarray:
 def tiers(parsed: ParsedQuery, found: Found, settings: RankingSettings) -> tuple[np.ndarray, np.ndarray]:
     """The documents of ``found`` that have every word (or all of them when there are no
     tiers), and the others."""
-    if found.tiers is None:
-        docs = found.docs
+    return tier(found, 0, settings), tier(found, 1, settings)
+
+
+def tier(found: Found, n: int, settings: RankingSettings) -> np.ndarray:
+    """The documents of ``found`` in tier ``n`` (0: those with every word, or all of them when
+    there are no tiers; 1: the others), ascending."""
+    if n not in found.tiers:
         need = required_matches(found.words, settings.scoring)
-        in_tier = found.counts[docs] >= need if need > 1 else np.ones(len(docs), dtype=bool)
-        found.tiers = docs[in_tier], docs[~in_tier]
-    return found.tiers
+        if need > 1:
+            every = found.having(need)
+            found.tiers[n] = np.flatnonzero(found.matching & (every if n == 0 else ~every))
+        else:
+            found.tiers[n] = found.docs if n == 0 else found.docs[:0]
+    return found.tiers[n]
 
 
 def rerank_depth(parsed: ParsedQuery, wanted: int, settings: RankingSettings) -> int:

@@ -18,7 +18,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from random_news import add_in_segments, random_record
+from random_news import add_in_segments, answers, random_record
 from search import SearchIndex
 from search.query import build
 from search.query.build import Filters
@@ -62,14 +62,8 @@ def _settings(share: float) -> RankingSettings:
 
 
 def _answers(folder, share: float) -> list:
-    out = []
     with SearchIndex(folder, settings=_settings(share)) as ix:
-        for text in QUERIES:
-            for options in OPTIONS:
-                results = ix.query(text, **({"limit": 10} | options))
-                out.append((text, options, results.total,
-                            [(h.id, h.score, [c.id for c in h.copies]) for h in results.hits]))
-    return out
+        return answers(ix, QUERIES, OPTIONS)
 
 
 @pytest.mark.parametrize("bisect_below", [0, 16, 10**9])
