@@ -298,26 +298,37 @@ class Batch:
             self.signer.close()
         if not self.fresh:
             self.writer.commit()
-            self._save()
+            self._save(let_go=False)
             return
         self.writer.finish()
-        self._save()
-        self.writer.forget_vocabulary()
-        self.copies, self.bodies, self.refs = CopyFinder(), BodyKeys(None), Holders.of_files({})
-        self.written = self.refs.written
-        self.manifest.clear()
+        self._save(let_go=True)
         self.writer.commit()
 
-    def _save(self) -> None:
-        """Each shard's part of the manifest, copy finder and analysis cache, to its generation."""
-        self.manifest["bodies"] = self.bodies.saved()  # after the workers' last segments: not beside them
-        count, memos = len(self.shards), self.writer.memos
-        for number, (shard, part) in enumerate(zip(self.shards, split_manifest(self.manifest, count))):
-            if memos:
-                save_memos(shard.gen / ANALYSIS_CACHE, memos)
+    def _save(self, let_go: bool) -> None:
+        """Each shard's copy finder, analysis cache and part of the manifest, to its
+        generation; with ``let_go`` each structure is dropped once saved, before the next
+        is made (a 1M build's parent peaked with the memos, the body keys' dict and the
+        manifest's JSON made beside all of them)."""
+        count = len(self.shards)
+        for number, shard in enumerate(self.shards):
             keep = None if count == 1 else (lambda doc_id, n=number: shard_of(doc_id, count) == n)
             self.copies.save(shard.gen / COPIES, keep)
+        if let_go:
+            self.copies, self.refs = CopyFinder(), Holders.of_files({})
+            self.written = self.refs.written
+        if memos := self.writer.memos:
+            for shard in self.shards:
+                save_memos(shard.gen / ANALYSIS_CACHE, memos)
+        del memos
+        if let_go:
+            self.writer.forget_vocabulary()
+        self.manifest["bodies"] = self.bodies.saved()  # after the workers' last segments: not beside them
+        if let_go:
+            self.bodies = BodyKeys(None)
+        for shard, part in zip(self.shards, split_manifest(self.manifest, count)):
             shard.store.save_manifest(shard.gen, part)
+        if let_go:
+            self.manifest.clear()
 
     def cancel(self) -> None:
         if self.signer is not None:
