@@ -92,14 +92,10 @@ def _terminal():
 
 def _index(location: Path | None, synonyms: Path | None = None, default_synonyms: bool = True, memory: str | None = None,
            **options):
-    from search import SearchIndex
+    import search  # BuildSettings only when asked: a query does not import the build's settings
 
-    build = None
-    if memory:  # only builds read it: a query does not import the build's settings
-        from search import BuildSettings
-
-        build = BuildSettings.parse(memory)
-    return SearchIndex(location, synonyms=synonyms, default_synonyms=default_synonyms, build=build, **options)
+    build = search.BuildSettings.parse(memory) if memory else None
+    return search.SearchIndex(location, synonyms=synonyms, default_synonyms=default_synonyms, build=build, **options)
 
 
 #: Read by ``index add`` and ``index rebuild``; checked when the index is opened (a bad

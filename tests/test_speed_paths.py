@@ -225,6 +225,26 @@ def test_stemming_defers_the_tables_it_never_reads():
     assert done.returncode == 0, done.stderr
 
 
+def test_a_query_does_not_import_the_builds_file_readers(tmp_path):
+    """`search query` answers without the readers of files and the build's settings
+    (a cold query's import time); `index add --memory` still reads its setting."""
+    ix = SearchIndex(tmp_path / "ix")
+    ix.add_records(records(3))
+    script = (
+        "import sys, cli\n"
+        f"sys.argv = ['search', 'query', 'doc', '--index', {str(tmp_path / 'ix')!r}]\n"
+        "try:\n    cli.main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "loaded = [m for m in ('index.ingest.files', 'index.build.limits') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    corpus = write_jsonl(tmp_path / "in" / "more.jsonl", records(2))
+    bad = subprocess.run([sys.executable, "-c", "import cli; cli.run()", "index", "add", str(corpus),
+                          "--index", str(tmp_path / "ix"), "--memory", "3MB"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "memory" in bad.stderr
+
+
 @pytest.mark.parametrize("leading", [True, False])
 def test_schema_version_is_checked_whether_or_not_it_leads_the_manifest(tmp_path, leading):
     from index.errors import IndexUnreadable
