@@ -54,9 +54,18 @@ def _parts(scorer: ArrayScorer, query: q.Query) -> list[np.ndarray]:
     return [scorer.evaluate(query).docs()]
 
 
-def _forms(scorer: ArrayScorer, forms: tuple[str, ...], among: np.ndarray | None) -> np.ndarray:
-    """The documents whose title holds one of ``forms`` as written, ascending."""
-    return _docs(scorer, q.Or([q.Term(TITLE_FORMS, form) for form in forms]), among)
+def _title_queries(parsed: ParsedQuery, settings: RankingSettings) -> list[tuple[q.Query, tuple[q.Query, q.Query] | None]]:
+    """Per query word, what :func:`factors` looks for in titles: the word's title clause,
+    and for a word typed as one form, its forms as written and bare (None otherwise).
+    :func:`listed` asks the same queries, so a document it leaves out has factor 1."""
+    title = build.weights(parsed, settings).title_only()
+
+    def as_written(forms: tuple[str, ...]) -> q.Query:
+        return q.Or([q.Term(TITLE_FORMS, form) for form in forms])
+
+    return [(build.concept_query(c, title, settings),
+             (as_written(c.forms), as_written(c.bare_forms)) if len(c.forms) == 1 else None)
+            for c in parsed.concepts]
 
 
 def _within(among: np.ndarray, docs: np.ndarray) -> np.ndarray:
@@ -70,13 +79,9 @@ def _within(among: np.ndarray, docs: np.ndarray) -> np.ndarray:
 def listed(scorer: ArrayScorer, parsed: ParsedQuery, settings: RankingSettings) -> np.ndarray:
     """Per document number, whether :func:`factors` lists it (its title holds a form of a
     query word); every other document's factor is 1."""
-    title = build.weights(parsed, settings).title_only()
     mask = np.zeros(scorer.size, dtype=bool)
-    for concept in parsed.concepts:
-        queries = [build.concept_query(concept, title, settings)]
-        if len(concept.forms) == 1:
-            queries += [q.Or([q.Term(TITLE_FORMS, form) for form in forms]) for forms in (concept.forms, concept.bare_forms)]
-        for query in queries:
+    for clause, pair in _title_queries(parsed, settings):
+        for query in (clause, *(pair or ())):
             for docs in _parts(scorer, query):
                 mask[docs] = True
     return mask
@@ -93,10 +98,10 @@ def factors(scorer: ArrayScorer, parsed: ParsedQuery, settings: RankingSettings,
     documents whose title has nothing (factor exactly 1) are not visited.
     """
     keywords = settings.keywords
-    title = build.weights(parsed, settings).title_only()
-    titled = [_docs(scorer, build.concept_query(c, title, settings), among) for c in parsed.concepts]
-    forms = [(_forms(scorer, c.forms, among), _forms(scorer, c.bare_forms, among)) if len(c.forms) == 1 else None
-             for c in parsed.concepts]
+    queries = _title_queries(parsed, settings)
+    titled = [_docs(scorer, clause, among) for clause, _ in queries]
+    forms = [None if pair is None else (_docs(scorer, pair[0], among), _docs(scorer, pair[1], among))
+             for _, pair in queries]
     every = titled + [docs for pair in forms if pair is not None for docs in pair]
     docs = np.unique(np.concatenate(every)) if every else np.empty(0, dtype=np.int64)
     covered = np.zeros(len(docs))
