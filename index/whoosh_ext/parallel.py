@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from index.analysis.chain import words
-from index.build.limits import FlushRule
+from index.build.limits import BuildSettings, FlushRule
 from index.errors import SearchError
 from index.whoosh_ext.segment import BulkSegmentWriter
 
@@ -153,7 +153,7 @@ class ParallelWriter:
     """
 
     def __init__(self, ix, procs: int, limit: FlushRule | int = FLUSH_POSTINGS, memos: dict | None = None,
-                 merge_above: int | None = None, phase: Callable[[str], None] | None = None, fan_in: int = 256):
+                 merge_above: int | None = None, phase: Callable[[str], None] | None = None, fan_in: int = BuildSettings.merge_fan_in):
         #: More segments than this are merged into one at commit (:mod:`index.whoosh_ext.merge`); None: never.
         self.merge_above = merge_above
         #: Segments merged at a time (:func:`index.whoosh_ext.merge.merge_in_rounds`).
