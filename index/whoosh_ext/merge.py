@@ -14,14 +14,14 @@ checks it file by file):
   value are copied through the codec's per-document writer; the total length of each
   field is the sum of the segments' exact totals (Whoosh's merge sums the one-byte
   lengths instead, so its scores move a little);
-* the postings, field by field, term by term in sorted order across the segments: each
-  segment's whole list of the term (the sidecar's arrays for fields kept only there,
-  the W3 blocks for fields with positions), document numbers moved by the documents of
-  the segments before it, written with the writers a segment is written with
-  (:func:`index.whoosh_ext.blocks.write_term`, :func:`index.whoosh_ext.codec.write_term`
-  and the sidecar's :class:`~index.whoosh_ext.sidecar_writer.Recorder`). Blocks are
-  decoded and encoded again: every block starts with an absolute document number and
-  the merged list's blocks start elsewhere, so no block survives as it was.
+* the postings, field by field in sorted term order across the segments, document numbers
+  moved by the documents of the segments before them, written with the writers a
+  segment is written with: fields kept only in the sidecar a chunk of terms at a time
+  (:mod:`index.whoosh_ext.merge_covered`); fields with positions term by term, each
+  segment's W3 blocks of the term decoded and encoded again
+  (:func:`index.whoosh_ext.blocks.write_term` and the sidecar's
+  :class:`~index.whoosh_ext.sidecar_writer.Recorder`): every block starts with an
+  absolute document number and the merged list's blocks start elsewhere.
 
 Memory: one term's postings at a time, plus per field with lengths one number per
 document. The source segments are read through their maps, whose pages count as the
@@ -50,9 +50,9 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 from whoosh.system import pack_uint, pack_ushort, unpack_int
 
-from index.whoosh_ext import blocks, codec
+from index.whoosh_ext import blocks, codec, merge_covered
 from index.whoosh_ext.postings import BYTE_LENGTHS, length_bytes
-from index.whoosh_ext.sidecar_format import GAPS, encoded_size
+from index.whoosh_ext.sidecar_format import encoded_size
 from index.whoosh_ext.sidecar_writer import Recorder
 
 #: Postings bytes read from the source segments between two hand-backs of their mapped pages.
@@ -212,72 +212,74 @@ def _field_terms(reader: SegmentReader, fieldname: str, index: int):
 
 
 def _merge_postings(fieldwriter, storage, segment, schema, readers, lengths: dict[str, array], count: int) -> None:
-    """Every field's terms, merged across ``readers``, then the sidecar."""
+    """Every field's terms, merged across ``readers``, then the sidecar: covered fields a
+    chunk of terms at a time (:mod:`index.whoosh_ext.merge_covered`), fields with
+    positions term by term."""
     recorder = Recorder(fieldwriter)
     offsets = list(accumulate((r.doc_count_all() for r in readers), initial=0))
     covered = readers[0]._terms.covered
-    zeros = array("i", bytes(4 * count))
     names = sorted(set().union(*(r.indexed_field_names() for r in readers)))
-    maps = [_source_map(r) for r in readers]
-    read = 0
+    pages = _Pages([_source_map(r) for r in readers])
     for name in names:
         field = schema[name]
-        doc_length = lengths.get(name, zeros)
-        fixedsize = field.format.fixed_value_size()
-        shared: dict[bytes, bytes] = {}
+        doc_length = lengths.get(name) or array("i", bytes(4 * count))
         fieldwriter.start_field(name, field)
-        merged = heapq.merge(*(_field_terms(r, name, i) for i, r in enumerate(readers)))
-        for tbytes, group in groupby(merged, key=lambda part: part[0]):
-            parts = list(group)
-            if len(parts) == 1:
-                _, i, info = parts[0]
-                copied = _copy_term(fieldwriter, recorder, tbytes, readers[i], info, offsets[i], name in covered)
-                if copied is not None:
-                    read += copied
-                    continue
-            docs, weights, values = array("i"), array("d"), []
-            for _, i, info in parts:
-                if name in covered:
-                    ids, floats = codec.postings(readers[i]._terms.sidecar, info)
-                    docs.frombytes((ids + offsets[i]).astype(np.int32).tobytes())
-                    weights.frombytes(floats.astype(np.float64).tobytes())
-                    read += ids.nbytes
-                else:
-                    read += _read_blocks(readers[i]._terms._postfile, info, offsets[i], fixedsize, docs, weights, values, shared)
-            if name in covered:
-                codec.write_term(fieldwriter, recorder, tbytes, docs, weights, doc_length)
-            else:
-                blocks.write_term(fieldwriter, tbytes, docs, weights, values, doc_length)
-                recorder.term(docs, weights)
-            if read >= RELEASE_BYTES:
-                _release(maps)
-                read = 0
+        if name in covered:
+            as_numbers = np.frombuffer(doc_length, dtype=np.int32).astype(np.int64)
+            merge_covered.merge_field(fieldwriter, recorder, readers, offsets, name, as_numbers, pages.read)
+        else:
+            _merge_positional(fieldwriter, recorder, readers, offsets, name, field, doc_length, pages)
         fieldwriter.finish_field()
     fieldwriter._tindex.extras[codec.COVERED] = sorted(covered & set(names))
     recorder.save(storage, segment)
 
 
-def _copy_term(fieldwriter, recorder: Recorder, tbytes: bytes, reader, info, offset: int, covered: bool) -> int | None:
-    """Write a term found in one segment only by copying its encoded postings, when
-    they do not depend on where its documents are: sidecar postings stored as gaps (the
-    first number is the TermInfo's, moved here; one writer would choose the same gaps)
-    or any term of the first segment. Returns the bytes
-    copied, or None when the term must be decoded and written again."""
+class _Pages:
+    """The source segments' maps, whose pages read are handed back every :data:`RELEASE_BYTES` of postings."""
+
+    def __init__(self, maps: list):
+        self.maps, self.unreleased = maps, 0
+
+    def read(self, size: int) -> None:
+        self.unreleased += size
+        if self.unreleased >= RELEASE_BYTES:
+            _release(self.maps)
+            self.unreleased = 0
+
+
+def _merge_positional(fieldwriter, recorder: Recorder, readers, offsets: list[int], name: str, field, doc_length: array,
+                      pages: _Pages) -> None:
+    """A field with positions, term by term: a term of one segment copied as encoded
+    when it can be (:func:`_copy_term`), else its blocks decoded and written again."""
+    fixedsize = field.format.fixed_value_size()
+    shared: dict[bytes, bytes] = {}
+    merged = heapq.merge(*(_field_terms(r, name, i) for i, r in enumerate(readers)))
+    for tbytes, group in groupby(merged, key=lambda part: part[0]):
+        parts = list(group)
+        if len(parts) == 1:
+            _, i, info = parts[0]
+            copied = _copy_term(fieldwriter, recorder, tbytes, readers[i], info, offsets[i])
+            if copied is not None:
+                pages.read(copied)
+                continue
+        docs, weights, values = array("i"), array("d"), []
+        for _, i, info in parts:
+            pages.read(_read_blocks(readers[i]._terms._postfile, info, offsets[i], fixedsize, docs, weights, values, shared))
+        blocks.write_term(fieldwriter, tbytes, docs, weights, values, doc_length)
+        recorder.term(docs, weights)
+
+
+def _copy_term(fieldwriter, recorder: Recorder, tbytes: bytes, reader, info, offset: int) -> int | None:
+    """Write a term of a field with positions found in one segment only by copying its
+    blocks and sidecar row as encoded, when they do not depend on where its documents
+    are: a term of the first segment (every block begins with an absolute document
+    number). Returns the bytes copied, or None when the term must be decoded and
+    written again."""
     side = reader._terms.sidecar
-    fieldwriter._btext = tbytes
-    key = pack_ushort(fieldwriter._fieldid) + tbytes
-    if covered:
-        code = info._code
-        if offset and (code & 3) not in GAPS:  # absolute document numbers: moved
-            return None
-        data = side.data[info._start : info._start + encoded_size(code, info._df)].tobytes()
-        info._minid += offset
-        info._maxid += offset
-        fieldwriter._tindex.add(key, codec.SideTermInfo.pack(info, recorder.encoded(data), code))
-        return len(data)
     row = side.row(info)
-    if offset or row is None:  # every block begins with an absolute document number
+    if offset or row is None:
         return None
+    fieldwriter._btext = tbytes
     raw = _posting_bytes(reader._terms._postfile, info)
     postfile = fieldwriter._postfile
     info._offset = fieldwriter._postwriter._startoffset = postfile.tell()
@@ -286,7 +288,7 @@ def _copy_term(fieldwriter, recorder: Recorder, tbytes: bytes, reader, info, off
     start, code = row
     data = side.data[start : start + encoded_size(code, info._df)].tobytes()
     recorder.row(code, data)
-    fieldwriter._tindex.add(key, info.to_bytes())
+    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, info.to_bytes())
     return len(raw) + len(data)
 
 
