@@ -23,7 +23,8 @@ checks it file by file):
   :class:`~index.whoosh_ext.sidecar_writer.Recorder`): every block starts with an
   absolute document number and the merged list's blocks start elsewhere.
 
-Memory: one term's postings at a time, plus per field with lengths one number per
+Memory: one term's postings at a time (of a covered field, batches and a chunk of them:
+:mod:`index.whoosh_ext.merge_covered`), plus per field with lengths one number per
 document. The source segments are read through their maps, whose pages count as the
 process's resident memory once read; they are handed back every :data:`RELEASE_BYTES`
 of postings read (``madvise``), so the merge's resident size does not grow with the index.
@@ -221,14 +222,12 @@ def _merge_postings(fieldwriter, storage, segment, schema, readers, lengths: dic
     names = sorted(set().union(*(r.indexed_field_names() for r in readers)))
     pages = _Pages([_source_map(r) for r in readers])
     for name in names:
-        field = schema[name]
         doc_length = lengths.get(name) or array("i", bytes(4 * count))
-        fieldwriter.start_field(name, field)
+        fieldwriter.start_field(name, schema[name])
         if name in covered:
-            as_numbers = np.frombuffer(doc_length, dtype=np.int32).astype(np.int64)
-            merge_covered.merge_field(fieldwriter, recorder, readers, offsets, name, as_numbers, pages.read)
+            merge_covered.merge_field(fieldwriter, recorder, readers, offsets, name, np.asarray(doc_length, np.int64), pages.read)
         else:
-            _merge_positional(fieldwriter, recorder, readers, offsets, name, field, doc_length, pages)
+            _merge_positional(fieldwriter, recorder, readers, offsets, name, schema[name], doc_length, pages)
         fieldwriter.finish_field()
     fieldwriter._tindex.extras[codec.COVERED] = sorted(covered & set(names))
     recorder.save(storage, segment)
