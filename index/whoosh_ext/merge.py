@@ -10,24 +10,19 @@ pickling pool, one tuple at a time: far too slow at hundreds of millions of post
 writer would have written those documents in that order (``tests/index/whoosh_ext/test_merge.py``
 checks it file by file):
 
-* per document, in order: the stored fields, each field's length byte and every column
-  value are copied through the codec's per-document writer; the total length of each
-  field is the sum of the segments' exact totals (Whoosh's merge sums the one-byte
-  lengths instead, so its scores move a little);
-* the postings, field by field in sorted term order across the segments, document numbers
-  moved by the documents of the segments before them, written with the writers a
-  segment is written with: fields kept only in the sidecar a chunk of terms at a time
-  (:mod:`index.whoosh_ext.merge_covered`); fields with positions term by term, each
-  segment's W3 blocks of the term decoded and encoded again
-  (:func:`index.whoosh_ext.blocks.write_term` and the sidecar's
-  :class:`~index.whoosh_ext.sidecar_writer.Recorder`): every block starts with an
-  absolute document number and the merged list's blocks start elsewhere.
+* per document, in order: the stored fields (as stored: compressed pickles), each
+  field's length byte and every column value; the total length of each field is the sum
+  of the segments' exact totals (Whoosh's merge sums the one-byte lengths instead);
+* the postings, field by field in sorted term order, document numbers moved by the
+  documents of the segments before them, written with a segment's writers: fields kept
+  only in the sidecar a chunk of terms at a time (:mod:`index.whoosh_ext.merge_covered`);
+  fields with positions term by term, each segment's W3 blocks of the term decoded and
+  encoded again (:func:`index.whoosh_ext.blocks.write_term`; every block starts with an
+  absolute document number and the merged list's blocks start elsewhere).
 
-Memory: one term's postings at a time (of a covered field, batches and a chunk of them:
-:mod:`index.whoosh_ext.merge_covered`), plus per field with lengths one number per
-document. The source segments are read through their maps, whose pages count as the
-process's resident memory once read; they are handed back every :data:`RELEASE_BYTES`
-of postings read (``madvise``), so the merge's resident size does not grow with the index.
+Memory: one term's postings (of a covered field, a chunk of terms), plus per field with
+lengths one number per document. The source segments' mapped pages count as resident
+memory once read: they are handed back every :data:`RELEASE_BYTES` read (``madvise``).
 
 Only segments of a fresh build are merged (:func:`mergeable`): written by our codec,
 with their sidecar, without deleted documents (a fresh build deletes nothing; a
@@ -43,10 +38,12 @@ import pickle
 import zlib
 from array import array
 from collections.abc import Callable
+from functools import partial
 from itertools import accumulate, groupby
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.columns import VarBytesColumn
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 from whoosh.system import pack_uint, pack_ushort, unpack_int
@@ -169,11 +166,13 @@ def _delete_files(storage, segment) -> None:
 def _copy_documents(perdoc, schema, readers: list[SegmentReader]) -> dict[str, array]:
     """Copy every document's stored fields, length bytes and column values in order;
     returns per scorable field the merged segment's document lengths (as the blocks'
-    statistics read them: decoded from the length byte)."""
+    statistics read them: decoded from the length byte). The stored fields are copied as
+    stored, each document's pickled and compressed dict: the bytes a writer makes of it."""
     names = sorted(schema.names())
     scorable = [name for name in names if schema[name].scorable]
     columns = [name for name in names if schema[name].column_type]
     merged = {name: array("i") for name in scorable}
+    add_stored = partial(VarBytesColumn.Writer.add, perdoc._get_column("_stored")._child)
     docnum = 0
     for reader in readers:
         raw = {name: length_bytes(reader, name) for name in scorable}
@@ -186,21 +185,24 @@ def _copy_documents(perdoc, schema, readers: list[SegmentReader]) -> dict[str, a
         readers_of = {name: reader.column_reader(name, translate=False) for name in columns if reader.has_column(name)}
         # Whoosh's writer adds, per field in name order, the stored value, the length
         # byte, then the column value: the column files are created in the same order.
-        steps = [(name, schema[name], bytes_of.get(name), readers_of.get(name), schema[name].column_type) for name in names]
-        source = [_source_map(reader)]
-        for local, stored in enumerate(reader.all_stored_fields()):
+        steps = [(name, bytes_of.get(name), readers_of.get(name), schema[name].column_type) for name in names]
+        stored = partial(VarBytesColumn.Reader.__getitem__, reader._perdoc._cached_reader("_stored", STORED_COLUMN)._child)
+        pages = _Pages([reader])
+        for local in range(reader.doc_count_all()):
             if local and not local % RELEASE_DOCUMENTS:
-                _release(source)
+                pages.release()
             perdoc.start_doc(docnum)
-            perdoc._storedfields = dict(stored)
-            for name, field, lengths, column, column_type in steps:
+            for name, lengths, column, column_type in steps:
                 if lengths is not None and lengths[local]:
                     perdoc.add_column_value(_lenfield(name), LENGTHS_COLUMN, lengths[local])
                 if column is not None:
                     perdoc.add_column_value(name, column_type, column[local])
+            value = stored(local)
+            if value:
+                add_stored(docnum, value)
             perdoc.finish_doc()
             docnum += 1
-        _release(source)  # a segment's pages are not read again (a build's are often under RELEASE_DOCUMENTS)
+        pages.release()  # a segment's pages are not read again (a build's are often under RELEASE_DOCUMENTS)
     return merged
 
 
@@ -220,7 +222,7 @@ def _merge_postings(fieldwriter, storage, segment, schema, readers, lengths: dic
     offsets = list(accumulate((r.doc_count_all() for r in readers), initial=0))
     covered = readers[0]._terms.covered
     names = sorted(set().union(*(r.indexed_field_names() for r in readers)))
-    pages = _Pages([_source_map(r) for r in readers])
+    pages = _Pages(readers)
     for name in names:
         doc_length = lengths.get(name) or array("i", bytes(4 * count))
         fieldwriter.start_field(name, schema[name])
@@ -234,16 +236,25 @@ def _merge_postings(fieldwriter, storage, segment, schema, readers, lengths: dic
 
 
 class _Pages:
-    """The source segments' maps, whose pages read are handed back every :data:`RELEASE_BYTES` of postings."""
+    """The source segments' maps, whose pages read are handed back (they stay in the page cache)
+    every :data:`RELEASE_BYTES`: resident memory counts a map's pages once read."""
 
-    def __init__(self, maps: list):
-        self.maps, self.unreleased = maps, 0
+    def __init__(self, readers: list[SegmentReader]):
+        self.maps, self.unreleased = [_source_map(r) for r in readers], 0
 
     def read(self, size: int) -> None:
         self.unreleased += size
         if self.unreleased >= RELEASE_BYTES:
-            _release(self.maps)
-            self.unreleased = 0
+            self.release()
+
+    def release(self) -> None:
+        self.unreleased = 0
+        for source in self.maps:
+            if source is not None and not source.closed:
+                try:
+                    source.madvise(mmap.MADV_DONTNEED)
+                except (OSError, ValueError, AttributeError):
+                    pass
 
 
 def _merge_positional(fieldwriter, recorder: Recorder, readers, offsets: list[int], name: str, field, doc_length: array,
@@ -337,14 +348,3 @@ def _source_map(reader: SegmentReader) -> mmap.mmap | None:
     storage = getattr(reader._storage, "a", reader._storage)  # SegmentReader overlays the compound storage
     found = getattr(getattr(storage, "_file", None), "_map", None) or getattr(storage, "_source", None)
     return found if isinstance(found, mmap.mmap) else None
-
-
-def _release(maps: list) -> None:
-    """Hand the pages read so far of the source maps back (they stay in the page cache):
-    resident memory counts a map's pages once read, and the merge reads every byte."""
-    for source in maps:
-        if source is not None and not source.closed:
-            try:
-                source.madvise(mmap.MADV_DONTNEED)
-            except (OSError, ValueError, AttributeError):
-                pass

@@ -54,11 +54,12 @@ def _build(folder, cuts=CUTS):
 
 
 def _files(ix) -> dict[str, bytes]:
-    """The postings, terms and sidecar files of a one-segment index, by extension."""
+    """Every file of a one-segment index (postings, terms, sidecar, the stored fields'
+    and the other columns), by its name after the segment's."""
     (segment,) = ix._segments()
     storage = CompoundStorage(ix.storage.open_file(segment.make_filename(".seg")), use_mmap=False)
-    return {name.rsplit(".", 1)[-1]: storage.open_file(name).read() for name in storage.list()
-            if name.endswith((".trm", ".pst", ".apx"))}
+    prefix = len(segment.make_filename(""))
+    return {name[prefix:]: storage.open_file(name).read() for name in storage.list()}
 
 
 def test_merged_segments_equal_one_writers_segment(tmp_path):
@@ -74,8 +75,9 @@ def test_merged_segments_equal_one_writers_segment(tmp_path):
     assert max(len(p) for p in expected["postings"].values()) > 2 * 128  # several blocks a term
     for part in expected:
         assert got[part] == expected[part], part
-    # Terms (their TermInfos), blocks and sidecar arrays: byte for byte one writer's.
-    assert _files(merged) == _files(single)
+    # Terms (their TermInfos), blocks, sidecar arrays, stored fields and columns: byte for byte one writer's.
+    files = _files(merged)
+    assert {".trm", ".pst", ".apx", "._stored.col", "._body_len.col"} <= set(files) and files == _files(single)
     assert results(merged) == results(single) == before
     assert all(results(merged))
     with merged.reader() as reader:
