@@ -1,9 +1,14 @@
-"""Measure each ranking lever on arwikiqa dev: one setting changed at a time.
+"""Measure each ranking lever on arwikiqa dev or news-known-item: one setting changed at a time.
 
     .venv/bin/python benchmarks/levers.py                 # every lever below
     .venv/bin/python benchmarks/levers.py strict or-only  # only these
     .venv/bin/python benchmarks/levers.py --list
     .venv/bin/python benchmarks/levers.py --index /tmp/ix proximity-rerank=1   # reuse a built index
+    .venv/bin/python benchmarks/levers.py --set news --index /tmp/news title-share=0
+
+``--set news`` answers news-known-item's clean and respelled queries over the whole
+SaudiNewsNet corpus (benchmarks/quality.md) instead of arwikiqa dev: one row per query
+set, with nDCG@10 by query length (words of the clean query) in place of per source.
 
 Every lever is also scored on two halves of dev, split by a hash of the query id
 (``half``): settings are chosen on one half and checked on the other, so a lever that
@@ -31,6 +36,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 EVAL = ROOT.parent / "shared" / "eval" / "arwikiqa"
+NEWS = ROOT.parent / "shared" / "eval" / "news-known-item"
+#: Query set name → (corpus, [(label, queries, qrels)]); news lengths come from the clean queries.
+SETS = {
+    "arwikiqa": (EVAL / "corpus.jsonl", [("dev", EVAL / "queries-dev.jsonl", EVAL / "qrels-dev.tsv")]),
+    "news": (ROOT.parent / "shared" / "corpus" / "saudinewsnet" / "articles.jsonl.gz",
+             [("clean", NEWS / "queries-clean.jsonl", NEWS / "qrels.tsv"),
+              ("respelled", NEWS / "queries-variant.jsonl", NEWS / "qrels.tsv")]),
+}
 
 #: name → changes from the defaults: {stage of RankingSettings: {field: value}}, and
 #: "synonyms": False for an index without the shipped synonyms.
@@ -100,6 +113,15 @@ LEVERS: dict[str, dict] = {
     # the keyword-query rules (search.query.kind): off, every query ranks as a question;
     # arwikiqa's questions should barely notice (the few it reads as keywords move)
     "no-keyword-rules": {"keywords": {"enabled": False}},
+    # a short headline of the words typed before a long one (search.rank.headline)
+    "title-share=0": {"keywords": {"title_share": 0.0}},
+    "title-share=0.15": {"keywords": {"title_share": 0.15}},
+    "title-share=0.5": {"keywords": {"title_share": 0.5}},
+    "title-share=1": {"keywords": {"title_share": 1.0}},
+    # the other headline factors of keyword queries: typed words next to each other, forms typed
+    "order-window=2": {"keywords": {"order_window": 2}},
+    "order-window=5": {"keywords": {"order_window": 5}},
+    "as-typed=2": {"keywords": {"as_typed": 2.0}},
 }
 
 
@@ -112,10 +134,11 @@ def vary(changes: dict):
     return replace(default, **stages)
 
 
-def build(folder: Path) -> None:
+def build(folder: Path, corpus: Path) -> None:
     from search import SearchIndex
 
-    SearchIndex(folder).add([EVAL / "corpus.jsonl"])
+    with SearchIndex(folder) as ix:
+        ix.add([corpus])
 
 
 def half(qid: str) -> str:
@@ -123,7 +146,7 @@ def half(qid: str) -> str:
     return "AB"[hashlib.md5(qid.encode()).digest()[0] & 1]
 
 
-def measure_lever(folder: Path, changes: dict, queries, qrels) -> dict:
+def measure_lever(folder: Path, changes: dict, queries, qrels, lengths: dict[str, int] | None = None) -> dict:
     from search import SearchIndex
     from search.evaluate import measure, run_queries
 
@@ -136,6 +159,9 @@ def measure_lever(folder: Path, changes: dict, queries, qrels) -> dict:
     for name in "AB":
         part = {qid: ranked for qid, ranked in run.items() if half(qid) == name}
         result[f"half {name}"] = measure(qrels, part).to_json()["overall"]
+    for n in sorted(set((lengths or {}).values())):
+        part = {qid: ranked for qid, ranked in run.items() if lengths.get(qid) == n}
+        result[f"{n} words"] = measure(qrels, part).to_json()["overall"]
     result["seconds"] = round(time.perf_counter() - start, 1)
     result["cpu ms per query"] = round(1000 * cpu / len(queries), 2)
     return result
@@ -151,40 +177,49 @@ def main() -> None:
     parser.add_argument("levers", nargs="*", help="lever names (default: all)")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--index", type=Path, help="an index of the corpus built with the defaults (reused)")
+    parser.add_argument("--set", choices=sorted(SETS), default="arwikiqa", help="the query sets (default: arwikiqa)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "levers.json")
     args = parser.parse_args()
     if args.list:
         for name, changes in LEVERS.items():
             print(f"{name:<20} {changes}")
         return
-    if not EVAL.exists():
-        sys.exit(f"{EVAL} not found: the arwikiqa evaluation set lives in ../shared")
+    corpus, query_sets = SETS[args.set]
+    missing = [str(p) for p in (corpus, *(f for _, *files in query_sets for f in files)) if not p.exists()]
+    if missing:
+        sys.exit(f"not found: {', '.join(missing)} (the evaluation sets live in ../shared)")
     from search.evaluate import read_qrels, read_queries
 
-    queries = read_queries(EVAL / "queries-dev.jsonl")
-    qrels = read_qrels(EVAL / "qrels-dev.tsv")
+    loaded = [(label, read_queries(queries), read_qrels(qrels)) for label, queries, qrels in query_sets]
+    lengths = {q.id: len(q.text.split()) for q in loaded[0][1]} if args.set == "news" else None
     names = args.levers or list(LEVERS)
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="levers-") as tmp:
         shared = args.index or Path(tmp) / "index"
-        print(f"{'lever':<20}{'nDCG@10':>9}{'RR@10':>8}{'R@100':>8}{'A nDCG':>8}{'B nDCG':>8}{'A R100':>8}{'B R100':>8}{'cpu ms/q':>9}  per source nDCG@10", flush=True)
+        detail = "nDCG@10 by words" if lengths else "per source nDCG@10"
+        print(f"{'lever':<28}{'nDCG@10':>9}{'RR@10':>8}{'R@100':>8}{'A nDCG':>8}{'B nDCG':>8}{'A R100':>8}{'B R100':>8}{'cpu ms/q':>9}  {detail}", flush=True)
         for name in names:
             changes = LEVERS[name]
             if not shared.exists():
-                build(shared)  # no lever changes the index
-            result = measure_lever(shared, changes, queries, qrels)
-            results[name] = {"changes": changes, **result}
-            o = result["overall"]
-            per = " ".join(f"{p}={v['nDCG@10']:.3f}" for p, v in result["by_prefix"].items())
-            a, b = result["half A"], result["half B"]
-            print(
-                f"{name:<20}{o['nDCG@10']:>9.4f}{o['RR@10']:>8.4f}{o['R@100']:>8.4f}"
-                f"{a['nDCG@10']:>8.4f}{b['nDCG@10']:>8.4f}{a['R@100']:>8.4f}{b['R@100']:>8.4f}"
-                f"{result['cpu ms per query']:>9.2f}  {per}",
-                flush=True,
-            )
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=_jsonable))
+                build(shared, corpus)  # no lever changes the index
+            for label, queries, qrels in loaded:
+                result = measure_lever(shared, changes, queries, qrels, lengths)
+                row = name if len(loaded) == 1 else f"{name} ({label})"
+                results[row] = {"changes": changes, **result}
+                o = result["overall"]
+                if lengths:
+                    per = " ".join(f"{n}w={result[f'{n} words']['nDCG@10']:.4f}" for n in sorted(set(lengths.values())))
+                else:
+                    per = " ".join(f"{p}={v['nDCG@10']:.3f}" for p, v in result["by_prefix"].items())
+                a, b = result["half A"], result["half B"]
+                print(
+                    f"{row:<28}{o['nDCG@10']:>9.4f}{o['RR@10']:>8.4f}{o['R@100']:>8.4f}"
+                    f"{a['nDCG@10']:>8.4f}{b['nDCG@10']:>8.4f}{a['R@100']:>8.4f}{b['R@100']:>8.4f}"
+                    f"{result['cpu ms per query']:>9.2f}  {per}",
+                    flush=True,
+                )
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=_jsonable))
 
 
 if __name__ == "__main__":

@@ -153,6 +153,10 @@ class KeywordSettings:
     #: form in the title ``bare_as_typed``, else 0).
     as_typed: float = 1.0
     bare_as_typed: float = 0.5
+    #: Score × (1 + title_share · share of the title's indexed words that are query words):
+    #: of two headlines that hold the words typed, the short one is likelier the one
+    #: remembered (search.rank.headline).
+    title_share: float = 0.25
     #: The best ``order_depth`` of each tier × (1 + order · share of typed neighbour pairs
     #: standing in that order, within ``order_window`` words, in the title) (search.rank.title_order).
     order: float = 0.3

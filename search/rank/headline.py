@@ -12,7 +12,12 @@ holds one of them and a body repeats the rest. So, for a keyword query
 * ``1 + as_typed · e``: e is the mean over the words of 1 when the title holds the
   form typed, ``bare_as_typed`` when it holds the word's bare form only
   (:mod:`search.query.bare`), else 0 (a name of several words: 1 when the title holds
-  it). Typed forms are what the reader saw; a respelled word is met by its bare form.
+  it). Typed forms are what the reader saw; a respelled word is met by its bare form;
+* ``1 + title_share · s``: s is the share of the title's indexed words (stop words
+  dropped) that are query words it holds. Two outlets' headlines of one story often
+  both hold every word typed; words remembered from a headline of six words pick it
+  out better than from one of twelve (the likelihood of drawing them from it), so
+  the short headline, mostly the words typed, goes first.
 
 Questions are not touched: a passage's title there is an article's name.
 """
@@ -28,6 +33,8 @@ from search.rank.scorer import ArrayScorer
 from search.settings import RankingSettings
 
 TITLE_FORMS = EXACT_FIELDS["title"]
+#: The field whose stored length is a title's length: its words once stop words are dropped.
+TITLE_LENGTH = "title"
 
 
 def _docs(scorer: ArrayScorer, query: q.Query, among: np.ndarray | None = None) -> np.ndarray:
@@ -115,4 +122,15 @@ def factors(scorer: ArrayScorer, parsed: ParsedQuery, settings: RankingSettings,
             bare = keywords.bare_as_typed * _within(docs, pair[1])
             typed += np.where(_within(docs, pair[0]), 1.0, bare)
     words = len(parsed.concepts)
-    return docs, (1 + keywords.coverage * covered / words) * (1 + keywords.as_typed * typed / words)
+    product = (1 + keywords.coverage * covered / words) * (1 + keywords.as_typed * typed / words)
+    if keywords.title_share:
+        product *= 1 + keywords.title_share * title_share(covered, scorer.lengths_of(TITLE_LENGTH, docs))
+    return docs, product
+
+
+def title_share(covered: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Per document, the share of its title's indexed words that are query words: the
+    words its title holds over the title's length, at most 1 (a name of several words
+    counts once but is several words long), 0 where the title holds none."""
+    length = np.maximum(lengths, covered)
+    return np.divide(covered, length, out=np.zeros(len(covered)), where=length > 0)

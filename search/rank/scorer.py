@@ -81,6 +81,7 @@ class ArrayScorer(Compounds):
                 self.live[np.fromiter(leaf.deleted_docs_set, dtype=np.int64) + base] = False
         self._deletions = not self.live.all()  # else no posting list needs a pass to drop them
         self._lengths: dict[str, np.ndarray] = {}
+        self._length_bytes: dict[str, np.ndarray] = {}
         self._norms: dict[str, np.ndarray] = {}
         self._fallbacks: OrderedDict[q.Query, Scored] = OrderedDict()
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -132,6 +133,14 @@ class ArrayScorer(Compounds):
             parts = [_BYTE_TO_LENGTH[length_bytes(leaf, fieldname)] for leaf, _ in self.leaves]
             self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
         return self._lengths[fieldname]
+
+    def lengths_of(self, fieldname: str, docs: np.ndarray) -> np.ndarray:
+        """The field lengths of ``docs``, as :meth:`lengths` gives them. The stored bytes are
+        kept (one per document), not the floats, which :meth:`norms` lets go."""
+        if fieldname not in self._length_bytes:
+            parts = [length_bytes(leaf, fieldname) for leaf, _ in self.leaves]
+            self._length_bytes[fieldname] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
+        return _BYTE_TO_LENGTH[self._length_bytes[fieldname][docs]]
 
     def norms(self, fieldname: str) -> np.ndarray:
         """Per document, BM25's length part of the field, K1·((1−B) + B·fl/avgfl), computed

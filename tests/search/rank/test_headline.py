@@ -36,6 +36,10 @@ RECORDS = FILLER + [
     # The same words in both headlines: in the order typed, and the other way round.
     {"id": "reversed", "title": "الجسر بدأ ترميم", "body": "أعلنت الوزارة خطة للطرق"},
     {"id": "ordered", "title": "ترميم بدأه الجسر", "body": "أعلنت الوزارة خطة للطرق"},
+    # Both headlines hold both words: a short one, and a long one whose body repeats them.
+    {"id": "short", "title": "افتتاح المتحف الوطني", "body": "حضر الحفل عدد من المسؤولين"},
+    {"id": "long", "title": "افتتاح المتحف بعد ترميم القاعات",
+     "body": "افتتاح المتحف اليوم بعد افتتاح المتحف القديم"},
 ]
 
 
@@ -71,14 +75,22 @@ def test_word_order_alone_decides_between_headlines_otherwise_equal(location):
     assert _first(location, SETTINGS, "ترميم الجسر") == "ordered"
 
 
+def test_a_short_headline_of_the_words_goes_before_a_long_one(location):
+    no_share = replace(SETTINGS, keywords=replace(SETTINGS.keywords, title_share=0.0))
+    assert _first(location, no_share, "افتتاح المتحف") == "long"  # its body repeats the words
+    assert _first(location, SETTINGS, "افتتاح المتحف") == "short"
+
+
 def test_headline_factors(location):
-    """(1 + 3·share of words in the title) × (1 + share of words in it as typed)."""
+    """(1 + 3·share of words in the title) × (1 + share of words in it as typed)
+    × (1 + 0.25·share of the title's indexed words that are query words)."""
     with SearchIndex(location, default_synonyms=False) as ix, ix._searcher() as searcher:
         parsed, _ = rewrite(searcher.reader(), parse("المرشحون الانتخابات"), SETTINGS)
         docs, values = headline.factors(array_scorer.for_searcher(searcher), parsed, SETTINGS)
         found = dict(zip(docs.tolist(), values.tolist()))  # a document not listed: 1
         factor = {doc: found.get(searcher.document_number(id=doc), 1.0) for doc in ("typed", "inflected", "filler-0")}
-    assert factor == {"typed": pytest.approx(8.0), "inflected": pytest.approx(4.0), "filler-0": 1.0}
+    # typed: 5 indexed words (في is a stop word), 2 of them typed; inflected: 2 of 2
+    assert factor == {"typed": pytest.approx(8.0 * 1.1), "inflected": pytest.approx(4.0 * 1.25), "filler-0": 1.0}
 
 
 @pytest.mark.parametrize("text", ["ما سبب إغلاق المصنع؟", "من هم المرشحون في الانتخابات", "متى بدأ ترميم الجسر"])

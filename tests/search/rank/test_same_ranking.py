@@ -107,6 +107,10 @@ def _factors_reference(scorer, parsed, settings, among=None):
             typed += np.where(any_form(concept.forms), 1.0, keywords.bare_as_typed * any_form(concept.bare_forms))
     words = len(parsed.concepts)
     dense = (1 + keywords.coverage * covered / words) * (1 + keywords.as_typed * typed / words)
+    if keywords.title_share:
+        reader = scorer.searcher.reader()
+        lengths = np.array([reader.doc_field_length(n, headline.TITLE_LENGTH, 0) for n in range(scorer.size)], float)
+        dense *= 1 + keywords.title_share * headline.title_share(covered, lengths)
     return np.arange(scorer.size), dense
 
 
