@@ -26,9 +26,9 @@ import numpy as np
 from whoosh.filedb.filetables import _lengths
 from whoosh.system import pack_ushort
 
-from index.whoosh_ext.covered import _LONG, _SHORT, write_field
+from index.whoosh_ext.covered import _DOC_SIZE, _LONG, _SHORT, _WEIGHT_SIZE, write_field
 from index.whoosh_ext.inversion import Grouped
-from index.whoosh_ext.sidecar_format import DOC_TYPES, GAPS, WEIGHT_TYPES
+from index.whoosh_ext.sidecar_format import GAPS
 
 #: Records read at a time from the segments' terms tables, shared out among them: the
 #: fewer the records, the more chunks of few terms, each costing some calls per segment.
@@ -42,8 +42,6 @@ SMALLEST_BATCH = 256
 CHUNK_POSTINGS = 1 << 18
 #: Whoosh's typecodes of the terms table's index of positions (stored big-endian).
 _INDEX_TYPES = {"B": "u1", "H": ">u2", "i": ">i4", "I": ">u4", "q": ">i8"}
-_DOC_SIZE = np.array([kind.itemsize for kind in DOC_TYPES])
-_WEIGHT_SIZE = np.array([0 if kind is None else kind.itemsize for kind in WEIGHT_TYPES])
 
 
 class _Terms:

@@ -130,17 +130,20 @@ class ArrayScorer(Compounds):
     def lengths(self, fieldname: str) -> np.ndarray:
         """Per document, the field length Whoosh's scorer sees (quantized to one byte)."""
         if fieldname not in self._lengths:
-            parts = [_BYTE_TO_LENGTH[length_bytes(leaf, fieldname)] for leaf, _ in self.leaves]
-            self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
+            self._lengths[fieldname] = _BYTE_TO_LENGTH[self._stored_lengths(fieldname)]
         return self._lengths[fieldname]
 
     def lengths_of(self, fieldname: str, docs: np.ndarray) -> np.ndarray:
         """The field lengths of ``docs``, as :meth:`lengths` gives them. The stored bytes are
         kept (one per document), not the floats, which :meth:`norms` lets go."""
         if fieldname not in self._length_bytes:
-            parts = [length_bytes(leaf, fieldname) for leaf, _ in self.leaves]
-            self._length_bytes[fieldname] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
+            self._length_bytes[fieldname] = self._stored_lengths(fieldname)
         return _BYTE_TO_LENGTH[self._length_bytes[fieldname][docs]]
+
+    def _stored_lengths(self, fieldname: str) -> np.ndarray:
+        """Per document, the field's stored length byte (every segment's, in order)."""
+        parts = [length_bytes(leaf, fieldname) for leaf, _ in self.leaves]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
 
     def norms(self, fieldname: str) -> np.ndarray:
         """Per document, BM25's length part of the field, K1·((1−B) + B·fl/avgfl), computed
