@@ -35,6 +35,10 @@ class DocumentMissing(SearchError):
         return cls(f"no document with id or file name {doc_id!r}: `search query` prints ids")
 
 
+class BuildFailed(SearchError):
+    """A helper process of a build (a writer worker, the signer) could not do its part."""
+
+
 class QueryError(SearchError):
     """The query or one of its options cannot be used."""
 

@@ -7,42 +7,49 @@ so the writers cannot find it; but its signature, most of that work, depends on 
 other document. A helper process signs the next block of records while the parent
 writes the current one, and the parent only compares signatures
 (benchmarks/copies.md measures the difference).
+
+The helper is a fresh interpreter that imports only numpy and the copy finder (about
+30 MB), not a fork of the parent: a forked helper's resident size counts the pages it
+shares with the parent a second time in the build's memory (~70 MB of the setting
+spent on nothing; benchmarks/README.md, "Build memory"). It is started by its command
+line, not by ``multiprocessing``'s "spawn", which would import the caller's main
+module again (a user's script without a ``__main__`` guard would run twice), and in a
+session of its own, so a Ctrl-C at the terminal is the parent's to report.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import multiprocessing
-import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 
 from index.build.copies import CopyFinder, CopySettings
+from index.errors import BuildFailed
 
 #: Records signed per message to the helper: enough to make pickling them worth it,
-#: few enough that the first block is soon ready.
+#: few enough that the first block is soon ready. A block's signatures (64 × 128
+#: bytes) fit in the socket's buffer, so the helper's answer never waits for the
+#: parent, who sends the next block before reading it.
 BLOCK = 64
+
+#: What the parent says when the helper stopped without an answer.
+HELPER_DIED = "the process signing documents for the copy finder stopped"
 
 Item = TypeVar("Item")
 
-
-def _ignore_interrupt() -> None:
-    """In the helper: Ctrl-C is the parent's to report (one line), not a traceback here."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+#: The helper's command: the package's folder first on its path, whether installed or not.
+_SERVE = "import sys; sys.path.insert(0, sys.argv[1]); from index.build.signer import serve; serve(int(sys.argv[2]))"
 
 
-@functools.lru_cache(maxsize=1)
-def _finder(settings: CopySettings) -> CopyFinder:
-    """The helper's finder, kept for its memo of word hashes and datasketch's permutations."""
-    return CopyFinder(settings)
-
-
-def _sign(settings: CopySettings, bodies: list[str | None]) -> list[np.ndarray]:
+def _sign(finder: CopyFinder, bodies: list[str | None]) -> list[np.ndarray]:
     """Signatures of ``bodies`` (empty for a text too short to compare or for no text)."""
-    finder = _finder(settings)
     empty = np.zeros(0, dtype=np.uint16)
     out = []
     for body in bodies:
@@ -51,15 +58,39 @@ def _sign(settings: CopySettings, bodies: list[str | None]) -> list[np.ndarray]:
     return out
 
 
+def serve(fd: int) -> None:
+    """The helper's loop: settings first, then blocks of bodies until None or the end.
+
+    One finder for the whole build, for its memo of word hashes and its permutations;
+    an error goes back as one line for the parent to raise."""
+    connection = Connection(fd)
+    try:
+        finder = CopyFinder(connection.recv())
+        while (bodies := connection.recv()) is not None:
+            connection.send(_sign(finder, bodies))
+    except (EOFError, OSError):  # the parent is gone
+        return
+    except Exception as error:  # noqa: BLE001 - any failure is reported, not lost
+        try:
+            connection.send(f"{type(error).__name__}: {error}")
+        except OSError:
+            pass
+
+
 class Signer:
     """One helper process signing records a block ahead of the caller.
 
-    Made before any thread of the caller starts (it forks); :meth:`close` when done,
-    :meth:`cancel` on an error or Ctrl-C."""
+    :meth:`close` when done, :meth:`cancel` on an error or Ctrl-C."""
 
     def __init__(self, settings: CopySettings):
-        self.settings = settings
-        self.pool = multiprocessing.get_context("fork").Pool(1, initializer=_ignore_interrupt)
+        self.connection, theirs = multiprocessing.Pipe()
+        root = str(Path(__file__).resolve().parents[2])
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _SERVE, root, str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        theirs.close()
+        self.connection.send(settings)
 
     def ahead(self, items: Iterable[Item], body: Callable[[Item], str | None]) -> Iterator[tuple[Item, np.ndarray | None]]:
         """``items`` each with the signature of ``body(item)`` (None where there is no body),
@@ -68,22 +99,44 @@ class Signer:
         pending = None
         while block := list(itertools.islice(iterator, BLOCK)):
             bodies = [body(item) for item in block]
-            signing = self.pool.apply_async(_sign, (self.settings, bodies))
+            self._send(bodies)
             if pending is not None:
-                yield from _ready(*pending)
-            pending = (block, bodies, signing)
+                yield from self._ready(*pending)
+            pending = (block, bodies)
         if pending is not None:
-            yield from _ready(*pending)
+            yield from self._ready(*pending)
+
+    def _send(self, bodies: list[str | None]) -> None:
+        try:
+            self.connection.send(bodies)
+        except OSError:
+            raise self._failed() from None
+
+    def _ready(self, block: list, bodies: list[str | None]) -> Iterator[tuple[object, np.ndarray | None]]:
+        try:
+            signatures = self.connection.recv()
+        except (EOFError, OSError):
+            raise self._failed() from None
+        if isinstance(signatures, str):
+            raise self._failed(signatures)
+        for item, text, signature in zip(block, bodies, signatures):
+            yield item, (signature if text is not None else None)
+
+    def _failed(self, why: str | None = None) -> BuildFailed:
+        self.cancel()
+        return BuildFailed(f"an indexing process failed ({why or HELPER_DIED}): nothing was changed; try again")
 
     def close(self) -> None:
-        self.pool.close()
-        self.pool.join()
+        """Tell the helper the build is done and wait for it."""
+        try:
+            self.connection.send(None)
+        except OSError:
+            pass
+        self.connection.close()
+        self.process.wait()
 
     def cancel(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
-
-
-def _ready(block: list, bodies: list[str | None], signing) -> Iterator[tuple[object, np.ndarray | None]]:
-    for item, text, signature in zip(block, bodies, signing.get()):
-        yield item, (signature if text is not None else None)
+        if self.process.poll() is None:
+            self.process.kill()
+        self.connection.close()
+        self.process.wait()

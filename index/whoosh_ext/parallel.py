@@ -20,7 +20,7 @@ from pathlib import Path
 
 from index.analysis.chain import words
 from index.build.limits import BuildSettings, FlushRule
-from index.errors import SearchError
+from index.errors import BuildFailed
 from index.whoosh_ext.segment import BulkSegmentWriter
 
 #: Postings a worker holds in memory before it writes them out as a segment, unless the
@@ -34,10 +34,6 @@ BATCH_DOCUMENTS = 200
 
 #: What a failed build says of a worker that stopped without reporting why.
 WORKER_DIED = "a worker process died"
-
-
-class BuildFailed(SearchError):
-    """A worker process could not write its part of the index."""
 
 
 def _give_back() -> None:
