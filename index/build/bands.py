@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -158,17 +159,20 @@ def _sorted_run(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndar
     return (pairs >> np.uint64(32)).astype(np.uint32), pairs.astype(np.uint32).astype(np.int32)
 
 
-def save_npz(path: Path, compressed: dict[str, np.ndarray], stored: dict[str, np.ndarray]) -> None:
+def save_npz(path: Path, members: Iterable[tuple[str, bool, np.ndarray]]) -> None:
     """An ``.npz`` file as ``np.savez_compressed`` writes it, read back by ``np.load``,
-    but quicker to write: the ``compressed`` arrays at zlib's level 1 (numpy's level 6
-    was most of a large add's save for a few percent of size; benchmarks/README.md,
-    "Scale to 1M"), the ``stored`` ones (random, such as signatures) not compressed."""
-    members: list[tuple[str | zipfile.ZipInfo, np.ndarray]] = [(name + ".npy", value) for name, value in compressed.items()]
-    for name, value in stored.items():
-        member = zipfile.ZipInfo(name + ".npy")
-        member.compress_type = zipfile.ZIP_STORED
-        members.append((member, value))
+    but quicker to write: ``members`` are (name, compressed, array), the compressed ones
+    at zlib's level 1 (numpy's level 6 was most of a large add's save for a few percent
+    of size; benchmarks/README.md, "Scale to 1M"), the others (random, such as
+    signatures) stored. ``members`` may be a generator making each array as it is
+    written: one large array at a time (a 1M build's parent held the ids, story keys
+    and signatures at once, +400 MB at its save; "Build memory")."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1, allowZip64=True) as archive:
-        for member, value in members:
+        for name, compressed, value in members:
+            member: str | zipfile.ZipInfo = name + ".npy"  # a name: the archive's compression
+            if not compressed:
+                member = zipfile.ZipInfo(member)
+                member.compress_type = zipfile.ZIP_STORED
             with archive.open(member, "w", force_zip64=True) as handle:
                 np.lib.format.write_array(handle, np.asanyarray(value), allow_pickle=False)
+            del value

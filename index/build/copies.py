@@ -47,7 +47,7 @@ import re
 import zipfile
 import zlib
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +87,14 @@ class CopySettings:
     def __post_init__(self) -> None:
         if self.scheme != "affine32":
             raise ValueError(f"MinHash scheme {self.scheme!r}: only datasketch's 'affine32' is computed here")
+
+
+def _joined(saved: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``saved`` then ``new`` rows, without a copy when one is empty (a first build's
+    signatures are all new: 128 MB at 1M, once, not twice)."""
+    if not len(saved):
+        return new
+    return np.concatenate([saved, new]) if len(new) else saved
 
 
 class WordHashes(dict):
@@ -294,26 +302,22 @@ class CopyFinder:
     def save(self, path: Path, keep: Callable[[str], bool] | None = None) -> None:
         """Write every live row atomically; rows taken out are dropped here. ``keep``:
         write only the documents it accepts (a shard's, :mod:`index.build.shards.state`)."""
-        keep_rows = np.array(
-            [r for r in range(len(self.ids)) if r not in self.removed and (keep is None or keep(self.ids[r]))], dtype=np.int64
-        )
+        rows = [r for r in range(len(self.ids)) if r not in self.removed and (keep is None or keep(self.ids[r]))]
+        keep_rows = np.array(rows, dtype=np.int64)
         saved = len(self.days)
         loaded, new = keep_rows[keep_rows < saved], keep_rows[keep_rows >= saved] - saved
-        signatures = np.concatenate([self.signatures[loaded], self._new_signatures.take(new)])
-        days = np.concatenate([self.days[loaded].astype(np.int32), self._new_days.take(new)])
         tmp = path.with_name(path.name + ".tmp.npz")
-        # Ids and keys compressed (numpy keeps strings as 4 bytes a character); the
-        # signatures are random and would not compress.
-        save_npz(
-            tmp,
-            {
-                "settings": np.array(repr(self.settings)),
-                "ids": np.array([self.ids[r] for r in keep_rows.tolist()], dtype=str),
-                "stories": np.array([self.stories[r] for r in keep_rows.tolist()], dtype=str),
-                "days": days,
-            },
-            {"signatures": signatures},
-        )
+
+        def members() -> Iterator[tuple[str, bool, np.ndarray]]:
+            # Made one at a time as written. Ids and keys compressed (numpy keeps strings
+            # as 4 bytes a character); the signatures are random and would not compress.
+            yield "settings", True, np.array(repr(self.settings))
+            yield "ids", True, np.array([self.ids[r] for r in rows], dtype=str)
+            yield "stories", True, np.array([self.stories[r] for r in rows], dtype=str)
+            yield "days", True, _joined(self.days[loaded].astype(np.int32), self._new_days.take(new))
+            yield "signatures", False, _joined(self.signatures[loaded], self._new_signatures.take(new))
+
+        save_npz(tmp, members())
         os.replace(tmp, path)
 
     @classmethod

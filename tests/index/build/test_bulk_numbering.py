@@ -5,6 +5,7 @@ builds answers as the same state built one key at a time."""
 from __future__ import annotations
 
 import random
+import weakref
 import zipfile
 
 import numpy as np
@@ -156,9 +157,27 @@ def test_a_sorted_run_is_by_key_then_row():
 def test_save_npz_reads_back_with_numpy_and_stores_the_random_arrays(tmp_path):
     arrays = {"ids": np.array(["a", "بحث"], dtype=str), "days": np.arange(3, dtype=np.int32)}
     random_rows = np.random.RandomState(14).randint(0, 1 << 16, (3, 64)).astype(np.uint16)
-    save_npz(tmp_path / "x.npz", arrays, {"signatures": random_rows})
+    save_npz(tmp_path / "x.npz", [(name, True, value) for name, value in arrays.items()] + [("signatures", False, random_rows)])
     with np.load(tmp_path / "x.npz") as back:
         assert sorted(back.files) == ["days", "ids", "signatures"]
         assert all(np.array_equal(back[name], value) for name, value in [*arrays.items(), ("signatures", random_rows)])
     kinds = {info.filename: info.compress_type for info in zipfile.ZipFile(tmp_path / "x.npz").infolist()}
     assert kinds == {"ids.npy": zipfile.ZIP_DEFLATED, "days.npy": zipfile.ZIP_DEFLATED, "signatures.npy": zipfile.ZIP_STORED}
+
+
+def test_save_npz_holds_one_made_array_at_a_time(tmp_path):
+    """A generator's arrays are let go once written: a 1M build's save made them all at once."""
+    written = []
+
+    def members():
+        for n in range(3):
+            if written:
+                assert written[-1]() is None  # the array before this one is gone
+            array = np.full(1000, n, dtype=np.int64)
+            written.append(weakref.ref(array))
+            yield f"a{n}", n % 2 == 0, array
+            del array
+
+    save_npz(tmp_path / "y.npz", members())
+    with np.load(tmp_path / "y.npz") as back:
+        assert [int(back[f"a{n}"][0]) for n in range(3)] == [0, 1, 2]
