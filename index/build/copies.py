@@ -54,7 +54,7 @@ from pathlib import Path
 import numpy as np
 
 from index.analysis.normalize import normalize_text
-from index.build.bands import BandIndex, Chunks, save_npz
+from index.build.bands import BandIndex, Chunks, joined_rows, save_npz
 from index.build.numbering import Numbering
 
 _WORD = re.compile(r"[^\W_]+")
@@ -87,14 +87,6 @@ class CopySettings:
     def __post_init__(self) -> None:
         if self.scheme != "affine32":
             raise ValueError(f"MinHash scheme {self.scheme!r}: only datasketch's 'affine32' is computed here")
-
-
-def _joined(saved: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """``saved`` then ``new`` rows, without a copy when one is empty (a first build's
-    signatures are all new: 128 MB at 1M, once, not twice)."""
-    if not len(saved):
-        return new
-    return np.concatenate([saved, new]) if len(new) else saved
 
 
 class WordHashes(dict):
@@ -314,8 +306,8 @@ class CopyFinder:
             yield "settings", True, np.array(repr(self.settings))
             yield "ids", True, np.array([self.ids[r] for r in rows], dtype=str)
             yield "stories", True, np.array([self.stories[r] for r in rows], dtype=str)
-            yield "days", True, _joined(self.days[loaded].astype(np.int32), self._new_days.take(new))
-            yield "signatures", False, _joined(self.signatures[loaded], self._new_signatures.take(new))
+            yield "days", True, joined_rows(self.days[loaded].astype(np.int32), self._new_days.take(new))
+            yield "signatures", False, joined_rows(self.signatures[loaded], self._new_signatures.take(new))
 
         save_npz(tmp, members())
         os.replace(tmp, path)
