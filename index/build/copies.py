@@ -97,8 +97,10 @@ class WordHashes(dict):
 
     #: Forms kept before the memo starts over: the signer's memory would otherwise grow
     #: with the vocabulary, which keeps growing with the collection (a million forms
-    #: cost over 100 MB of the build's memory; benchmarks/README.md, "Build memory").
-    LIMIT = 200_000
+    #: cost over 100 MB of the build's memory). 50,000 rather than 200,000: 22 MB less
+    #: and no slower, the frequent forms coming back at once (benchmarks/README.md,
+    #: "Build memory").
+    LIMIT = 50_000
 
     def __missing__(self, word: str) -> int:
         if len(self) >= self.LIMIT:
