@@ -230,7 +230,7 @@ class Batch:
         old_ids = set(old["ids"]) if old else set()
         self.detach(key, list(old_ids))
         ids = []
-        failed = len(self.report.problems)
+        failed, again = len(self.report.problems), self.refs.again
         for item, signature in self._signed(read_file(path, fields)):
             if isinstance(item, ReadProblem):
                 self.problem(item, progress)
@@ -253,12 +253,17 @@ class Batch:
         if len(self.report.problems) > failed and old:
             # Part of the file could not be read: keep the documents it had before
             # rather than lose them to a damaged copy; the next change re-reads it.
-            kept = [i for i in old["ids"] if i not in ids]
+            present = set(ids)
+            kept = [i for i in old["ids"] if i not in present]
             for doc_id in kept:
                 self.refs.add(doc_id, key)
             ids += kept
+        if self.refs.again != again:
+            # The file repeats an id. Only then a table of all its ids: for a file of a
+            # million it was a 30 MB spike at the build's peak (benchmarks/README.md).
+            ids = list(dict.fromkeys(ids))
         self.manifest["files"][key] = {
-            "size": size, "mtime_ns": mtime, "sha1": sha1, "ids": list(dict.fromkeys(ids)), "source": source,
+            "size": size, "mtime_ns": mtime, "sha1": sha1, "ids": ids, "source": source,
             "fields": fields or None,
         }
         self.report.files += 1

@@ -37,6 +37,9 @@ class Holders:
         self._many: dict[int, set[str]] = {}
         #: The ids the session wrote (:class:`Written`).
         self.written = Written(self)
+        #: :meth:`add` calls for a file that already held the document (a file listing
+        #: an id twice): while it stays the same, a file's ids need no de-duplication.
+        self.again = 0
 
     @classmethod
     def of_files(cls, files: Mapping[str, dict]) -> Holders:
@@ -99,8 +102,11 @@ class Holders:
         if code in (_UNKNOWN, _NOBODY):
             self._holder[number] = file
         elif code == _MANY:
+            self.again += key in self._many[number]
             self._many[number].add(key)
-        elif code != file:
+        elif code == file:
+            self.again += 1
+        else:
             self._holder[number] = _MANY
             self._many[number] = {self._files.key(code), key}
 

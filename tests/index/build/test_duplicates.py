@@ -111,6 +111,17 @@ def test_records_within_one_file_are_not_merged(tmp_path):
     assert _count(ix) == 2
 
 
+def test_a_file_lists_each_of_its_documents_once_in_order(tmp_path):
+    # f.jsonl repeats x; g.jsonl holds two copies of f's y body, which both join y.
+    record = lambda i, body: json.dumps({"id": i, "title": i, "body": body}, ensure_ascii=False)  # noqa: E731
+    f = write(tmp_path / "f.jsonl", "\n".join([record("x", BODY), record("y", OTHER), record("x", BODY)]))
+    g = write(tmp_path / "g.jsonl", "\n".join([record("g1", OTHER), record("g2", BODY + " ملحق"), record("g3", OTHER)]))
+    ix = SearchIndex(tmp_path / "ix")
+    ix.add([f, g])
+    files = ix.shards.read_manifest()["files"]
+    assert [files[str(path.resolve())]["ids"] for path in (f, g)] == [["x", "y"], ["y", "g2"]]
+
+
 def test_record_from_code_duplicating_a_file_survives_rebuild_once(tmp_path):
     folder, a, b, ix = _setup(tmp_path)
     ix.add([folder])

@@ -42,11 +42,12 @@ def test_numbering_packs_fixed_width_keys():
 
 def test_holders_answer_as_a_dict_of_sets():
     draw = random.Random(5)
-    holders, plain, written = Holders(), {}, set()
+    holders, plain, written, again = Holders(), {}, set(), 0
     ids, files = [f"d{n}" for n in range(60)], [f"/f{n}.jsonl" for n in range(5)]
     for _ in range(4000):
         doc_id, key, op = draw.choice(ids), draw.choice(files), draw.random()
         if op < 0.45:
+            again += key in plain.get(doc_id, set())
             holders.add(doc_id, key)
             plain.setdefault(doc_id, set()).add(key)
         elif op < 0.75:
@@ -65,6 +66,7 @@ def test_holders_answer_as_a_dict_of_sets():
             assert holders.held_elsewhere(one, key) == any(k != key for k in plain.get(one, ()))
             assert (one in holders.written) == (one in written)
     assert len(holders.written) == len(written)
+    assert holders.again == again > 0
 
 
 def test_body_keys_answer_as_the_manifest_dict_in_its_order():
