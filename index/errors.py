@@ -38,6 +38,11 @@ class DocumentMissing(SearchError):
 class BuildFailed(SearchError):
     """A helper process of a build (a writer worker, the signer) could not do its part."""
 
+    @classmethod
+    def because(cls, why: str) -> BuildFailed:
+        """The one line for any helper's failure: the build commits nothing when one fails."""
+        return cls(f"an indexing process failed ({why}): nothing was changed; try again")
+
 
 class QueryError(SearchError):
     """The query or one of its options cannot be used."""

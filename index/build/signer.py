@@ -124,7 +124,7 @@ class Signer:
 
     def _failed(self, why: str | None = None) -> BuildFailed:
         self.cancel()
-        return BuildFailed(f"an indexing process failed ({why or HELPER_DIED}): nothing was changed; try again")
+        return BuildFailed.because(why or HELPER_DIED)
 
     def close(self) -> None:
         """Tell the helper the build is done and wait for it."""

@@ -333,7 +333,7 @@ class ParallelWriter:
     def _failed(self, why: str) -> BuildFailed:
         """Stop every worker and drop the parent's segment: the error to raise."""
         self.cancel()
-        return BuildFailed(f"an indexing process failed ({why}): nothing was changed; try again")
+        return BuildFailed.because(why)
 
     def cancel(self) -> None:
         for pipe in (self.jobs, *self.analyses):
