@@ -114,6 +114,9 @@ LEVERS: dict[str, dict] = {
     # arwikiqa's questions should barely notice (the few it reads as keywords move)
     "no-keyword-rules": {"keywords": {"enabled": False}},
     # a short headline of the words typed before a long one (search.rank.headline)
+    "accusative=0": {"words": {"accusative_boost": 0.0}},
+    "accusative=1": {"words": {"accusative_boost": 1.0}},
+    "accusative=0.25": {"words": {"accusative_boost": 0.25}},
     "title-share=0": {"keywords": {"title_share": 0.0}},
     "title-share=0.15": {"keywords": {"title_share": 0.15}},
     "title-share=0.5": {"keywords": {"title_share": 0.5}},

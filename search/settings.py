@@ -62,6 +62,9 @@ class WordSettings:
     proclitic_prefixes: tuple[str, ...] = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل")
     #: A typed proclitic is only stripped if at least this many letters remain.
     min_variant_stem: int = 3
+    #: Weight of the typed word met in its accusative form, the indefinite noun's
+    #: tanween alef added (``شاب`` meets ``شابًا``; 0: off; search.query.accusative).
+    accusative_boost: float = 0.5
     #: Weight of a match by root only (the root twin fields; 0: off).
     root_boost: float = 0.6
     #: Weight of a match by a synonym, and the share of the other names' scores added

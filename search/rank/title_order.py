@@ -30,7 +30,7 @@ def _terms(concept: Concept, words: WordSettings) -> list[str]:
     variants and bare stems."""
     if len(concept.stems) != 1:
         return list(concept.stems)
-    return [concept.stems[0], *proclitic_variants(concept.stems[0], words), *concept.bare_stems]
+    return [concept.stems[0], *proclitic_variants(concept.stems[0], words), *concept.bare_stems, *concept.accusative_stems]
 
 
 def _follows(first: list[int], second: list[int], window: int) -> bool:
