@@ -31,6 +31,8 @@ from index.whoosh_ext.segment import BulkSegmentWriter
 FLUSH_POSTINGS = 8_000_000
 #: Documents sent to a worker at a time.
 BATCH_DOCUMENTS = 200
+#: Batches queued for one worker: the parent reads on while that worker writes a segment.
+JOBS_AHEAD = 4
 
 #: What a failed build says of a worker that stopped without reporting why.
 WORKER_DIED = "a worker process died"
@@ -72,10 +74,10 @@ def _build_resident() -> int | None:
         return None
 
 
-def _work(storage, indexname: str, jobs, analyses, results, limit: FlushRule, memos: dict, wanted) -> None:
-    """A worker: add the documents of every batch, a new segment when ``limit`` says so
-    (checked against the postings held after each document, against the build's memory
-    after each batch).
+def _work(storage, indexname: str, number: int, jobs, analyses, results, limit: FlushRule, memos: dict, wanted) -> None:
+    """Worker ``number``: add the documents of every batch of its ``jobs``, a new segment
+    when ``limit`` says so (checked against the postings held after each document, against
+    the build's memory after each batch), and report its segments with its number.
 
     Before a batch it takes from ``analyses`` every analysis the parent made up to that
     batch (:meth:`ParallelWriter._send`): per analyzer, the terms of the word forms the
@@ -128,7 +130,7 @@ def _work(storage, indexname: str, jobs, analyses, results, limit: FlushRule, me
             writer._close_segment()
         while analyses.get() is not None:  # empty the pipe, or the parent cannot exit
             pass
-        results.put(("ok", segments))
+        results.put(("ok", (number, segments)))
     except BaseException as exc:  # reported by the parent as one line
         results.put(("error", f"{type(exc).__name__}: {exc}"))
 
@@ -158,7 +160,11 @@ class ParallelWriter:
         self.phase = phase
         self.parent = BulkSegmentWriter(ix, memos)
         context = multiprocessing.get_context("fork")
-        self.jobs = context.Queue(procs * 2)
+        # Batches go to the workers in turn, each through its own queue, and their segments
+        # are listed in worker order: the same input gets the same document numbers in
+        # every build, so ties in score (which break by document number) rank the same.
+        # A shared queue let whichever worker was free take the next batch.
+        self.jobs = [context.Queue(JOBS_AHEAD) for _ in range(procs)]
         self.analyses = [context.Queue() for _ in range(procs)]
         self.results = context.Queue()
         #: The memory setting the workers' small segments said the build needed (0: none small).
@@ -168,10 +174,11 @@ class ParallelWriter:
         self.tasks = [
             context.Process(
                 target=_work,
-                args=(ix.storage, ix.indexname, self.jobs, analyses, self.results, limit, self.parent.memos, self.wanted_memory),
+                args=(ix.storage, ix.indexname, number, jobs, analyses, self.results, limit, self.parent.memos,
+                      self.wanted_memory),
                 daemon=True,
             )
-            for analyses in self.analyses
+            for number, (jobs, analyses) in enumerate(zip(self.jobs, self.analyses))
         ]
         for task in self.tasks:
             task.start()
@@ -204,20 +211,20 @@ class ParallelWriter:
             batch, found = self._analyze(self.buffer)
             for analyses in self.analyses:
                 analyses.put((self.batches, found))
-            self._put_job((self.batches, batch))
+            self._put_job(self.batches % len(self.tasks), (self.batches, batch))
             self.batches += 1
             self.buffer = []
 
-    def _put_job(self, job) -> None:
-        """Queue ``job`` for the workers, failing (not waiting forever on a full queue)
-        when every worker has stopped before the end: killed (out of memory) or failed.
-        While one still runs it drains the queue, and :meth:`commit` reports the other."""
+    def _put_job(self, worker: int, job) -> None:
+        """Queue ``job`` for worker number ``worker``, failing (not waiting forever on a
+        full queue) when that worker has stopped before the end: killed (out of memory)
+        or failed."""
         while True:
             try:
-                self.jobs.put(job, timeout=1.0)
+                self.jobs[worker].put(job, timeout=1.0)
                 return
             except queue.Full:
-                if any(task.is_alive() for task in self.tasks):
+                if self.tasks[worker].is_alive():
                     continue
                 try:
                     _, value = self.results.get_nowait()
@@ -275,17 +282,18 @@ class ParallelWriter:
         self._send()
         for analyses in self.analyses:
             analyses.put(None)
-        for _ in self.tasks:
-            self._put_job(None)
-        segments = []
+        for worker in range(len(self.tasks)):
+            self._put_job(worker, None)
+        found = {}
         for _ in self.tasks:
             status, value = self._result()
             if status != "ok":
                 raise self._failed(value)
-            segments += value
+            number, segments = value
+            found[number] = segments
         for task in self.tasks:
             task.join()
-        self.segments = segments
+        self.segments = [segment for number in sorted(found) for segment in found[number]]
 
     def forget_vocabulary(self) -> None:
         """Let the word numbers and terms go (once :attr:`memos` is saved): the merge does not need them."""
@@ -336,7 +344,7 @@ class ParallelWriter:
         return BuildFailed.because(why)
 
     def cancel(self) -> None:
-        for pipe in (self.jobs, *self.analyses):
+        for pipe in (*self.jobs, *self.analyses):
             pipe.cancel_join_thread()  # what a dead worker did not read is not needed: exit without it
         for task in self.tasks:
             if task.is_alive():
