@@ -4,6 +4,7 @@ reported about a record indexed anyway, and the memory of the whole build
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,3 +196,28 @@ class BuildSettings:
         """When each of ``workers`` writer workers (of ``shards`` shards) writes a segment:
         by :meth:`flush_postings`, and by the build's memory unless the segment size is set."""
         return FlushRule(self.flush_postings(workers, shards), None if self.segment_postings else self.memory, workers)
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _resident(pid: int) -> int:
+    """Resident bytes of ``pid`` and its descendants, as the build's memory is counted
+    (each process's resident pages, pages shared since a fork once per process)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * _PAGE
+        for task in Path(f"/proc/{current}/task").iterdir():
+            todo += map(int, (task / "children").read_text().split())
+    return total
+
+
+def build_resident() -> int | None:
+    """Resident bytes of the whole build, asked by one of its workers (its parent, the
+    workers and helpers; :class:`FlushRule` checks it), or None where the system does
+    not say (no ``/proc``) or a process ended while being read."""
+    try:
+        return _resident(os.getppid())
+    except (OSError, ValueError, IndexError):
+        return None

@@ -12,14 +12,12 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
-import os
 import queue
 from array import array
 from collections.abc import Callable
-from pathlib import Path
 
 from index.analysis.chain import words
-from index.build.limits import BuildSettings, FlushRule
+from index.build.limits import BuildSettings, FlushRule, build_resident
 from index.errors import BuildFailed
 from index.whoosh_ext.segment import BulkSegmentWriter
 
@@ -31,8 +29,9 @@ from index.whoosh_ext.segment import BulkSegmentWriter
 FLUSH_POSTINGS = 8_000_000
 #: Documents sent to a worker at a time.
 BATCH_DOCUMENTS = 200
-#: Batches queued for one worker: the parent reads on while that worker writes a segment.
-JOBS_AHEAD = 4
+#: Batches queued per worker (the parent reads on while it writes a segment); two each
+#: hold as many in the parent as the one shared queue of four before.
+JOBS_AHEAD = 2
 
 #: What a failed build says of a worker that stopped without reporting why.
 WORKER_DIED = "a worker process died"
@@ -48,30 +47,6 @@ def _give_back() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: its allocator decides
         pass
-
-
-_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-
-
-def _resident(pid: int) -> int:
-    """Resident bytes of ``pid`` and its descendants, as the build's memory is counted
-    (each process's resident pages, pages shared since a fork once per process)."""
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * _PAGE
-        for task in Path(f"/proc/{current}/task").iterdir():
-            todo += map(int, (task / "children").read_text().split())
-    return total
-
-
-def _build_resident() -> int | None:
-    """Resident bytes of the whole build (the parent, its workers and helpers), or None
-    where the system does not say (no ``/proc``), or a process ended while being read."""
-    try:
-        return _resident(os.getppid())
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def _work(storage, indexname: str, number: int, jobs, analyses, results, limit: FlushRule, memos: dict, wanted) -> None:
@@ -120,7 +95,7 @@ def _work(storage, indexname: str, number: int, jobs, analyses, results, limit: 
                 writer.add_tokenized(fields, tokens, tables)
                 if writer.postings_count >= limit.postings:
                     writer = flush()
-            if writer._added and limit.due(writer.postings_count, build := _build_resident()):
+            if writer._added and limit.due(writer.postings_count, build := build_resident()):
                 with wanted.get_lock():
                     wanted.value = max(wanted.value, limit.wanted(writer.postings_count, build or 0))
                 writer = flush()
@@ -160,10 +135,9 @@ class ParallelWriter:
         self.phase = phase
         self.parent = BulkSegmentWriter(ix, memos)
         context = multiprocessing.get_context("fork")
-        # Batches go to the workers in turn, each through its own queue, and their segments
-        # are listed in worker order: the same input gets the same document numbers in
-        # every build, so ties in score (which break by document number) rank the same.
-        # A shared queue let whichever worker was free take the next batch.
+        # Batches go to the workers in turn and segments are listed in worker order: the
+        # same input gets the same document numbers in every build, so score ties (broken
+        # by document number) rank the same. A shared queue gave batches to whoever was free.
         self.jobs = [context.Queue(JOBS_AHEAD) for _ in range(procs)]
         self.analyses = [context.Queue() for _ in range(procs)]
         self.results = context.Queue()
