@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from index.errors import QueryError
 from search.present import facets, stories
 from search.present.hits import hits
+from search.query.accusative import with_accusatives
 from search.query.bare import with_bare_forms
 from search.query.build import Filters
 from search.query.fuzzy import with_near_words
@@ -115,8 +116,11 @@ def require_words(parsed: ParsedQuery) -> None:
 
 
 def rewrite(reader, parsed: ParsedQuery, settings: RankingSettings) -> tuple[ParsedQuery, list[dict]]:
-    """``parsed`` with joined words split, near words and (keyword queries) bare forms
-    attached, and the rewrites to report (``[{"typed", "searched"}]``)."""
+    """``parsed`` with the typed words' accusatives, joined words split, near words and
+    (keyword queries) bare forms attached, and the rewrites to report (``[{"typed",
+    "searched"}]``). Accusatives first, of the words as typed: the halves of a split word
+    are searched as split."""
+    parsed = with_accusatives(parsed, settings.words)
     parsed, rewrites = split_words(reader, parsed, settings.joined)
     parsed = with_near_words(reader, parsed, settings.near_words)
     return with_bare_forms(reader, parsed, settings), rewrites

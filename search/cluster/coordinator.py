@@ -23,6 +23,7 @@ from search.cluster.shard import ShardRequest
 from search.cluster.statistics import Collection, Figures, Key, MissingFigures, resolve
 from search.pipeline import Request, nothing_indexed, require_words, rewrite
 from search.query import build
+from search.query.accusative import with_accusatives
 from search.query.parse import ParsedQuery, parse
 from search.query.phrases import as_words
 from search.query.suggestions import suggest
@@ -109,8 +110,9 @@ class Coordinator:
             return self._marked(nothing_indexed(request))
         if not collection.live:  # every shard that holds documents is missing
             return self._marked(Results(query=request.text, total=0, facets=Facets() if request.facets else None))
-        # The query's own terms first, in one round: most rewrites ask for nothing else.
-        self._fetch(collection, self._terms(parsed))
+        # The query's own terms (its words' accusatives with them) first, in one round:
+        # most rewrites ask for nothing else.
+        self._fetch(collection, self._terms(with_accusatives(parsed, settings.words)))
         searched, rewrites = self._resolve(collection, lambda reader: rewrite(reader, parsed, settings))
         wanted = request.offset + request.limit
         first = max(settings.proximity.depth, wanted) if request.collapse else wanted

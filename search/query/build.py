@@ -152,8 +152,7 @@ def _typed_query(concept: Concept, fields: FieldWeights, settings: RankingSettin
         parts += [_fields_query((b,), fields.stems) for b in concept.bare_stems]
         variants = [v for v in proclitic_variants(stems[0], words) if v not in concept.bare_stems]
         parts += [_fields_query((v,), fields.stems, words.proclitic_boost) for v in variants]
-        if words.accusative_boost:
-            parts += [_fields_query((a,), fields.stems, words.accusative_boost) for a in concept.accusative_stems]
+        parts += [_fields_query((a,), fields.stems, words.accusative_boost) for a in concept.accusative_stems]
     if words.exact_boost:
         parts.append(_exact_query(concept.forms, fields.exact))
         bare = {name: w * words.exact_boost for name, w in fields.stems.items()}

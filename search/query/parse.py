@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from index.analysis.chain import ArabicAnalyzer, ArabicExactAnalyzer
 from index.analysis.stemming import stem
-from search.query import accusative, questions
+from search.query import questions
 from search.query.kind import is_question
 from search.query.synonyms import Synonyms
 from search.settings import ParseSettings
@@ -57,7 +57,8 @@ class Concept:
     #: (search.query.bare; keyword queries only): its stems, and its forms as written.
     bare_stems: tuple[str, ...] = ()
     bare_forms: tuple[str, ...] = ()
-    #: The stem of the typed word with the accusative tanween alef (search.query.accusative).
+    #: The stem of the typed word with the accusative tanween alef (search.query.accusative;
+    #: filled in at the rewrite stage).
     accusative_stems: tuple[str, ...] = ()
 
 
@@ -119,7 +120,7 @@ def _concepts(forms: list[str], synonyms: Synonyms | None, max_terms: int) -> li
         seen.add(stems)
         alternatives = synonyms.alternatives(name) if synonyms else []
         labels = [synonyms.label(a) for a in alternatives] if synonyms else []
-        concepts.append(Concept(name, stems, alternatives, labels, accusative_stems=accusative.stems(name, stems)))
+        concepts.append(Concept(name, stems, alternatives, labels))
     return concepts[:max_terms]
 
 

@@ -21,9 +21,9 @@ RECORDS = [
 ]
 
 
-def _stems(word: str) -> tuple[str, ...]:
-    concept = parse(word).concepts[0]
-    return concept.accusative_stems
+def _stems(word: str, words=SETTINGS.words) -> tuple[str, ...]:
+    """As the rewrite stage fills them in (search.pipeline.rewrite)."""
+    return accusative.with_accusatives(parse(word), words).concepts[0].accusative_stems
 
 
 # Forms that meet: the typed word and its accusative with the alef.
@@ -71,5 +71,8 @@ def test_the_accusative_can_be_turned_off(index):
                       settings=replace(SETTINGS, words=replace(SETTINGS.words, accusative_boost=0.0)))
     try:
         assert off.ranked("شاب", limit=5)[1] == []
+        # Nor highlighted, nor counted by the headline's word order: none are filled in.
+        assert _stems("شاب", off.settings.words) == ()
+        assert "<mark>" not in off.highlight("أربعين شابًا", "شاب")
     finally:
         off.close()
