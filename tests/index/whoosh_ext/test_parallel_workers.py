@@ -10,7 +10,11 @@ from bulk_support import ARTICLES, fields_of
 from whoosh import index as whoosh_index
 
 from index.schema import build_schema
+from index.whoosh_ext import parallel
 from index.whoosh_ext.parallel import ParallelWriter
+
+#: The real worker, for a test worker that fails only in one of the two processes.
+REAL_WORK = parallel._work
 
 
 def _dies(*args) -> None:
@@ -22,11 +26,9 @@ def _fails(storage, indexname, number, jobs, analyses, results, limit, memos, wa
 
 
 def _first_dies(storage, indexname, number, *rest) -> None:
-    from index.whoosh_ext import parallel
-
     if number == 0:
         os._exit(3)
-    parallel.real_work(storage, indexname, number, *rest)  # the other works on: its queue is drained
+    REAL_WORK(storage, indexname, number, *rest)  # the other works on: its queue is drained
 
 
 @pytest.mark.parametrize(("worker", "said"), [(_dies, "a worker process died"), (_fails, "disk full"),
@@ -35,9 +37,6 @@ def test_a_build_whose_workers_stopped_fails_in_one_line_instead_of_waiting(tmp_
     """With a worker gone its job queue fills: the parent must say so, not hang."""
     import signal
 
-    from index.whoosh_ext import parallel
-
-    monkeypatch.setattr(parallel, "real_work", parallel._work, raising=False)
     monkeypatch.setattr(parallel, "_work", worker)
     folder = tmp_path / "parallel"
     folder.mkdir()
@@ -60,8 +59,6 @@ def test_a_build_whose_workers_stopped_fails_in_one_line_instead_of_waiting(tmp_
 def test_the_same_input_gets_the_same_document_numbers_in_every_build(tmp_path, monkeypatch):
     """Batches go to the workers in turn and their segments are listed in worker order,
     so ties in score (broken by document number) rank the same after every rebuild."""
-    from index.whoosh_ext import parallel
-
     monkeypatch.setattr(parallel, "BATCH_DOCUMENTS", 2)
     orders = []
     for build in range(2):
