@@ -4,7 +4,8 @@ Bump :data:`SCHEMA_VERSION` whenever a field or an analyzer changes meaning, or 
 segments' format (7: postings of fields without positions only in the sidecar,
 :mod:`index.whoosh_ext.codec`): an index written under another version is refused with a message that names ``search index
 rebuild``, instead of silently mixing two analyses. (9: the ``story`` column, and
-stop words that keep tashaphyne's homographs of content words searchable.)
+stop words that keep tashaphyne's homographs of content words searchable; 10: more of
+them, ولي, أمين, حي, أول, أمام/إمام among them.)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis.chain import ArabicAnalyzer, ArabicExactAnalyzer, ArabicRootAnalyzer
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 #: Fields a query searches, with the boost each one gets in BM25F.
 SEARCH_FIELDS = {"title": 0.5, "body": 1.0}
