@@ -39,7 +39,7 @@ _PACKED = _Packed()
 
 
 class _Ids(dict):
-    """term bytes → its number, numbered in order of first sight."""
+    """term (bytes, or a term number) → its number here, numbered in order of first sight."""
 
     def __missing__(self, term: bytes) -> int:
         number = self[term] = len(self)
@@ -57,9 +57,13 @@ class FlatPostings:
     ascending.
     """
 
-    def __init__(self, kind: str, encode: Callable[[list[int]], bytes] | None = None):
+    def __init__(self, kind: str, encode: Callable[[list[int]], bytes] | None = None,
+                 spell: Callable[[int], bytes] | None = None):
         #: "positions", "frequency" or "existence": what the field's format encodes.
         self.kind = kind
+        #: Terms are given as numbers that this spells (:mod:`index.whoosh_ext.vocabulary`),
+        #: else as their bytes.
+        self.spell = spell
         self.ids = _Ids()
         self.terms = array("i")
         # The rule: 6 bytes per posting held, not 12, since a worker's segment size (so
@@ -81,7 +85,7 @@ class FlatPostings:
         self.multi = bytearray()
         self.multi_ends = array("q")
 
-    def add(self, docnum: int, terms: Iterable[bytes], freqs: Iterable[int], positions: Iterable[list[int]] | None = None) -> None:
+    def add(self, docnum: int, terms: Iterable[bytes | int], freqs: Iterable[int], positions: Iterable[list[int]] | None = None) -> None:
         """One document's postings: its distinct terms, their frequencies (and each one's positions)."""
         # Through lists: ``array.extend`` of an iterator resizes once per item.
         numbers = list(map(self.ids.__getitem__, terms))
@@ -118,7 +122,10 @@ class FlatPostings:
         del order
         self.terms, self.docnums, self.counts, self.freqs = array("i"), array("i"), array("i"), array("H")
         self.codes, self.multi, self.multi_ends = array("i"), bytearray(), array("q")
-        return Grouped(self.kind, self.ids, ends, docs, freqs, values)
+        ids, self.ids = self.ids, _Ids()
+        if self.spell is not None:
+            ids = {self.spell(term): number for term, number in ids.items()}
+        return Grouped(self.kind, ids, ends, docs, freqs, values)
 
 
 class _Positions:

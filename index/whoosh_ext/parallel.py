@@ -20,6 +20,7 @@ from index.analysis.chain import words
 from index.build.limits import BuildSettings, FlushRule, build_resident
 from index.errors import BuildFailed
 from index.whoosh_ext.segment import BulkSegmentWriter
+from index.whoosh_ext.vocabulary import News, TermNumbers, Vocabulary
 
 #: Postings a worker holds in memory before it writes them out as a segment, unless the
 #: caller says otherwise (a build passes its memory setting's rule:
@@ -55,14 +56,15 @@ def _work(storage, indexname: str, number: int, jobs, analyses, results, limit: 
     the build's memory after each batch), and report its segments with its number.
 
     Before a batch it takes from ``analyses`` every analysis the parent made up to that
-    batch (:meth:`ParallelWriter._send`): per analyzer, the terms of the word forms the
-    parent numbered, in number order, so a batch's word numbers never miss. ``wanted``
+    batch (:meth:`ParallelWriter._send`): the terms the parent numbered and per analyzer
+    the term numbers of the word forms it numbered (:mod:`index.whoosh_ext.vocabulary`),
+    so a batch's word numbers never miss. ``wanted``
     (shared) keeps the most memory a small segment said the build needed
     (:meth:`FlushRule.wanted`).
     """
     segments = []
     applied = -1
-    tables: dict[str, list[bytes | None]] = {}
+    vocabulary = Vocabulary()
     # The cyclic collector would keep walking the millions of posting lists a worker
     # holds. It runs once per segment written instead: a finished segment writer
     # leaves cycles behind, and without a collection each one would stay in memory
@@ -72,9 +74,8 @@ def _work(storage, indexname: str, number: int, jobs, analyses, results, limit: 
     def catch_up(number: int) -> None:
         nonlocal applied
         while applied < number:
-            applied, found = analyses.get()
-            for key, terms in found.items():
-                tables.setdefault(key, []).extend(terms)
+            applied, news = analyses.get()
+            vocabulary.extend(news)
 
     try:
         ix = storage.open_index(indexname)
@@ -92,7 +93,7 @@ def _work(storage, indexname: str, number: int, jobs, analyses, results, limit: 
             number, batch = job
             catch_up(number)
             for fields, tokens in batch:
-                writer.add_tokenized(fields, tokens, tables)
+                writer.add_tokenized(fields, tokens, vocabulary)
                 if writer.postings_count >= limit.postings:
                     writer = flush()
             if writer._added and limit.due(writer.postings_count, build := build_resident()):
@@ -161,11 +162,11 @@ class ParallelWriter:
         self.segments: list | None = None  # the workers', once finish() has them
         #: word form → its number, in order of first sight.
         self.numbers: dict[str, int] = {}
-        #: analyzer key → the term of every numbered form, in number order: the workers'
-        #: tables. Lists, not a memo per analyzer keyed by form as well: three more
-        #: dictionaries of the whole vocabulary cost the parent ~30 MB at 30k articles
-        #: (benchmarks/README.md, "Build memory"); :attr:`memos` is made from them at the end.
-        self.terms: dict[str, list[bytes | None]] = {key: [] for key in self.parent.word_analyses()}
+        #: The term of every numbered form under each analyzer, as numbers: the workers'
+        #: tables. Not a memo per analyzer keyed by form as well: three more dictionaries
+        #: of the whole vocabulary cost the parent ~30 MB at 30k articles
+        #: (benchmarks/README.md, "Build memory"); :attr:`memos` is made from it at the end.
+        self.terms = TermNumbers(self.parent.word_analyses())
 
     @property
     def memos(self) -> dict[str, dict[str, bytes | None]]:
@@ -173,7 +174,7 @@ class ParallelWriter:
         (the next add's ``analysis.cache``), made when asked, once the workers are done."""
         forms = list(self.numbers)  # in number order, as the terms are
         given = self.parent.memos
-        return {key: {**given.get(key, {}), **dict(zip(forms, terms))} for key, terms in self.terms.items()}
+        return {key: {**given.get(key, {}), **dict(zip(forms, terms))} for key, terms in self.terms.terms().items()}
 
     def add_document(self, **fields) -> None:
         self.buffer.append(fields)
@@ -182,9 +183,9 @@ class ParallelWriter:
 
     def _send(self) -> None:
         if self.buffer:
-            batch, found = self._analyze(self.buffer)
+            batch, news = self._analyze(self.buffer)
             for analyses in self.analyses:
-                analyses.put((self.batches, found))
+                analyses.put((self.batches, news))
             self._put_job(self.batches % len(self.tasks), (self.batches, batch))
             self.batches += 1
             self.buffer = []
@@ -206,14 +207,14 @@ class ParallelWriter:
                     value = WORKER_DIED
                 raise self._failed(value)
 
-    def _analyze(self, batch: list[dict]) -> tuple[list[tuple[dict, dict | None]], dict[str, list[bytes | None]]]:
+    def _analyze(self, batch: list[dict]) -> tuple[list[tuple[dict, dict | None]], News]:
         """Each document of ``batch`` with its texts as word numbers (field name →
-        array; twins share one), and per analyzer key the terms of the forms first
-        numbered here, in number order (kept in :attr:`terms` too)."""
+        array; twins share one), and the terms and forms first numbered here
+        (:meth:`TermNumbers.news`; kept in :attr:`terms` too)."""
         numbers = self.numbers
-        first = len(numbers)
         keys = self.parent.analyzer_keys
-        analyzers = [(analyze, memo, self.terms[key]) for key, (analyze, memo) in self.parent.word_analyses().items()]
+        add = self.terms.add
+        analyzers = [(key, analyze, memo) for key, (analyze, memo) in self.parent.word_analyses().items()]
         documents: list[tuple[dict, dict | None]] = []
         for fields in batch:
             if any(name.startswith("_") for name in fields):
@@ -230,16 +231,12 @@ class ParallelWriter:
                     surfaces = words(value)
                     for surface in set(surfaces).difference(numbers):
                         numbers[surface] = len(numbers)
-                        made: dict[bytes | None, bytes | None] = {}
-                        for analyze, memo, terms in analyzers:
-                            term = memo[surface] if surface in memo else analyze(surface)
-                            # One object for the analyses that agree (a word the stemmer
-                            # leaves whole): kept once here, pickled once to each worker.
-                            terms.append(made.setdefault(term, term))
+                        for key, analyze, memo in analyzers:
+                            add(key, memo[surface] if surface in memo else analyze(surface))
                     numbered = texts[value] = array("i", map(numbers.__getitem__, surfaces))
                 tokens[name] = numbered
             documents.append((fields, tokens))
-        return documents, {key: terms[first:] for key, terms in self.terms.items()}
+        return documents, self.terms.news()
 
     def delete_by_term(self, fieldname: str, text: str) -> int:
         return self.parent.delete_by_term(fieldname, text)
@@ -272,7 +269,7 @@ class ParallelWriter:
     def forget_vocabulary(self) -> None:
         """Let the word numbers and terms go (once :attr:`memos` is saved): the merge does not need them."""
         self.numbers = {}
-        self.terms = {key: [] for key in self.terms}
+        self.terms = TermNumbers(self.terms.forms)
 
     def commit(self) -> None:
         self.finish()

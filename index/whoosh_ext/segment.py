@@ -41,6 +41,7 @@ from index.whoosh_ext import blocks, codec
 from index.whoosh_ext.covered import write_field
 from index.whoosh_ext.inversion import FlatPostings, Grouped
 from index.whoosh_ext.sidecar_writer import Recorder
+from index.whoosh_ext.vocabulary import NONE, Vocabulary
 
 
 def _fast_field(field) -> tuple | None:
@@ -111,9 +112,10 @@ class BulkSegmentWriter(SegmentWriter):
     def add_document(self, **fields):
         self.add_tokenized(fields)
 
-    def add_tokenized(self, fields: dict, tokens: dict[str, array] | None = None, tables: dict | None = None) -> None:
-        """``add_document``, where ``tokens`` may give a field's words as numbers into
-        the list of term bytes ``tables[analyzer key]`` (:class:`index.whoosh_ext.parallel.ParallelWriter`)."""
+    def add_tokenized(self, fields: dict, tokens: dict[str, array] | None = None,
+                      vocabulary: Vocabulary | None = None) -> None:
+        """``add_document``, where ``tokens`` may give a field's words as form numbers of
+        ``vocabulary`` (:class:`index.whoosh_ext.parallel.ParallelWriter`)."""
         if any(name.startswith("_") for name in fields):
             return super().add_document(**fields)  # boosts or custom stored values: Whoosh's way
         self._check_state()
@@ -134,7 +136,7 @@ class BulkSegmentWriter(SegmentWriter):
                 if field.indexed:
                     fast = self._fast.get(name)
                     if fast and tokens and name in tokens:
-                        length = self._invert(name, fast, tokens[name], docnum, tables[self.analyzer_keys[name]])
+                        length = self._invert(name, fast, tokens[name], docnum, vocabulary)
                     elif fast and isinstance(value, str):
                         surfaces = texts.get(value)
                         if surfaces is None:
@@ -153,37 +155,44 @@ class BulkSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _invert(self, name: str, fast: tuple, surfaces, docnum: int, table: list | None = None) -> int:
+    def _invert(self, name: str, fast: tuple, surfaces, docnum: int, vocabulary: Vocabulary | None = None) -> int:
         """Add one field's postings; returns its length (tokens kept).
 
-        ``surfaces`` are the field's words, or with ``table`` their numbers in it.
+        ``surfaces`` are the field's words, or with ``vocabulary`` their form numbers
+        (the terms are then term numbers, spelled when the segment is written).
         Positions are those Whoosh's chain gives: the tokenizer numbers every word; a
         stop filter gives the first kept word its own number and counts up from there.
         """
         analyze, memo, renumbers, kind, fmt = fast
-        if table is not None:
-            terms = list(map(table.__getitem__, surfaces))
+        flat = self._flat.get(name)
+        if vocabulary is not None:
+            terms = list(map(vocabulary.forms[self.analyzer_keys[name]].__getitem__, surfaces))
+            none = NONE
+            if flat is None:
+                flat = self._flat[name] = FlatPostings(kind, fmt.encode if kind == "positions" else None, vocabulary.spell)
         else:
+            none = None
             try:
                 terms = list(map(memo.__getitem__, surfaces))
             except KeyError:  # forms not analyzed yet
                 for surface in set(surfaces).difference(memo):
                     memo[surface] = analyze(surface)
                 terms = list(map(memo.__getitem__, surfaces))
-        flat = self._flat.get(name) or self._flat.setdefault(name, FlatPostings(kind, fmt.encode if kind == "positions" else None))
+        if flat is None:
+            flat = self._flat[name] = FlatPostings(kind, fmt.encode if kind == "positions" else None)
         scorable = self.schema[name].scorable
         if kind != "positions":
             counts = Counter(terms)
-            counts.pop(None, None)
+            counts.pop(none, None)
             flat.add(docnum, counts, counts.values())
             self.postings_count += len(counts)
             return sum(counts.values()) if scorable else 0
         if renumbers:
-            kept = [term for term in terms if term is not None]
+            kept = [term for term in terms if term is not none]
             numbered = enumerate(kept, terms.index(kept[0]) if kept else 0)
         else:
             kept = terms
-            numbered = ((i, term) for i, term in enumerate(terms) if term is not None)
+            numbered = ((i, term) for i, term in enumerate(terms) if term is not none)
         positions: dict[bytes, list[int]] = {}
         for pos, term in numbered:
             if term in positions:
@@ -195,7 +204,7 @@ class BulkSegmentWriter(SegmentWriter):
         self.postings_count += len(positions)
         if not scorable:
             return 0
-        return len(kept) if renumbers else sum(term is not None for term in terms)
+        return len(kept) if renumbers else sum(term is not none for term in terms)
 
     def _finalize_segment(self):
         self._gather()

@@ -7,6 +7,8 @@ length, stored field, column value and search result must be identical.
 
 from __future__ import annotations
 
+from array import array
+
 import pytest
 from bulk_support import ARTICLES, LONG, fields_of
 from whoosh import index as whoosh_index
@@ -16,6 +18,7 @@ from whoosh.writing import SegmentWriter
 
 from index.whoosh_ext.parallel import ParallelWriter
 from index.whoosh_ext.segment import BulkSegmentWriter
+from index.whoosh_ext.vocabulary import NONE, Vocabulary
 from index.schema import EXACT_FIELDS, ROOT_FIELDS, build_schema
 
 def build(folder, writer_class, articles=ARTICLES):
@@ -124,18 +127,20 @@ def test_the_comparison_sees_a_shifted_word(tmp_path, whoosh_ix):
 
 def test_words_given_as_numbers_are_inverted_as_whoosh_inverts_them(tmp_path, whoosh_ix):
     """A worker's path: texts as the parent numbers their words (ParallelWriter._analyze)
-    and each number's term from the parent's tables; positions, counts, texts of stop
-    words only or of no word at all, as Whoosh's writer writes them."""
+    and each number's term from the news the parent sends; positions, counts, texts of
+    stop words only or of no word at all, as Whoosh's writer writes them."""
     folder = tmp_path / "numbered"
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
     parent = ParallelWriter(ix, 0)  # no workers: only its numbering of the words
-    documents, _ = parent._analyze([fields_of(*article) for article in ARTICLES])
+    documents, news = parent._analyze([fields_of(*article) for article in ARTICLES])
     parent.cancel()
+    vocabulary = Vocabulary()
+    vocabulary.extend(news)
     writer = BulkSegmentWriter(ix)
     for fields, tokens in documents:
         assert tokens, "every article is numbered"
-        writer.add_tokenized(fields, tokens, parent.terms)
+        writer.add_tokenized(fields, tokens, vocabulary)
     writer.commit()
     numbered = whoosh_index.open_dir(str(folder))
     expected, got = contents(whoosh_ix), contents(numbered)
@@ -237,17 +242,22 @@ def test_the_parallel_writer_analyzes_each_form_once_and_keeps_every_analysis(tm
     writer = ParallelWriter(ix, 2, limit=40)
     batch = [fields_of(*article) for article in ARTICLES]
     try:
-        documents, found = writer._analyze(batch)
+        documents, news = writer._analyze(batch)
         again, nothing = writer._analyze(batch)
     finally:
         writer.cancel()
-    assert nothing == {key: [] for key in found}
+    assert nothing == ([], {key: array("i") for key in news[1]})
     surfaces = {w for _, title, body, _, _ in ARTICLES for w in WORD.findall(f"{title} {body}")}
-    assert len(found) == 3  # stemmed, exact and root analyzers
+    terms, forms = news
+    assert len(forms) == 3  # stemmed, exact and root analyzers
+    assert len(set(terms)) == len(terms)  # each distinct term numbered once
     by_number = sorted(writer.numbers, key=writer.numbers.get)
     assert set(by_number) == surfaces
-    for key, terms in found.items():
-        assert writer.memos[key] == dict(zip(by_number, terms))
+    for key, numbers in forms.items():
+        assert len(numbers) == len(by_number)
+        spelled = [None if n == NONE else terms[n] for n in numbers]
+        assert writer.memos[key] == dict(zip(by_number, spelled))
+        assert writer.memos[key] == {form: writer.parent.word_analyses()[key][0](form) for form in by_number}
     for (fields, tokens), (_, same) in zip(documents, again):
         assert tokens == same
         assert [by_number[n] for n in tokens["body"]] == WORD.findall(fields["body"])

@@ -1,0 +1,92 @@
+"""The terms of every word form a parallel build has numbered, held as numbers.
+
+:class:`index.whoosh_ext.parallel.ParallelWriter` numbers each word form in order of
+first sight and analyzes it once for every analyzer; its workers invert texts given as
+form numbers. Held as one list of term bytes per analyzer, the vocabulary of SaudiNewsNet
+(316,000 forms, 785,000 term objects) cost each worker and the parent 39 MB, and a
+build's memory is the sum of all three (benchmarks/README.md, "Build memory"). Here
+each distinct term is numbered once by the parent (:class:`TermNumbers`); per analyzer
+a form's term is a 32-bit term number (:data:`NONE` for a stop word), and a worker keeps
+each term's bytes once, packed (:class:`Vocabulary`): about 12 MB for the same vocabulary.
+A worker inverts by term number and spells the terms only when it writes a segment
+(:class:`index.whoosh_ext.inversion.FlatPostings`).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+
+#: The term number of a form that is no term under an analyzer (a stop word). A small
+#: int, so that ``term is NONE`` holds for what ``array.__getitem__`` returns.
+NONE = -1
+
+#: What the parent sends the workers after each batch: the terms numbered since the
+#: last news, in number order, and per analyzer key the term numbers of the forms
+#: numbered since then, in form order.
+News = tuple[list[bytes], dict[str, array]]
+
+
+class Vocabulary:
+    """Per analyzer key, each form number's term number; each term number's bytes."""
+
+    def __init__(self) -> None:
+        self.forms: dict[str, array] = {}
+        self._bytes = bytearray()
+        self._ends = array("q")
+
+    def __len__(self) -> int:
+        """The number of terms."""
+        return len(self._ends)
+
+    def spell(self, number: int) -> bytes:
+        """The bytes of term ``number``."""
+        ends = self._ends
+        return bytes(self._bytes[ends[number - 1] if number else 0 : ends[number]])
+
+    def extend(self, news: News) -> None:
+        """Take the parent's news (:meth:`TermNumbers.news`)."""
+        terms, forms = news
+        end = self._ends[-1] if self._ends else 0
+        for term in terms:
+            end += len(term)
+            self._ends.append(end)
+        self._bytes += b"".join(terms)
+        for key, numbers in forms.items():
+            self.forms.setdefault(key, array("i")).extend(numbers)
+
+
+class TermNumbers:
+    """The parent's side: each distinct term numbered once, and per analyzer key the term
+    number of each form (in form order). Terms are the dictionary's keys, in number order."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self._numbers: dict[bytes, int] = {}
+        self.forms: dict[str, array] = {key: array("i") for key in keys}
+        #: Terms numbered since the last news, in number order.
+        self._new: list[bytes] = []
+        self._sent_forms = 0
+
+    def add(self, key: str, term: bytes | None) -> None:
+        """The next form's term under analyzer ``key`` (None: no term)."""
+        if term is None:
+            number = NONE
+        else:
+            number = self._numbers.get(term)
+            if number is None:
+                number = self._numbers[term] = len(self._numbers)
+                self._new.append(term)
+        self.forms[key].append(number)
+
+    def news(self) -> News:
+        """The terms and forms numbered since the last call."""
+        terms, self._new = self._new, []
+        first = self._sent_forms
+        forms = {key: numbers[first:] for key, numbers in self.forms.items()}
+        self._sent_forms = len(next(iter(self.forms.values()), ()))
+        return terms, forms
+
+    def terms(self) -> dict[str, list[bytes | None]]:
+        """Per analyzer key, the term of each form in form order (what the analysis cache keeps)."""
+        spelled = list(self._numbers)
+        return {key: [None if n == NONE else spelled[n] for n in numbers] for key, numbers in self.forms.items()}
