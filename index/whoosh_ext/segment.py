@@ -159,7 +159,8 @@ class BulkSegmentWriter(SegmentWriter):
         """Add one field's postings; returns its length (tokens kept).
 
         ``surfaces`` are the field's words, or with ``vocabulary`` their form numbers
-        (the terms are then term numbers, spelled when the segment is written).
+        (the terms are then term numbers, spelled when the segment is written). A writer
+        takes a field one way for all its documents: a worker gets every text numbered.
         Positions are those Whoosh's chain gives: the tokenizer numbers every word; a
         stop filter gives the first kept word its own number and counts up from there.
         """
