@@ -47,6 +47,10 @@ EXTRA_STOP_WORDS = frozenset(
 )
 
 
+#: tashaphyne's tags of the kinds of entry :func:`_homograph` keeps searchable.
+_NOUN_LIKE_KINDS = ("الأسماء الخمسة", "اسم فعل", "اسم صوت")
+
+
 def _homograph(entry: dict) -> bool:
     """Entries that, once written without harakat, mostly spell a content word.
 
@@ -60,10 +64,6 @@ def _homograph(entry: dict) -> bool:
     """
     tags = entry["tags"]
     return "أَ" in entry["procletic"] or any(kind in tags for kind in _NOUN_LIKE_KINDS)
-
-
-#: tashaphyne's tags of the kinds of entry :func:`_homograph` keeps searchable.
-_NOUN_LIKE_KINDS = ("الأسماء الخمسة", "اسم فعل", "اسم صوت")
 
 
 @lru_cache(maxsize=1)

@@ -165,12 +165,9 @@ class BulkSegmentWriter(SegmentWriter):
         stop filter gives the first kept word its own number and counts up from there.
         """
         analyze, memo, renumbers, kind, fmt = fast
-        flat = self._flat.get(name)
         if vocabulary is not None:
             terms = list(map(vocabulary.forms[self.analyzer_keys[name]].__getitem__, surfaces))
             none = NONE
-            if flat is None:
-                flat = self._flat[name] = FlatPostings(kind, fmt.encode if kind == "positions" else None, vocabulary.spell)
         else:
             none = None
             try:
@@ -179,8 +176,10 @@ class BulkSegmentWriter(SegmentWriter):
                 for surface in set(surfaces).difference(memo):
                     memo[surface] = analyze(surface)
                 terms = list(map(memo.__getitem__, surfaces))
+        flat = self._flat.get(name)
         if flat is None:
-            flat = self._flat[name] = FlatPostings(kind, fmt.encode if kind == "positions" else None)
+            spell = vocabulary.spell if vocabulary is not None else None
+            flat = self._flat[name] = FlatPostings(kind, fmt.encode if kind == "positions" else None, spell)
         scorable = self.schema[name].scorable
         if kind != "positions":
             counts = Counter(terms)
