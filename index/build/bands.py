@@ -8,7 +8,8 @@ few thousand documents made the build's time grow with the square of the collect
 (benchmarks/README.md, "Build memory"): here they are numpy rows in fixed-size
 chunks (the signatures' full chunks in a temporary file), and the band hashes sorted
 runs merged as a binary counter, never above :attr:`BandIndex.RUN_CAP` (each merge
-copies its runs once, so a larger run would cost the build a peak of its size). The
+copies its runs once, so a larger run would cost the build a peak of its size; the rows
+of a run past merging wait in a temporary file). The
 runs keep 32 bits of each 64-bit band hash (8 bytes a band with its row, not 12): two
 different bands share them once in 2³² comparisons, so a candidate is now and then a
 row that shares no band, which the copy finder sees when it compares the signatures.
@@ -94,7 +95,13 @@ def _keys(bands: np.ndarray) -> np.ndarray:
 
 class BandIndex:
     """Band hash → the rows (documents) that have it: sorted runs of (32-bit key, row),
-    plus a dict of the latest rows' keys until :attr:`pending` rows make a new run."""
+    plus a dict of the latest rows' keys until :attr:`pending` rows make a new run.
+
+    A run of over half :attr:`RUN_CAP` entries is never merged again, and its rows go to
+    an unnamed temporary file, read back only for a key found in it: a key is looked up
+    for every band of every new document, a row only when a band is shared (a copy, or
+    now and then two bands sharing 32 bits). At a million documents that is 64 MB the
+    build's parent no longer holds (benchmarks/README.md, "Build memory")."""
 
     #: Entries (band keys) above which runs are no longer merged: 8 bytes each, so a
     #: merge copies at most 16 MB; a million documents make eight runs of the cap.
@@ -102,9 +109,12 @@ class BandIndex:
 
     def __init__(self, pending: int):
         self.pending = pending
-        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+        #: (keys, rows): rows as an array, or as where they start in :attr:`_file` (entries).
+        self._runs: list[tuple[np.ndarray, np.ndarray | int]] = []
         self._new: dict[int, list[int]] = {}
         self._waiting: list[tuple[int, np.ndarray]] = []
+        self._file = None
+        self._filed = 0
 
     @classmethod
     def of(cls, bands: np.ndarray, pending: int) -> BandIndex:
@@ -112,7 +122,7 @@ class BandIndex:
         index = cls(pending)
         if len(bands):
             rows = np.repeat(np.arange(len(bands), dtype=np.int32), bands.shape[1])
-            index._runs.append(_sorted_run(_keys(bands.reshape(-1)), rows))
+            index._runs.append(index._final(*_sorted_run(_keys(bands.reshape(-1)), rows)))
         return index
 
     def add(self, row: int, bands: np.ndarray) -> None:
@@ -133,10 +143,28 @@ class BandIndex:
             ends = np.searchsorted(keys, bands, side="right")
             for start, end in zip(starts.tolist(), ends.tolist()):
                 if start < end:
-                    found.update(rows[start:end].tolist())
+                    found.update(self._rows(rows, start, end))
         for band in bands.tolist():
             found.update(self._new.get(band, ()))
         return found
+
+    def _rows(self, rows: np.ndarray | int, start: int, end: int) -> list[int]:
+        """A run's rows from ``start`` to ``end``, from memory or from the file."""
+        if isinstance(rows, np.ndarray):
+            return rows[start:end].tolist()
+        data = os.pread(self._file.fileno(), 4 * (end - start), 4 * (rows + start))
+        return np.frombuffer(data, dtype=np.int32).tolist()
+
+    def _final(self, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | int]:
+        """The run, its rows moved to the file when it is too large to be merged again."""
+        if 2 * len(keys) <= self.RUN_CAP:
+            return keys, rows
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()
+        self._file.write(rows.astype(np.int32).tobytes())
+        self._file.flush()
+        start, self._filed = self._filed, self._filed + len(rows)
+        return keys, start
 
     def _settle(self) -> None:
         """The waiting rows' bands become a run; runs of like size merge (up to the cap)."""
@@ -146,9 +174,12 @@ class BandIndex:
         self._new.clear()
         self._waiting.clear()
         runs = self._runs
+        # A run of over half the cap is never merged: it is either larger than the run
+        # after it, or the two together pass the cap.
         while len(runs) > 1 and len(runs[-2][0]) <= len(runs[-1][0]) and len(runs[-2][0]) + len(runs[-1][0]) <= self.RUN_CAP:
             (keys, rows), (more_keys, more_rows) = runs[-2], runs.pop()
             runs[-1] = _sorted_run(np.concatenate([keys, more_keys]), np.concatenate([rows, more_rows]))
+        runs[-1] = self._final(*runs[-1])  # the new or merged run: its rows are in memory
 
 
 def _sorted_run(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -44,11 +44,15 @@ def test_band_candidates_are_the_rows_sharing_a_band_across_runs_and_merges():
     for row, hashes in enumerate(bands):
         index.add(row, hashes)
     assert len(index._runs) > 1
+    assert any(isinstance(rows, int) for _, rows in index._runs)  # runs past merging keep their rows in the file
     for query in bands[::7]:
         expected = {row for row, hashes in enumerate(bands) if set(hashes.tolist()) & set(query.tolist())}
         assert index.candidates(query) == expected
-    loaded = BandIndex.of(bands, pending=2)
-    assert loaded.candidates(bands[3]) == index.candidates(bands[3])
+    loaded = Small.of(bands, pending=2)  # one run of every row's bands, its rows in the file
+    assert isinstance(loaded._runs[0][1], int) and loaded.candidates(bands[3]) == index.candidates(bands[3])
+    small = BandIndex.of(bands[:10], pending=2)  # 40 entries: one run, in memory below half the cap
+    assert isinstance(small._runs[0][1], np.ndarray)
+    assert small.candidates(bands[3]) == {row for row in range(10) if set(bands[row].tolist()) & set(bands[3].tolist())}
 
 
 def test_holders_keep_one_key_or_several():
