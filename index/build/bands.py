@@ -100,8 +100,8 @@ class BandIndex:
     A run of over half :attr:`RUN_CAP` entries is never merged again, and its rows go to
     an unnamed temporary file, read back only for a key found in it: a key is looked up
     for every band of every new document, a row only when a band is shared (a copy, or
-    now and then two bands sharing 32 bits). At a million documents that is 64 MB the
-    build's parent no longer holds (benchmarks/README.md, "Build memory")."""
+    now and then two bands sharing 32 bits). Those rows were half of what the runs cost a
+    large build's parent (benchmarks/README.md, "Build memory")."""
 
     #: Entries (band keys) above which runs are no longer merged: 8 bytes each, so a
     #: merge copies at most 16 MB; a million documents make eight runs of the cap.

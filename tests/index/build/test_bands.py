@@ -36,15 +36,15 @@ def test_chunks_give_back_every_row_appended(spill):
 
 def test_band_candidates_are_the_rows_sharing_a_band_across_runs_and_merges():
     class Small(BandIndex):
-        RUN_CAP = 12  # runs stop merging at three rows of four bands
+        RUN_CAP = 40  # runs of two rows of four bands merge up to eight rows; past five, their rows go to the file
 
     draw = np.random.default_rng(7)
-    bands = draw.integers(0, 6, size=(40, 4)).astype(np.uint64)  # few values: many shared
+    bands = draw.integers(0, 6, size=(43, 4)).astype(np.uint64)  # few values: many shared; one row left pending
     index = Small(pending=2)
     for row, hashes in enumerate(bands):
         index.add(row, hashes)
-    assert len(index._runs) > 1
-    assert any(isinstance(rows, int) for _, rows in index._runs)  # runs past merging keep their rows in the file
+    assert len(index._runs) > 1 and {len(keys) for keys, _ in index._runs} >= {32, 8}  # merged runs, and new ones
+    assert all(isinstance(rows, int) == (len(keys) > 20) for keys, rows in index._runs)  # past merging: rows in the file
     for query in bands[::7]:
         expected = {row for row, hashes in enumerate(bands) if set(hashes.tolist()) & set(query.tolist())}
         assert index.candidates(query) == expected
