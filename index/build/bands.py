@@ -26,6 +26,28 @@ from pathlib import Path
 import numpy as np
 
 
+class _Spill:
+    """An unnamed temporary file (opened on the first write, deleted by the kernel) that
+    arrays are appended to and read back from by their byte offset: what a large build
+    need not hold in memory."""
+
+    def __init__(self) -> None:
+        self._file = None
+
+    def append(self, values: np.ndarray) -> int:
+        """Write ``values``; returns the byte offset where they start."""
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()
+        start = self._file.tell()
+        self._file.write(values.tobytes())
+        self._file.flush()
+        return start
+
+    def read(self, offset: int, count: int, dtype: np.dtype) -> np.ndarray:
+        """``count`` items of ``dtype`` from byte ``offset``."""
+        return np.frombuffer(os.pread(self._file.fileno(), count * dtype.itemsize, offset), dtype=dtype)
+
+
 class Chunks:
     """Rows of one width and dtype appended one at a time, stored in chunks of
     :attr:`SIZE` rows: growing never copies what is stored. With ``spill``, full
@@ -39,8 +61,7 @@ class Chunks:
         self._shape = () if width is None else (width,)
         self._chunks: list[np.ndarray | None] = []  # None: the chunk is in the file
         self._count = 0
-        self._spill = spill
-        self._file = None
+        self._spill = _Spill() if spill else None
 
     def __len__(self) -> int:
         return self._count
@@ -48,23 +69,19 @@ class Chunks:
     def append(self, row) -> None:
         at = self._count % self.SIZE
         if at == 0:
-            if self._spill and self._chunks:
+            if self._spill is not None and self._chunks:
                 self._to_file()
             self._chunks.append(np.zeros((self.SIZE, *self._shape), dtype=self.dtype))
         self._chunks[-1][at] = row
         self._count += 1
 
     def _to_file(self) -> None:
-        if self._file is None:
-            self._file = tempfile.TemporaryFile()
-        self._file.write(self._chunks[-1].tobytes())
-        self._file.flush()
+        self._spill.append(self._chunks[-1])  # full chunks in order: row n is at n times a row's bytes
         self._chunks[-1] = None
 
     def _read(self, first: int, count: int) -> np.ndarray:
-        size = self.dtype.itemsize * int(np.prod(self._shape, dtype=np.int64))
-        data = os.pread(self._file.fileno(), size * count, size * first)
-        return np.frombuffer(data, dtype=self.dtype).reshape(count, *self._shape)
+        width = int(np.prod(self._shape, dtype=np.int64))
+        return self._spill.read(first * width * self.dtype.itemsize, count * width, self.dtype).reshape(count, *self._shape)
 
     def __getitem__(self, index: int):
         chunk = self._chunks[index // self.SIZE]
@@ -93,6 +110,10 @@ def _keys(bands: np.ndarray) -> np.ndarray:
     return ((bands.astype(np.uint64) * _MIX) >> np.uint64(32)).astype(np.uint32)
 
 
+#: How a run's rows are kept (in memory and in the file).
+_ROW = np.dtype(np.int32)
+
+
 class BandIndex:
     """Band hash → the rows (documents) that have it: sorted runs of (32-bit key, row),
     plus a dict of the latest rows' keys until :attr:`pending` rows make a new run.
@@ -109,12 +130,11 @@ class BandIndex:
 
     def __init__(self, pending: int):
         self.pending = pending
-        #: (keys, rows): rows as an array, or as where they start in :attr:`_file` (entries).
+        #: (keys, rows): rows as an array, or as the byte offset where they start in :attr:`_spill`.
         self._runs: list[tuple[np.ndarray, np.ndarray | int]] = []
         self._new: dict[int, list[int]] = {}
         self._waiting: list[tuple[int, np.ndarray]] = []
-        self._file = None
-        self._filed = 0
+        self._spill = _Spill()
 
     @classmethod
     def of(cls, bands: np.ndarray, pending: int) -> BandIndex:
@@ -152,19 +172,13 @@ class BandIndex:
         """A run's rows from ``start`` to ``end``, from memory or from the file."""
         if isinstance(rows, np.ndarray):
             return rows[start:end].tolist()
-        data = os.pread(self._file.fileno(), 4 * (end - start), 4 * (rows + start))
-        return np.frombuffer(data, dtype=np.int32).tolist()
+        return self._spill.read(rows + start * _ROW.itemsize, end - start, _ROW).tolist()
 
     def _final(self, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | int]:
         """The run, its rows moved to the file when it is too large to be merged again."""
         if 2 * len(keys) <= self.RUN_CAP:
             return keys, rows
-        if self._file is None:
-            self._file = tempfile.TemporaryFile()
-        self._file.write(rows.astype(np.int32).tobytes())
-        self._file.flush()
-        start, self._filed = self._filed, self._filed + len(rows)
-        return keys, start
+        return keys, self._spill.append(rows.astype(_ROW))
 
     def _settle(self) -> None:
         """The waiting rows' bands become a run; runs of like size merge (up to the cap)."""
