@@ -20,7 +20,7 @@ from index.analysis.chain import words
 from index.build.limits import BuildSettings, FlushRule, build_resident
 from index.errors import BuildFailed
 from index.whoosh_ext.segment import BulkSegmentWriter
-from index.whoosh_ext.vocabulary import News, TermNumbers, Vocabulary
+from index.whoosh_ext.vocabulary import FirstSight, News, TermNumbers, Vocabulary
 
 #: Postings a worker holds in memory before it writes them out as a segment, unless the
 #: caller says otherwise (a build passes its memory setting's rule:
@@ -161,7 +161,7 @@ class ParallelWriter:
         self.batches = 0
         self.segments: list | None = None  # the workers', once finish() has them
         #: word form → its number, in order of first sight.
-        self.numbers: dict[str, int] = {}
+        self.numbers = FirstSight()
         #: The term of every numbered form under each analyzer, as numbers: the workers'
         #: tables. Not a memo per analyzer keyed by form as well: three more dictionaries
         #: of the whole vocabulary cost the parent ~30 MB at 30k articles
@@ -211,10 +211,8 @@ class ParallelWriter:
         """Each document of ``batch`` with its texts as word numbers (field name →
         array; twins share one), and the terms and forms first numbered here
         (:meth:`TermNumbers.news`; kept in :attr:`terms` too)."""
-        numbers = self.numbers
+        number = self.numbers.__getitem__
         keys = self.parent.analyzer_keys
-        add = self.terms.add
-        analyzers = [(key, analyze, memo) for key, (analyze, memo) in self.parent.word_analyses().items()]
         documents: list[tuple[dict, dict | None]] = []
         for fields in batch:
             if any(name.startswith("_") for name in fields):
@@ -228,14 +226,18 @@ class ParallelWriter:
                     continue
                 numbered = texts.get(value)
                 if numbered is None:
-                    surfaces = words(value)
-                    for surface in set(surfaces).difference(numbers):
-                        numbers[surface] = len(numbers)
-                        for key, analyze, memo in analyzers:
-                            add(key, memo[surface] if surface in memo else analyze(surface))
-                    numbered = texts[value] = array("i", map(numbers.__getitem__, surfaces))
+                    numbered = texts[value] = array("i", map(number, words(value)))
                 tokens[name] = numbered
             documents.append((fields, tokens))
+        new = self.numbers.taken()
+        # Each form through every analyzer in a row: they share its normalization
+        # and stop-word check (index.analysis.oneword._filters remembers the last word).
+        analyses = [(key, analyze, memo, []) for key, (analyze, memo) in self.parent.word_analyses().items()]
+        for surface in new:
+            for _, analyze, memo, terms in analyses:
+                terms.append(memo[surface] if surface in memo else analyze(surface))
+        for key, _, _, terms in analyses:
+            self.terms.extend(key, terms)
         return documents, self.terms.news()
 
     def delete_by_term(self, fieldname: str, text: str) -> int:
@@ -268,7 +270,7 @@ class ParallelWriter:
 
     def forget_vocabulary(self) -> None:
         """Let the word numbers and terms go (once :attr:`memos` is saved): the merge does not need them."""
-        self.numbers = {}
+        self.numbers = FirstSight()
         self.terms = TermNumbers(self.terms.forms)
 
     def commit(self) -> None:

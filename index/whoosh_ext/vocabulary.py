@@ -56,31 +56,53 @@ class Vocabulary:
             self.forms.setdefault(key, array("i")).extend(numbers)
 
 
+class FirstSight(dict):
+    """Key → number, in order of first sight: looking a key up numbers it if new.
+
+    A text's numbers are ``map(numbers.__getitem__, words)``: known keys are found in C,
+    and only a new key costs a Python call (:meth:`__missing__`), where numbering the
+    words absent from a set of each text's words made a set of every text and cost the
+    6,000-article build as much as splitting the texts (benchmarks/README.md, "Small builds")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: Keys numbered since :meth:`taken` last gave them, in number order.
+        self.new: list = []
+
+    def __missing__(self, key) -> int:
+        number = self[key] = len(self)
+        self.new.append(key)
+        return number
+
+    def taken(self) -> list:
+        """The keys numbered since the last call, in number order."""
+        new, self.new = self.new, []
+        return new
+
+
+class _Terms(FirstSight):
+    """Term bytes → number; None (no term: a stop word) is :data:`NONE` and never numbered."""
+
+    def __missing__(self, key) -> int:
+        return NONE if key is None else super().__missing__(key)
+
+
 class TermNumbers:
     """The parent's side: each distinct term numbered once, and per analyzer key the term
     number of each form (in form order). Terms are the dictionary's keys, in number order."""
 
     def __init__(self, keys: Iterable[str]) -> None:
-        self._numbers: dict[bytes, int] = {}
+        self._numbers = _Terms()
         self.forms: dict[str, array] = {key: array("i") for key in keys}
-        #: Terms numbered since the last news, in number order.
-        self._new: list[bytes] = []
         self._sent_forms = 0
 
-    def add(self, key: str, term: bytes | None) -> None:
-        """The next form's term under analyzer ``key`` (None: no term)."""
-        if term is None:
-            number = NONE
-        else:
-            number = self._numbers.get(term)
-            if number is None:
-                number = self._numbers[term] = len(self._numbers)
-                self._new.append(term)
-        self.forms[key].append(number)
+    def extend(self, key: str, terms: Iterable[bytes | None]) -> None:
+        """The next forms' terms under analyzer ``key``, in form order (None: no term)."""
+        self.forms[key].extend(map(self._numbers.__getitem__, terms))
 
     def news(self) -> News:
         """The terms and forms numbered since the last call."""
-        terms, self._new = self._new, []
+        terms = self._numbers.taken()
         first = self._sent_forms
         forms = {key: numbers[first:] for key, numbers in self.forms.items()}
         self._sent_forms = len(next(iter(self.forms.values()), ()))

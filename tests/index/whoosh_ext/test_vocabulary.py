@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 
-from index.whoosh_ext.vocabulary import NONE, TermNumbers, Vocabulary
+from index.whoosh_ext.vocabulary import NONE, FirstSight, TermNumbers, Vocabulary
 
 
 def test_a_worker_spells_every_form_as_the_parent_analyzed_it_across_batches():
@@ -19,10 +19,10 @@ def test_a_worker_spells_every_form_as_the_parent_analyzed_it_across_batches():
     parent, worker = TermNumbers(["stem", "exact"]), Vocabulary()
     expected: dict[str, list[bytes | None]] = {"stem": [], "exact": []}
     for batch in batches:
-        for _, terms in batch:
-            for key, term in terms.items():
-                parent.add(key, term)
-                expected[key].append(term)
+        for key in expected:
+            terms = [analyses[key] for _, analyses in batch]
+            parent.extend(key, terms)
+            expected[key] += terms
         worker.extend(pickle.loads(pickle.dumps(parent.news())))
     assert parent.terms() == expected
     for key, terms in expected.items():
@@ -35,7 +35,20 @@ def test_a_worker_spells_every_form_as_the_parent_analyzed_it_across_batches():
 
 def test_news_after_nothing_new_is_empty():
     parent = TermNumbers(["stem"])
-    parent.add("stem", b"x")
+    parent.extend("stem", [b"x"])
     parent.news()
     terms, forms = parent.news()
     assert terms == [] and list(forms["stem"]) == []
+
+
+def test_forms_are_numbered_in_order_of_first_sight_and_taken_once():
+    """Looking a text's words up numbers the new ones; each is handed over once."""
+    numbers = FirstSight()
+    first = list(map(numbers.__getitem__, ["قال", "الوزير", "قال", "إن"]))
+    assert first == [0, 1, 0, 2]
+    assert numbers.taken() == ["قال", "الوزير", "إن"]
+    second = list(map(numbers.__getitem__, ["إن", "الانسحاب", "قال"]))
+    assert second == [2, 3, 0]
+    assert numbers.taken() == ["الانسحاب"]
+    assert numbers.taken() == []
+    assert list(numbers) == ["قال", "الوزير", "إن", "الانسحاب"]  # number order
