@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from index.analysis.normalize import normalize_text  # noqa: E402
 from index.build.copies import CopyFinder, shingle_hashes  # noqa: E402
+from index.ingest.duplicates import body_words  # noqa: E402
 
 CORPUS = ROOT.parent / "shared/corpus/saudinewsnet/articles.jsonl.gz"
 QUERIES = ROOT.parent / "shared/eval/news-known-item/queries-clean.jsonl"
@@ -63,7 +64,7 @@ def clusters(corpus: Path, sample: int, seed: int) -> dict:
 
     def sh(doc_id: str):
         if doc_id not in shingles:
-            shingles[doc_id] = shingle_hashes(by_id[doc_id]["body"], settings.shingle)
+            shingles[doc_id] = shingle_hashes(body_words(by_id[doc_id]["body"]), settings.shingle)
         return shingles[doc_id]
 
     # A copy joins the story of its most similar earlier member, not always the first.

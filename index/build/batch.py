@@ -26,7 +26,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from index.build.bodies import BodyKeys
 from index.build.copies import CopyFinder
@@ -38,14 +37,11 @@ from index.build.report import AddReport, Progress
 from index.build.shards import shard_of
 from index.build.shards.state import merge_memos, split_manifest
 from index.build.shards.writers import Shard, ShardedWriter
-from index.build.signer import Signer
+from index.build.signer import Signed, Signer
 from index.build import writer_choice
 from index.build.writer_choice import open_writer
 from index.ingest.duplicates import body_key
 from index.ingest.files import ReadProblem, Record, read_file
-
-if TYPE_CHECKING:
-    import numpy as np
 
 #: File in a generation keeping the analysis of every word form indexed (:mod:`index.build.memos`).
 ANALYSIS_CACHE = "analysis.cache"
@@ -114,14 +110,14 @@ class Batch:
             candidate = f"{wanted}-{n}"
         return candidate
 
-    def write(self, record: Record, path_key: str, previous: set[str], signature: np.ndarray | None = None) -> str:
+    def write(self, record: Record, path_key: str, previous: set[str], signed: Signed | None = None) -> str:
         """Add or replace one document and return its id; ``previous`` are the file's old ids,
-        ``signature`` its body's MinHash when signed ahead (:mod:`index.build.signer`).
+        ``signed`` its body's MinHash and key when signed ahead (:mod:`index.build.signer`).
 
         A record whose body another file already holds joins that document instead of
         making a second one. Ids taken from a file name are made unique.
         """
-        key = body_key(record.body)
+        signature, key = signed if signed is not None else (None, body_key(record.body))
         same = self.bodies.get(key) if key else None
         if same and self.refs.held_elsewhere(same, path_key):
             self.refs.add(same, path_key)
@@ -231,7 +227,7 @@ class Batch:
         self.detach(key, list(old_ids))
         ids = []
         failed, again = len(self.report.problems), self.refs.again
-        for item, signature in self._signed(read_file(path, fields)):
+        for item, signed in self._signed(read_file(path, fields)):
             if isinstance(item, ReadProblem):
                 self.problem(item, progress)
                 continue
@@ -246,7 +242,7 @@ class Batch:
             if source:
                 item.source = source
                 item.provenance["source"] = "--source"
-            ids.append(self.write(item, key, old_ids, signature))
+            ids.append(self.write(item, key, old_ids, signed))
             progress.advance(0, 1)
         if not ids and len(self.report.problems) == failed:
             self.problem(ReadProblem(str(path), "no documents in this file"), progress)
@@ -269,8 +265,8 @@ class Batch:
         self.report.files += 1
         progress.advance(1)
 
-    def _signed(self, items: Iterable[Record | ReadProblem]) -> Iterable[tuple[Record | ReadProblem, np.ndarray | None]]:
-        """``items`` each with its body's signature when a helper signs ahead, else None."""
+    def _signed(self, items: Iterable[Record | ReadProblem]) -> Iterable[tuple[Record | ReadProblem, Signed | None]]:
+        """``items`` each with its body's signature and key when a helper signs ahead, else None."""
         if self.signer is None:
             return ((item, None) for item in items)
         return self.signer.ahead(items, lambda item: item.body if isinstance(item, Record) else None)

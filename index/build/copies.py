@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import zipfile
 import zlib
 from array import array
@@ -53,11 +52,10 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis.normalize import normalize_text
 from index.build.bands import BandIndex, Chunks, joined_rows, save_npz
 from index.build.numbering import Numbering
+from index.ingest.duplicates import body_words
 
-_WORD = re.compile(r"[^\W_]+")
 #: Multiplier of the polynomial that joins word hashes into a shingle or band hash.
 _BASE = np.uint64(1_000_003)
 _NO_DATE = -1
@@ -109,9 +107,9 @@ class WordHashes(dict):
         return value
 
 
-def shingle_hashes(text: str, size: int, memo: WordHashes | None = None) -> np.ndarray:
-    """The distinct 32-bit hashes of the ``size``-word shingles of normalized ``text``."""
-    words = _WORD.findall(normalize_text(text))
+def shingle_hashes(words: list[str], size: int, memo: WordHashes | None = None) -> np.ndarray:
+    """The distinct 32-bit hashes of the ``size``-word shingles of ``words`` (a normalized
+    text's: :func:`index.ingest.duplicates.body_words`)."""
     if len(words) < size:
         return np.zeros(0, dtype=np.uint64)
     h = np.array(list(map((WordHashes() if memo is None else memo).__getitem__, words)), dtype=np.uint64)
@@ -206,7 +204,11 @@ class CopyFinder:
 
     def signature(self, body: str) -> np.ndarray | None:
         """The MinHash of ``body``'s shingles, or None for a text too short to compare."""
-        hashes = shingle_hashes(body, self.settings.shingle, self._words)
+        return self.signature_of_words(body_words(body))
+
+    def signature_of_words(self, words: list[str]) -> np.ndarray | None:
+        """:meth:`signature` of the body whose :func:`index.ingest.duplicates.body_words` are ``words``."""
+        hashes = shingle_hashes(words, self.settings.shingle, self._words)
         if len(hashes) < max(1, self.settings.min_words - self.settings.shingle + 1):
             return None
         if self._permutations is None:

@@ -1,4 +1,4 @@
-"""MinHash signatures computed ahead of the writes, in a helper process.
+"""MinHash signatures and body keys computed ahead of the writes, in a helper process.
 
 A large first build is paced by its parent process: it reads every record, analyzes
 its words and hands it to the forked writers (:mod:`index.whoosh_ext.parallel`). Each
@@ -6,7 +6,10 @@ document's story (:mod:`index.build.copies`) must be known before it is handed o
 so the writers cannot find it; but its signature, most of that work, depends on no
 other document. A helper process signs the next block of records while the parent
 writes the current one, and the parent only compares signatures
-(benchmarks/copies.md measures the difference).
+(benchmarks/copies.md measures the difference). The body's duplicate key
+(:func:`index.ingest.duplicates.body_key`) is taken over the same normalized words, so
+the helper returns it too: the parent no longer normalizes and splits each body for it
+(benchmarks/README.md, "Small builds").
 
 The helper is a fresh interpreter that imports only numpy and the copy finder (about
 30 MB), not a fork of the parent: a forked helper's resident size counts the pages it
@@ -32,10 +35,11 @@ import numpy as np
 
 from index.build.copies import CopyFinder, CopySettings
 from index.errors import BuildFailed
+from index.ingest.duplicates import body_words, words_key
 
 #: Records signed per message to the helper: enough to make pickling them worth it,
-#: few enough that the first block is soon ready. A block's signatures (64 × 128
-#: bytes) fit in the socket's buffer, so the helper's answer never waits for the
+#: few enough that the first block is soon ready. A block's signatures and keys
+#: (64 × 128 + 64 × 20 bytes) fit in the socket's buffer, so the helper's answer never waits for the
 #: parent, who sends the next block before reading it.
 BLOCK = 64
 
@@ -48,13 +52,21 @@ Item = TypeVar("Item")
 _SERVE = "import sys; sys.path.insert(0, sys.argv[1]); from index.build.signer import serve; serve(int(sys.argv[2]))"
 
 
-def _sign(finder: CopyFinder, bodies: list[str | None]) -> list[np.ndarray]:
-    """Signatures of ``bodies`` (empty for a text too short to compare or for no text)."""
+#: A body's signature (empty for a text too short to compare) and its duplicate key.
+Signed = tuple[np.ndarray, str | None]
+
+
+def _sign(finder: CopyFinder, bodies: list[str | None]) -> list[Signed | None]:
+    """Signature and key of each of ``bodies`` (None for no text)."""
     empty = np.zeros(0, dtype=np.uint16)
-    out = []
+    out: list[Signed | None] = []
     for body in bodies:
-        signature = finder.signature(body) if body is not None else None
-        out.append(empty if signature is None else signature)
+        if body is None:
+            out.append(None)
+            continue
+        words = body_words(body)
+        signature = finder.signature_of_words(words)
+        out.append((empty if signature is None else signature, words_key(words)))
     return out
 
 
@@ -92,19 +104,18 @@ class Signer:
         theirs.close()
         self.connection.send(settings)
 
-    def ahead(self, items: Iterable[Item], body: Callable[[Item], str | None]) -> Iterator[tuple[Item, np.ndarray | None]]:
-        """``items`` each with the signature of ``body(item)`` (None where there is no body),
-        the next block being signed while the caller handles this one."""
+    def ahead(self, items: Iterable[Item], body: Callable[[Item], str | None]) -> Iterator[tuple[Item, Signed | None]]:
+        """``items`` each with the signature and key of ``body(item)`` (None where there is
+        no body), the next block being signed while the caller handles this one."""
         iterator = iter(items)
         pending = None
         while block := list(itertools.islice(iterator, BLOCK)):
-            bodies = [body(item) for item in block]
-            self._send(bodies)
+            self._send([body(item) for item in block])
             if pending is not None:
-                yield from self._ready(*pending)
-            pending = (block, bodies)
+                yield from self._ready(pending)
+            pending = block
         if pending is not None:
-            yield from self._ready(*pending)
+            yield from self._ready(pending)
 
     def _send(self, bodies: list[str | None]) -> None:
         try:
@@ -112,15 +123,14 @@ class Signer:
         except OSError:
             raise self._failed() from None
 
-    def _ready(self, block: list, bodies: list[str | None]) -> Iterator[tuple[object, np.ndarray | None]]:
+    def _ready(self, block: list) -> Iterator[tuple[object, Signed | None]]:
         try:
-            signatures = self.connection.recv()
+            signed = self.connection.recv()
         except (EOFError, OSError):
             raise self._failed() from None
-        if isinstance(signatures, str):
-            raise self._failed(signatures)
-        for item, text, signature in zip(block, bodies, signatures):
-            yield item, (signature if text is not None else None)
+        if isinstance(signed, str):
+            raise self._failed(signed)
+        yield from zip(block, signed)
 
     def _failed(self, why: str | None = None) -> BuildFailed:
         self.cancel()

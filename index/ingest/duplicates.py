@@ -19,9 +19,19 @@ MIN_WORDS = 8
 _WORD = re.compile(r"[^\W_]+")
 
 
+def body_words(body: str) -> list[str]:
+    """The normalized body's words: what its key is taken over, and what the copy finder
+    shingles (:mod:`index.build.copies`), split once for both when a helper signs ahead."""
+    return _WORD.findall(normalize_text(body))
+
+
 def body_key(body: str) -> str | None:
     """A short stable key for the normalized body, or None for a body too short to compare."""
-    words = _WORD.findall(normalize_text(body))
+    return words_key(body_words(body))
+
+
+def words_key(words: list[str]) -> str | None:
+    """:func:`body_key` of the body whose :func:`body_words` are ``words``."""
     if len(words) < MIN_WORDS:
         return None
     return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:20]

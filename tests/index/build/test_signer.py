@@ -14,6 +14,7 @@ from index.build import signer as signer_module
 from index.build.copies import CopyFinder, CopySettings
 from index.build.signer import Signer
 from index.errors import BuildFailed
+from index.ingest.duplicates import body_key
 
 # Fictional texts written for these tests: long enough to sign, one too short, one missing.
 LONG = " ".join(f"كلمة{n} في خبر عن الطريق الجديد رقم {n % 7}" for n in range(40))
@@ -30,11 +31,13 @@ def test_the_helper_signs_as_the_parent_would():
     finally:
         signer.close()
     assert [item for item, _ in got] == list(range(len(BODIES)))
-    for n, signature in got:
+    for n, signed in got:
         body = BODIES[n]
         if body is None:
-            assert signature is None
+            assert signed is None
             continue
+        signature, key = signed
+        assert key == body_key(body)  # the duplicate key, from the same words
         expected = finder.signature(body)
         if expected is None:
             assert signature is not None and len(signature) == 0  # too short: an empty signature
