@@ -39,8 +39,8 @@ from index.ingest.duplicates import body_words, words_key
 
 #: Records signed per message to the helper: enough to make pickling them worth it,
 #: few enough that the first block is soon ready. A block's signatures and keys
-#: (64 × 128 + 64 × 20 bytes) fit in the socket's buffer, so the helper's answer never waits for the
-#: parent, who sends the next block before reading it.
+#: (64 × (128 + 20) bytes) fit in the socket's buffer, so the helper's answer never
+#: waits for the parent, who sends the next block before reading it.
 BLOCK = 64
 
 #: What the parent says when the helper stopped without an answer.
