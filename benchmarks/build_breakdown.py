@@ -57,16 +57,17 @@ from index.whoosh_ext import parallel, segment  # noqa: E402
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared/corpus/saudinewsnet/articles.jsonl.gz"
 
 
-def timed(owner, name: str, totals: dict, label: str) -> None:
-    """Replace ``owner.name`` by a wrapper adding its CPU time to ``totals[label]``."""
+def timed(owner, name: str, totals: dict, label: str, clock=time.process_time) -> None:
+    """Replace ``owner.name`` by a wrapper adding its CPU time to ``totals[label]``
+    (``clock``: another time, the wall's for a wait, which uses no CPU)."""
     original = getattr(owner, name)
 
     def wrapper(*args, **kwargs):
-        start = time.process_time()
+        start = clock()
         try:
             return original(*args, **kwargs)
         finally:
-            totals[label] = totals.get(label, 0.0) + time.process_time() - start
+            totals[label] = totals.get(label, 0.0) + clock() - start
 
     setattr(owner, name, wrapper)
 
@@ -141,20 +142,6 @@ def one_process(sample: Path, work: Path) -> None:
     print(json.dumps({k: round(v, 2) for k, v in phases.items()}))
 
 
-def wall_timed(owner, name: str, totals: dict, label: str) -> None:
-    """Like :func:`timed`, adding the wall time instead (a wait uses no CPU)."""
-    original = getattr(owner, name)
-
-    def wrapper(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            totals[label] = totals.get(label, 0.0) + time.perf_counter() - start
-
-    setattr(owner, name, wrapper)
-
-
 def two_workers(sample: Path, work: Path) -> None:
     """The parallel build: CPU per phase in the parent, each worker and the signer."""
     totals: dict[str, float] = {}
@@ -163,7 +150,7 @@ def two_workers(sample: Path, work: Path) -> None:
     timed(parallel.ParallelWriter, "_analyze", totals, "analysis and numbering")
     timed(copies.CopyFinder, "assign", totals, "copy stories")
     timed(batch.Batch, "_save", totals, "saving")
-    wall_timed(parallel.ParallelWriter, "finish", totals, "waiting for the workers (wall)")
+    timed(parallel.ParallelWriter, "finish", totals, "waiting for the workers (wall)", time.perf_counter)
     timed(segment.BulkSegmentWriter, "add_tokenized", totals, "inversion and per-document writing")
     timed(segment.BulkSegmentWriter, "_finalize_segment", totals, "segment writing")
     work_of = parallel._work
