@@ -12,8 +12,11 @@ position list as a call to ``_codecs.encode`` on a Latin-1 string; protocol 3 an
 write bytes as bytes. Whoosh reads blocks with ``pickle.loads``, which takes any
 protocol, so the index stays an ordinary Whoosh index with the same postings, while
 positional blocks get smaller (no call per position list) and pickle, compress and
-unpickle faster (benchmarks/README.md). ``tests/index/whoosh_ext/test_bulk.py`` checks
-that with protocol 2 the segment files are byte for byte those of the codec's own path.
+unpickle faster (benchmarks/README.md). A second difference: a block too short for
+zlib to shrink is stored as it is (:attr:`BlockFormat.compress_from`); each block's
+info says whether it is compressed, and Whoosh's reader follows it.
+``tests/index/whoosh_ext/test_bulk.py`` checks that with :data:`WHOOSH` the segment
+files are byte for byte those of the codec's own path.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import chain
 from operator import sub
 from pickle import dumps
@@ -29,10 +33,24 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
-#: Pickle protocol of block data: (formats with fixed-size values, variable-size values).
-#: Protocol 4 frames each pickle (9 bytes) but memoizes in one byte: smaller for the
+@dataclass(frozen=True)
+class BlockFormat:
+    """How :func:`write_term` encodes a block's data."""
+
+    #: Pickle protocol of block data: (formats with fixed-size values, variable-size values).
+    protocols: tuple[int, int]
+    #: Pickled data shorter than this is stored uncompressed (its block info's level 0).
+    compress_from: int
+
+
+#: Whoosh's own writer: protocol 2, every block compressed.
+WHOOSH = BlockFormat((2, 2), 0)
+#: Ours. Protocol 4 frames each pickle (9 bytes) but memoizes in one byte: smaller for the
 #: tuples of position lists; protocol 3 is smaller for the short, fixed-size blocks.
-PROTOCOLS = (3, 4)
+#: Under 48 bytes (a one-posting block) zlib's header and checksum outweigh what it
+#: finds, and its set-up costs more than the rest of the block: on the 6,000-article
+#: build 44 % of the blocks, 74 KB larger compressed (benchmarks/README.md, "Small builds").
+OURS = BlockFormat((3, 4), 48)
 
 
 def applies(fieldwriter) -> bool:
@@ -51,16 +69,22 @@ def write_term(
     weights: Sequence[float],
     values: Sequence[bytes],
     doc_length: Sequence[int],
-) -> None:
+    start: int | None = None,
+    form: BlockFormat = OURS,
+) -> int:
     """Write one term's postings (docnums ascending) in the current field, as the
-    sequence ``start_term``, ``add`` per posting, ``finish_term`` would.
+    sequence ``start_term``, ``add`` per posting, ``finish_term`` would; returns where
+    the postings file now ends.
 
     ``values`` is empty for formats that encode nothing (existence); ``doc_length`` is
-    each document's length in this field, indexed by docnum.
+    each document's length in this field, indexed by docnum. ``start`` is where the
+    postings file ends, when the caller knows it: asking the file is a system call
+    per term.
     """
     codec = fieldwriter._codec
     postfile = fieldwriter._postfile
-    start = postfile.tell()
+    if start is None:
+        start = postfile.tell()
     # The state start_term leaves, for code that reads the field writer after each term
     # (the term, where its postings start), as with Whoosh's own sequence of calls.
     fieldwriter._btext = tbytes
@@ -68,7 +92,8 @@ def write_term(
     limit = codec._blocklimit
     level = codec._compression
     fixedsize = fieldwriter._format.fixed_value_size()
-    protocol = PROTOCOLS[fixedsize is None or fixedsize < 0]
+    protocol = form.protocols[fixedsize is None or fixedsize < 0]
+    compress_from = form.compress_from
     # The term's blocks go to the file in one write: a StructFile write is a Python call.
     parts = [WHOOSH3_HEADER_MAGIC]
     terminfo = W3TermInfo()
@@ -77,15 +102,17 @@ def write_term(
         # W3PostingsWriter._write_block
         data = (tuple(map(sub, ids, chain((0,), ids))), _mini_weights(floats), _mini_values(values, first, limit, fixedsize))
         databytes = dumps(data, protocol)
-        if level:
-            databytes = zlib.compress(databytes, level)
-        info = dumps((len(ids), ids[-1], heaviest, level, length_to_byte(shortest), length_to_byte(longest)), 2)
+        compressed = level if len(databytes) >= compress_from else 0
+        if compressed:
+            databytes = zlib.compress(databytes, compressed)
+        info = dumps((len(ids), ids[-1], heaviest, compressed, length_to_byte(shortest), length_to_byte(longest)), 2)
         size = len(info) + len(databytes)
         parts += (pack_int(-size if last else size), info, databytes)
     written = b"".join(parts)
     postfile.write(written)
     terminfo.set_extent(start, len(written))
     fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, terminfo.to_bytes())
+    return start + len(written)
 
 
 def term_info(docs: Sequence[int], weights: Sequence[float], doc_length: Sequence[int], limit: int) -> W3TermInfo:

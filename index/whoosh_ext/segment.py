@@ -76,9 +76,11 @@ def analyzer_key(analyzer) -> str:
 class BulkSegmentWriter(SegmentWriter):
     """A ``SegmentWriter`` that inverts Arabic-analyzed fields itself (see module doc)."""
 
-    def __init__(self, ix, memos: dict | None = None, **kwargs):
+    def __init__(self, ix, memos: dict | None = None, block_format: blocks.BlockFormat = blocks.OURS, **kwargs):
         kwargs.setdefault("codec", codec.SidecarCodec())  # reads fields kept in the sidecar only
         super().__init__(ix, **kwargs)
+        #: How whole posting lists are encoded (:mod:`index.whoosh_ext.blocks`).
+        self.block_format = block_format
         #: analyzer key → surface form → term bytes (None: dropped); shared with the
         #: caller, who may have loaded it from the index (:func:`index.build.memos.load_memos`).
         self.memos = {} if memos is None else memos
@@ -290,16 +292,17 @@ class BulkSegmentWriter(SegmentWriter):
                         codec.write_term(writer, recorder, tbytes, docs, weights, doc_length)
                 writer.finish_field()
                 continue
+            end = writer._postfile.tell() if whole else None  # then kept here: a tell per term is a system call
             for tbytes, docs, weights, values in self._terms(name, field.format.field_boost):
                 if whole:
-                    blocks.write_term(writer, tbytes, docs, weights, values, doc_length)
+                    end = blocks.write_term(writer, tbytes, docs, weights, values, doc_length, end, self.block_format)
                 else:
                     writer.start_term(tbytes)
                     add = writer.add
                     for k, docnum in enumerate(docs):
                         add(docnum, weights[k], values[k] if values else b"", doc_length[docnum])
                     writer.finish_term()
-                recorder.term(docs, weights)
+                recorder.term(docs, weights, end)
             writer.finish_field()
         writer._tindex.extras[codec.COVERED] = covered
         recorder.save(self.storage, self.newsegment)

@@ -39,12 +39,13 @@ class Recorder:
         self.size = 0
         self._data = tempfile.TemporaryFile()
 
-    def term(self, docs: array, weights) -> None:
+    def term(self, docs: array, weights, end: int | None = None) -> None:
         """Record the term whose blocks Whoosh's field writer has just written, as a row
-        keyed by where its blocks start (none if Whoosh inlined them in the TermInfo)."""
+        keyed by where its blocks start (none if Whoosh inlined them in the TermInfo).
+        ``end``: where the postings file ends, if the caller knows (else it is asked)."""
         writer = self.fieldwriter
         offset = writer._postwriter._startoffset
-        if writer._postfile.tell() == offset:  # inlined: read from the TermInfo
+        if (writer._postfile.tell() if end is None else end) == offset:  # inlined: read from the TermInfo
             self.keys.append(term_key(writer._fieldname, writer._btext))
             return
         start, code = self.direct(docs, weights)

@@ -31,6 +31,8 @@ class PackedTermsWriter(OrderedHashWriter):
         packed = cls.__new__(cls)
         packed.__dict__.update(writer.__dict__)
         packed.buckets = None  # never filled: see _hashes and _positions
+        # Where the next key goes, kept here: asking the file is a system call per term.
+        packed._position = writer.dbfile.tell()
         packed._hashes = [array("I") for _ in range(_BUCKETS)]
         packed._positions = [array("q") for _ in range(_BUCKETS)]
         return packed
@@ -39,12 +41,11 @@ class PackedTermsWriter(OrderedHashWriter):
         """Whoosh's ``OrderedHashWriter.add``: keys in increasing order."""
         if key <= self.lastkey:
             raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
-        dbfile = self.dbfile
-        position = dbfile.tell()
+        position = self._position
         self.index.append(position)
-        dbfile.write(_lengths.pack(len(key), len(value)))
-        dbfile.write(key)
-        dbfile.write(value)
+        record = _lengths.pack(len(key), len(value)) + key + value
+        self.dbfile.write(record)
+        self._position = position + len(record)
         hashed = self.hashfn(key)
         self._hashes[hashed & 255].append(hashed)
         self._positions[hashed & 255].append(position)

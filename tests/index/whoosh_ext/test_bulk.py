@@ -192,42 +192,70 @@ def test_an_add_reuses_the_analysis_kept_beside_the_index_and_survives_a_damaged
 
 
 def test_whole_posting_lists_are_written_byte_for_byte_as_the_codec_writes_them(tmp_path, monkeypatch):
-    """With Whoosh's pickle protocol, index.whoosh_ext.blocks writes the same segment files as
-    Whoosh's W3 field writer fed one posting at a time: with blocks of several postings
-    (terms in more than 128 documents), lengths, weights above 1, every field format.
-    With our protocols, and the fields without positions kept in the sidecar only
-    (index.whoosh_ext.codec), the files are smaller and a reader finds exactly the same."""
+    """With Whoosh's block format (pickle protocol 2, every block compressed),
+    index.whoosh_ext.blocks writes the same segment files as Whoosh's W3 field writer fed
+    one posting at a time: with blocks of several postings (terms in more than 128
+    documents), lengths, weights above 1, every field format. With ours (other
+    protocols, short blocks left uncompressed), and the fields without positions kept in
+    the sidecar only (index.whoosh_ext.codec), the files are smaller and a reader finds
+    exactly the same."""
     from index.whoosh_ext import blocks, codec
 
-    ours_protocols = blocks.PROTOCOLS
     ours_covers = codec.covers
     short = [article for article in ARTICLES if article[2] != LONG]
     many = [(f"m{n}", title, f"{body} {body if n % 3 else ''} {n}", source, date)
             for n, (_, title, body, source, date) in enumerate(short * 40)]
     many.append(ARTICLES[4])
 
-    def build_files(folder, whole: bool, protocols: tuple[int, int], covers=lambda field, ours: False):
+    def build_files(folder, whole: bool, form: blocks.BlockFormat, covers=lambda field, ours: False):
         monkeypatch.setattr(blocks, "applies", lambda writer: whole)
-        monkeypatch.setattr(blocks, "PROTOCOLS", protocols)
         monkeypatch.setattr(codec, "covers", covers)
         folder.mkdir()
         ix = whoosh_index.create_in(str(folder), build_schema())
-        writer = BulkSegmentWriter(ix, compound=False)
+        writer = BulkSegmentWriter(ix, block_format=form, compound=False)
         for article in many:
             writer.add_document(**fields_of(*article))
         writer.commit()
         files = {p.suffix: p.read_bytes() for p in folder.iterdir() if p.suffix in (".trm", ".pst")}
         return whoosh_index.open_dir(str(folder)), files
 
-    by_codec, codec_files = build_files(tmp_path / "codec", False, (2, 2))
-    _, whole_files = build_files(tmp_path / "whole", True, (2, 2))
+    by_codec, codec_files = build_files(tmp_path / "codec", False, blocks.WHOOSH)
+    _, whole_files = build_files(tmp_path / "whole", True, blocks.WHOOSH)
     assert set(codec_files) == {".trm", ".pst"} and codec_files[".pst"]
     assert whole_files == codec_files
-    ours, our_files = build_files(tmp_path / "ours", True, ours_protocols, ours_covers)
+    ours, our_files = build_files(tmp_path / "ours", True, blocks.OURS, ours_covers)
     assert len(our_files[".pst"]) < len(codec_files[".pst"]) and len(our_files[".trm"]) < len(codec_files[".trm"])
     with ours.reader() as reader:
         assert set(reader.leaf_readers()[0][0]._terms.covered) == {"id", "source", "date", *EXACT_FIELDS.values(), *ROOT_FIELDS.values()}
     assert contents(ours) == contents(by_codec)
+
+
+def test_a_block_too_short_to_shrink_is_stored_uncompressed_and_read_back(tmp_path):
+    """Whoosh's reader decompresses a block only when its info says so: our one-posting
+    blocks are stored as pickled, a long list's blocks compressed, and both read back."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    folder = tmp_path / "ix"
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    writer = BulkSegmentWriter(ix)
+    for n in range(300):
+        writer.add_document(id=f"d{n}", title="خبر", body="خبر عاجل فريد" if n == 7 else "خبر عاجل")
+    writer.commit()
+    with whoosh_index.open_dir(str(folder)).reader() as reader:
+        read = {}
+        for word in ("خبر", "فريد"):
+            matcher = reader.postings("body", word)
+            assert isinstance(matcher, W3LeafMatcher)
+            levels, ids = set(), []
+            while matcher.is_active():
+                levels.add(matcher._compression)
+                ids.append(matcher.id())
+                assert matcher.value_as("positions") == [2 if word == "فريد" else 0]
+                matcher.next()
+            read[word] = levels, ids
+    assert read["فريد"] == ({0}, [7])
+    assert read["خبر"] == ({W3Codec()._compression}, list(range(300)))  # three blocks, each compressed
 
 
 def test_the_parallel_writer_analyzes_each_form_once_and_keeps_every_analysis(tmp_path):
