@@ -24,7 +24,7 @@ Memory: one term's postings (of a covered field, a chunk of terms), plus per fie
 lengths one number per document. The source segments' mapped pages count as resident
 memory once read: they are handed back every :data:`RELEASE_BYTES` read (``madvise``).
 
-Only segments of a fresh build are merged (:func:`mergeable`): written by our codec,
+Only segments of a fresh build are merged (:func:`_covered`): written by our codec,
 with their sidecar, without deleted documents (a fresh build deletes nothing; a
 segment with deletions would need its documents renumbered, which this does not do).
 """
@@ -62,15 +62,7 @@ _ONE = pack_uint(1)
 
 
 class NotMergeable(Exception):
-    """A segment :func:`merge_segments` does not merge (see :func:`mergeable`)."""
-
-
-def mergeable(reader: SegmentReader) -> bool:
-    """Whether a segment's reader is one :func:`merge_segments` merges exactly: our
-    codec with its sidecar, and no deleted documents."""
-    terms = reader._terms
-    return (not reader.has_deletions() and isinstance(terms, codec.SidecarTermsReader)
-            and terms.sidecar is not None and type(reader._segment.codec()) is codec.SidecarCodec)
+    """A segment :func:`merge_segments` does not merge (see :func:`_covered`)."""
 
 
 def merge_segments(storage, schema, indexname: str, segments: list, progress: Callable[[str], None] | None = None):
@@ -83,7 +75,8 @@ def merge_segments(storage, schema, indexname: str, segments: list, progress: Ca
     segment = sidecodec.new_segment(storage, indexname)
     readers = [SegmentReader(storage, schema, s) for s in segments]
     try:
-        if not all(map(mergeable, readers)) or len({r._terms.covered for r in readers}) > 1:
+        covered = _covered(readers)
+        if covered is None:
             raise NotMergeable("only segments of a fresh build written by our codec are merged")
         say(f"merging {len(readers)} segments: documents")
         perdoc = sidecodec.per_document_writer(storage, segment)
@@ -93,7 +86,7 @@ def merge_segments(storage, schema, indexname: str, segments: list, progress: Ca
         count = sum(r.doc_count_all() for r in readers)
         fieldwriter = sidecodec.field_writer(storage, segment)
         try:
-            _merge_postings(fieldwriter, storage, segment, schema, readers, lengths, count)
+            _merge_postings(fieldwriter, storage, segment, schema, readers, covered, lengths, count)
         finally:
             fieldwriter.close()
         segment.set_doc_count(count)
@@ -110,13 +103,11 @@ def merge_segments(storage, schema, indexname: str, segments: list, progress: Ca
 
 def merge_in_rounds(storage, schema, indexname: str, segments: list, fan_in: int,
                     progress: Callable[[str], None] | None = None):
-    """:func:`merge_segments` of at most ``fan_in`` segments at a time. Each open segment
-    costs the merge its readers' tables, so the fan-in bounds its memory; with more
-    segments than that, a round merges consecutive groups (the documents keep their
-    order) only until ``fan_in`` are left, so a segment is rewritten once more only when
-    it must be: 273 segments at a fan-in of 256 merge the first 18 into one, then all
-    256 (whole groups of 64 rewrote every posting twice). The segments of earlier
-    rounds are deleted as they are merged, or on any error."""
+    """:func:`merge_segments` of at most ``fan_in`` segments at a time (each open one costs
+    the merge its readers' tables). With more, a round merges consecutive groups only
+    until ``fan_in`` are left, so a segment is rewritten again only when it must be: 273
+    at 256 merge the first 18 into one, then all 256 (groups of 64 rewrote every posting
+    twice). Segments of earlier rounds are deleted as they are merged, or on any error."""
     made: list = []  # segments of earlier rounds not merged yet
     try:
         while len(segments) > fan_in:
@@ -214,13 +205,22 @@ def _field_terms(reader: SegmentReader, fieldname: str, index: int):
         yield tbytes, index, info
 
 
-def _merge_postings(fieldwriter, storage, segment, schema, readers, lengths: dict[str, array], count: int) -> None:
+def _covered(readers: list[SegmentReader]) -> frozenset | None:
+    """The fields the segments keep in the sidecar only; None if they do not merge: each
+    must be our codec's with its sidecar and no deletions, a field kept so wherever it has terms."""
+    if not all(not r.has_deletions() and isinstance(r._terms, codec.SidecarTermsReader) and r._terms.sidecar is not None
+               and type(r._segment.codec()) is codec.SidecarCodec for r in readers):
+        return None
+    covered = frozenset().union(*(r._terms.covered for r in readers))  # none of a field without terms
+    return None if any((covered - r._terms.covered) & set(r.indexed_field_names()) for r in readers) else covered
+
+
+def _merge_postings(fieldwriter, storage, segment, schema, readers, covered: frozenset, lengths: dict, count: int) -> None:
     """Every field's terms, merged across ``readers``, then the sidecar: covered fields a
     chunk of terms at a time (:mod:`index.whoosh_ext.merge_covered`), fields with
     positions term by term."""
     recorder = Recorder(fieldwriter)
     offsets = list(accumulate((r.doc_count_all() for r in readers), initial=0))
-    covered = readers[0]._terms.covered
     names = sorted(set().union(*(r.indexed_field_names() for r in readers)))
     pages = _Pages(readers)
     for name in names:

@@ -154,8 +154,8 @@ def merge_field(fieldwriter, recorder, readers: list, offsets: list[int], fieldn
     ``readers`` (whose documents start at ``offsets`` in the merged segment). ``read`` is
     told the bytes read from the sources' terms tables and sidecars as they are read."""
     batch, postings = max(SMALLEST_BATCH, BATCH // len(readers)), max(1, BATCH_POSTINGS // len(readers))
-    streams = [terms for terms in (_Terms(r, fieldname, o, batch, postings, read) for r, o in zip(readers, offsets))
-               if terms.load()]
+    sources = [(r, o) for r, o in zip(readers, offsets) if fieldname in r.indexed_field_names()]  # some may have none
+    streams = [terms for terms in (_Terms(r, fieldname, o, batch, postings, read) for r, o in sources) if terms.load()]
     while streams:
         # Every key up to the smallest of the batches' last keys is in the batches read.
         bound = min(terms.keys[-1] for terms in streams)

@@ -95,6 +95,21 @@ def test_merging_in_rounds_gives_the_same_segment_and_leaves_no_intermediate_fil
     assert [name for name in merged.storage.list() if name.endswith(".seg")] == [merged._segments()[0].make_filename(".seg")]
 
 
+def test_a_segment_without_a_field_merges_with_those_that_have_it(tmp_path):
+    """A segment whose documents have no title has no title terms, covered or not: it
+    merges as the others do (it was refused as written by another codec)."""
+    untitled = next(n for n, (_, title, *_) in enumerate(_articles()) if n > 5 and not title.strip())
+    single = _build(tmp_path / "single", cuts=(0,))
+    several = _build(tmp_path / "several", cuts=(0, untitled, untitled + 1))
+    with several.reader() as reader:
+        names = [set(leaf.indexed_field_names()) for leaf, _ in reader.leaf_readers()]
+    assert "title_exact" in names[0] - names[1]
+    merge.merge_index(several)
+    merged = whoosh_index.open_dir(str(tmp_path / "several"))
+    assert len(merged._segments()) == 1
+    assert contents(merged) == contents(single) and results(merged) == results(single)
+
+
 @pytest.mark.parametrize(("fan_in", "groups"), [(3, [3, 3]), (2, [2, 2, 2, 2]), (5, [5])])
 def test_rounds_merge_only_down_to_the_fan_in(tmp_path, monkeypatch, fan_in, groups):
     """5 segments at a fan-in of 3: the first 3 become one, then 3 are left (not 3 + 2, then 2)."""
