@@ -23,7 +23,7 @@ each worker:
   numbering word forms, analysing new ones), **copy stories** (``CopyFinder.assign``),
   **saving** (``Batch._save``: analysis cache, copies, manifest), the rest, and the
   wall time it **waits for the workers' last segments** (``ParallelWriter.finish``);
-* each worker: **inversion and per-document writing** (``add_tokenized``) and
+* each worker: **inversion and per-document writing** (``add_batch``) and
   **segment writing** (``_finalize_segment``), the rest;
 * the signer (MinHash and body keys, :mod:`index.build.signer`): the CPU of the
   build's children less the workers'.
@@ -151,7 +151,7 @@ def two_workers(sample: Path, work: Path) -> None:
     timed(copies.CopyFinder, "assign", totals, "copy stories")
     timed(batch.Batch, "_save", totals, "saving")
     timed(parallel.ParallelWriter, "finish", totals, "waiting for the workers (wall)", time.perf_counter)
-    timed(segment.BulkSegmentWriter, "add_tokenized", totals, "inversion and per-document writing")
+    timed(segment.BulkSegmentWriter, "add_batch", totals, "inversion and per-document writing")
     timed(segment.BulkSegmentWriter, "_finalize_segment", totals, "segment writing")
     work_of = parallel._work
 

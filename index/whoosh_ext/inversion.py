@@ -8,10 +8,13 @@ form Whoosh's format would encode them (:meth:`FlatPostings.by_term`).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from whoosh.system import pack_uint
+
+from index.whoosh_ext.vocabulary import NONE
 
 
 class Encodings(dict):
@@ -39,30 +42,105 @@ _PACKED = _Packed()
 
 
 class _Ids(dict):
-    """term (bytes, or a term number) → its number here, numbered in order of first sight."""
+    """term bytes → its number here, numbered in order of first sight; None (no term: a
+    stop word) is :data:`index.whoosh_ext.vocabulary.NONE` and never numbered."""
 
-    def __missing__(self, term: bytes) -> int:
+    def __missing__(self, term: bytes | None) -> int:
+        if term is None:
+            return NONE
         number = self[term] = len(self)
         return number
+
+
+@dataclass
+class Inverted:
+    """Several texts of one field inverted together (:func:`invert_texts`): texts in
+    order, each one's postings by ascending term number."""
+
+    #: Per text: its postings, and the words it keeps (the field's length).
+    counts: np.ndarray
+    lengths: np.ndarray
+    #: Per posting: its term number, frequency, and where its positions start in :attr:`positions`.
+    terms: np.ndarray
+    freqs: np.ndarray
+    starts: np.ndarray
+    #: Per word kept, its position, in posting order (None: the field keeps no positions).
+    positions: np.ndarray | None
+
+
+def invert_texts(texts: Sequence[array], forms: array | None, renumbers: bool, positions: bool) -> Inverted:
+    """Invert ``texts`` (each an array of form numbers) whose forms' term numbers are
+    ``forms`` (:data:`index.whoosh_ext.vocabulary.NONE`: a stop word, no term); without
+    ``forms`` the texts are given as term numbers.
+
+    Why together: per word a text costs a few numpy operations on all of them instead
+    of a dictionary update in Python, and a worker inverts every word of its texts in
+    six fields (benchmarks/README.md, "Small builds"). Positions are those Whoosh's chain
+    gives: the tokenizer numbers every word; with ``renumbers`` (a stop filter) the
+    first word kept keeps its number and the next kept ones count up from it.
+    """
+    count = len(texts)
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=count)
+    terms = np.frombuffer(b"".join(texts), dtype=np.intc)
+    if forms is not None:
+        table = np.frombuffer(forms, dtype=np.intc)
+        terms = table[terms]
+        del table  # no view may outlive this call: the vocabulary's array grows with the next news
+    text_of = np.repeat(np.arange(count, dtype=np.int64), sizes)
+    kept = terms != NONE
+    if positions:
+        where = (np.arange(len(terms)) - np.repeat(np.cumsum(sizes) - sizes, sizes))[kept]
+    terms, text_of = terms[kept], text_of[kept]
+    lengths = np.bincount(text_of, minlength=count)
+    # Stable: a posting's positions stay ascending.
+    order = np.argsort(text_of << 32 | terms, kind="stable")
+    key = (text_of << 32 | terms)[order]
+    starts = np.flatnonzero(np.diff(key, prepend=-1))
+    freqs = np.diff(starts, append=len(key))
+    firsts = order[starts]
+    placed = None
+    if positions:
+        if renumbers:
+            first_kept = np.cumsum(lengths) - lengths
+            base = np.zeros(count, dtype=np.int64)
+            some = lengths > 0
+            base[some] = where[first_kept[some]]
+            where = base[text_of] + np.arange(len(terms)) - first_kept[text_of]
+        placed = where[order]
+    return Inverted(np.bincount(text_of[firsts], minlength=count), lengths, terms[firsts], freqs, starts, placed)
+
+
+def invert_fields(texts: Sequence[dict[str, array]], fields: dict[str, tuple[array, bool, bool]]) -> tuple[dict, np.ndarray]:
+    """Documents' texts (per document, field name → form numbers) inverted per field:
+    field → (the documents that have it, in order; :func:`invert_texts` of their texts),
+    and each document's postings in all its fields. ``fields``: per field name the
+    forms' term numbers, whether it renumbers positions, whether it keeps them."""
+    inverted = {}
+    postings = np.zeros(len(texts), dtype=np.int64)
+    for name in sorted({name for given in texts for name in given}):
+        which = [i for i, given in enumerate(texts) if name in given]
+        inverted[name] = which, invert_texts([texts[i][name] for i in which], *fields[name])
+        postings[which] += inverted[name][1].counts
+    return inverted, postings
 
 
 class FlatPostings:
     """One field's postings as flat arrays (term number, docnum, frequency, positions),
     in the order documents came.
 
-    Appending a document's postings is a few C-level ``extend`` calls instead of a
-    dictionary lookup and three appends per posting in Python (the per-term lists of
-    :meth:`by_term`), which made the inversion the slowest phase of a build. Grouping
-    by term is one stable numpy sort when the segment is written, which keeps docnums
-    ascending.
+    Appending inverted texts (:meth:`add_inverted`) is a few C-level ``extend`` calls
+    instead of a dictionary lookup and three appends per posting in Python (the per-term
+    lists of :meth:`by_term`), which made the inversion the slowest phase of a build.
+    Grouping by term is one stable numpy sort when the segment is written, which keeps
+    docnums ascending.
     """
 
     def __init__(self, kind: str, encode: Callable[[list[int]], bytes] | None = None,
                  spell: Callable[[int], bytes] | None = None):
         #: "positions", "frequency" or "existence": what the field's format encodes.
         self.kind = kind
-        #: Terms are given as numbers that this spells (:mod:`index.whoosh_ext.vocabulary`),
-        #: else as their bytes.
+        #: Terms are given as vocabulary numbers that this spells
+        #: (:mod:`index.whoosh_ext.vocabulary`), else numbered here (:meth:`numbers`).
         self.spell = spell
         self.ids = _Ids()
         self.terms = array("i")
@@ -85,34 +163,45 @@ class FlatPostings:
         self.multi = bytearray()
         self.multi_ends = array("q")
 
-    def add(self, docnum: int, terms: Iterable[bytes | int], freqs: Iterable[int], positions: Iterable[list[int]] | None = None) -> None:
-        """One document's postings: its distinct terms, their frequencies (and each one's positions)."""
-        # Through lists: ``array.extend`` of an iterator resizes once per item.
-        numbers = list(map(self.ids.__getitem__, terms))
-        self.terms.fromlist(numbers)
-        self.docnums.append(docnum)
-        self.counts.append(len(numbers))
-        counts = list(freqs)
-        try:
-            self.freqs.fromlist(counts)
-        except OverflowError:  # a word 65,536 times in one text: the array was left as it was
-            self.freqs = array("i", self.freqs)
-            self.freqs.fromlist(counts)
-        if positions is not None:
-            self.codes.fromlist([p[0] if len(p) == 1 else self._multiple(p) for p in positions])
+    def numbers(self, terms: Iterable[bytes | None]) -> array:
+        """A text's terms (bytes; None for a word that is none) as numbers for
+        :func:`invert_texts`, when terms are not given as vocabulary numbers."""
+        return array("i", map(self.ids.__getitem__, terms))
 
-    def _multiple(self, positions: list[int]) -> int:
-        """The code of a posting with several positions (see :meth:`__init__`)."""
-        self.multi += self.once.encode(positions)
-        self.multi_ends.append(len(self.multi))
-        return ~(len(self.multi_ends) - 1)
+    def add_inverted(self, docnums: Sequence[int], inverted: Inverted, texts: int) -> int:
+        """The postings of the first ``texts`` of ``inverted`` (:func:`invert_texts`),
+        those of documents ``docnums``; returns how many postings that is."""
+        counts = inverted.counts[:texts]
+        end = int(counts.sum())
+        freqs = inverted.freqs[:end]
+        self.terms.frombytes(inverted.terms[:end].astype(np.intc).tobytes())
+        self.docnums.extend(docnums[:texts])
+        self.counts.frombytes(counts.astype(np.intc).tobytes())
+        if self.freqs.typecode == "H" and end and int(freqs.max()) >= 1 << 16:
+            self.freqs = array("i", self.freqs)
+        self.freqs.frombytes(freqs.astype(self.freqs.typecode).tobytes())
+        if inverted.positions is not None:
+            starts = inverted.starts[:end]
+            codes = inverted.positions[starts].astype(np.intc)
+            several = np.flatnonzero(freqs > 1)
+            if len(several):
+                listed = inverted.positions.tolist()
+                encode = self.once.encode
+                encoded = [encode(listed[a:b]) for a, b in zip(starts[several].tolist(), (starts + freqs)[several].tolist())]
+                first = len(self.multi_ends)
+                codes[several] = ~np.arange(first, first + len(several), dtype=np.intc)
+                self.multi_ends.extend((len(self.multi) + np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64))).tolist())
+                self.multi += b"".join(encoded)
+            self.codes.frombytes(codes.tobytes())
+        return end
 
     def by_term(self) -> Grouped:
         """The postings grouped by term, as Whoosh's format would encode them; this
         object's arrays are emptied (the grouped copy replaces them)."""
         terms = np.frombuffer(self.terms, dtype=np.intc)
         order = np.argsort(terms, kind="stable")
-        ends = np.cumsum(np.bincount(terms, minlength=len(self.ids)))
+        held = np.bincount(terms, minlength=len(self.ids))
+        ends = np.cumsum(held)
         del terms
         docs = np.repeat(np.frombuffer(self.docnums, dtype=np.intc), np.frombuffer(self.counts, dtype=np.intc))[order]
         freqs = np.frombuffer(self.freqs, dtype=np.dtype(self.freqs.typecode))[order]
@@ -123,8 +212,12 @@ class FlatPostings:
         self.terms, self.docnums, self.counts, self.freqs = array("i"), array("i"), array("i"), array("H")
         self.codes, self.multi, self.multi_ends = array("i"), bytearray(), array("q")
         ids, self.ids = self.ids, _Ids()
+        # The terms held are those with postings (numbered here, a term may have none left:
+        # its text was not added).
         if self.spell is not None:
-            ids = {self.spell(term): number for term, number in ids.items()}
+            ids = {self.spell(number): number for number in np.flatnonzero(held).tolist()}
+        elif len(ids) > np.count_nonzero(held):
+            ids = {term: number for term, number in ids.items() if held[number]}
         return Grouped(self.kind, ids, ends, docs, freqs, values)
 
 

@@ -92,8 +92,8 @@ def _work(storage, indexname: str, number: int, jobs, analyses, results, limit: 
         while (job := jobs.get()) is not None:
             number, batch = job
             catch_up(number)
-            for fields, tokens in batch:
-                writer.add_tokenized(fields, tokens, vocabulary)
+            while batch:
+                batch = batch[writer.add_batch(batch, vocabulary, limit.postings):]
                 if writer.postings_count >= limit.postings:
                     writer = flush()
             if writer._added and limit.due(writer.postings_count, build := build_resident()):

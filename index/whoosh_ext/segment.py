@@ -28,8 +28,10 @@ spelling fields). Several of these writers in forked workers make
 from __future__ import annotations
 
 import heapq
+import itertools
 from array import array
-from collections import Counter
+from bisect import bisect_left
+from collections.abc import Sequence
 
 import numpy as np
 from whoosh.analysis import CompositeAnalyzer
@@ -39,9 +41,9 @@ from index.analysis.chain import ArabicStopFilter, words
 from index.analysis.oneword import WordAnalysis, word_analysis
 from index.whoosh_ext import blocks, codec
 from index.whoosh_ext.covered import write_field
-from index.whoosh_ext.inversion import FlatPostings, Grouped
+from index.whoosh_ext.inversion import FlatPostings, Grouped, invert_fields, invert_texts
 from index.whoosh_ext.sidecar_writer import Recorder
-from index.whoosh_ext.vocabulary import NONE, Vocabulary
+from index.whoosh_ext.vocabulary import Vocabulary
 
 
 def _fast_field(field) -> tuple | None:
@@ -117,9 +119,46 @@ class BulkSegmentWriter(SegmentWriter):
     def add_tokenized(self, fields: dict, tokens: dict[str, array] | None = None,
                       vocabulary: Vocabulary | None = None) -> None:
         """``add_document``, where ``tokens`` may give a field's words as form numbers of
-        ``vocabulary`` (:class:`index.whoosh_ext.parallel.ParallelWriter`)."""
-        if any(name.startswith("_") for name in fields):
-            return super().add_document(**fields)  # boosts or custom stored values: Whoosh's way
+        ``vocabulary`` (:meth:`add_batch`)."""
+        if tokens and vocabulary is not None:
+            self.add_batch([(fields, tokens)], vocabulary)
+        elif any(name.startswith("_") for name in fields):
+            super().add_document(**fields)  # boosts or custom stored values: Whoosh's way
+        else:
+            self._write_document(fields, {})
+
+    def add_batch(self, batch: Sequence[tuple[dict, dict | None]], vocabulary: Vocabulary, room: int | None = None) -> int:
+        """Add documents of ``batch`` whose texts are given as form numbers of
+        ``vocabulary`` (a worker's batch, :class:`index.whoosh_ext.parallel.ParallelWriter`),
+        each field's texts inverted together (:func:`index.whoosh_ext.inversion.invert_texts`);
+        stop after the document whose inverted postings bring :attr:`postings_count` to
+        ``room``. Returns how many documents were added (a document given without
+        numbers goes alone, Whoosh's way)."""
+        run = list(itertools.takewhile(lambda document: document[1], batch))
+        if not run:
+            self.add_tokenized(batch[0][0])
+            return 1
+        specs = {name: (vocabulary.forms.get(self.analyzer_keys[name], array("i")), renumbers, kind == "positions")
+                 for name, (_, _, renumbers, kind, _) in self._fast.items()}
+        inverted, postings = invert_fields([tokens for _, tokens in run], specs)
+        taken = len(run)
+        if room is not None:
+            reached = np.flatnonzero(self.postings_count + np.cumsum(postings) >= room)
+            taken = int(reached[0]) + 1 if len(reached) else taken
+        lengths: list[dict[str, int]] = [{} for _ in range(taken)]
+        for name, (which, found) in inverted.items():
+            texts = bisect_left(which, taken)
+            flat = self._postings_of(name, vocabulary.spell)
+            self.postings_count += flat.add_inverted([self.docnum + i for i in which], found, texts)
+            scorable = self.schema[name].scorable
+            for i, length in zip(which[:texts], found.lengths[:texts].tolist()):
+                lengths[i][name] = length if scorable else 0
+        for (fields, _), inverted_lengths in zip(run, lengths):
+            self._write_document(fields, inverted_lengths)
+        return taken
+
+    def _write_document(self, fields: dict, lengths: dict[str, int]) -> None:
+        """Write one document; ``lengths``: those of its fields already inverted (:meth:`add_batch`)."""
         self._check_state()
         schema = self.schema
         docnum = self.docnum
@@ -137,8 +176,8 @@ class BulkSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     fast = self._fast.get(name)
-                    if fast and tokens and name in tokens:
-                        length = self._invert(name, fast, tokens[name], docnum, vocabulary)
+                    if name in lengths:
+                        length = lengths[name]
                     elif fast and isinstance(value, str):
                         surfaces = texts.get(value)
                         if surfaces is None:
@@ -157,56 +196,27 @@ class BulkSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _invert(self, name: str, fast: tuple, surfaces, docnum: int, vocabulary: Vocabulary | None = None) -> int:
-        """Add one field's postings; returns its length (tokens kept).
+    def _invert(self, name: str, fast: tuple, surfaces: list[str], docnum: int) -> int:
+        """Add one field's postings; returns its length (tokens kept)."""
+        analyze, memo, renumbers, kind, _ = fast
+        try:
+            terms = list(map(memo.__getitem__, surfaces))
+        except KeyError:  # forms not analyzed yet
+            for surface in set(surfaces).difference(memo):
+                memo[surface] = analyze(surface)
+            terms = list(map(memo.__getitem__, surfaces))
+        flat = self._postings_of(name)
+        inverted = invert_texts([flat.numbers(terms)], None, renumbers, kind == "positions")
+        self.postings_count += flat.add_inverted([docnum], inverted, 1)
+        return int(inverted.lengths[0]) if self.schema[name].scorable else 0
 
-        ``surfaces`` are the field's words, or with ``vocabulary`` their form numbers
-        (the terms are then term numbers, spelled when the segment is written). A writer
-        takes a field one way for all its documents: a worker gets every text numbered.
-        Positions are those Whoosh's chain gives: the tokenizer numbers every word; a
-        stop filter gives the first kept word its own number and counts up from there.
-        """
-        analyze, memo, renumbers, kind, fmt = fast
-        if vocabulary is not None:
-            terms = list(map(vocabulary.forms[self.analyzer_keys[name]].__getitem__, surfaces))
-            none = NONE
-        else:
-            none = None
-            try:
-                terms = list(map(memo.__getitem__, surfaces))
-            except KeyError:  # forms not analyzed yet
-                for surface in set(surfaces).difference(memo):
-                    memo[surface] = analyze(surface)
-                terms = list(map(memo.__getitem__, surfaces))
+    def _postings_of(self, name: str, spell=None) -> FlatPostings:
+        """A field's flat postings (terms spelled by ``spell`` if numbered)."""
         flat = self._flat.get(name)
         if flat is None:
-            spell = vocabulary.spell if vocabulary is not None else None
+            _, _, _, kind, fmt = self._fast[name]
             flat = self._flat[name] = FlatPostings(kind, fmt.encode if kind == "positions" else None, spell)
-        scorable = self.schema[name].scorable
-        if kind != "positions":
-            counts = Counter(terms)
-            counts.pop(none, None)
-            flat.add(docnum, counts, counts.values())
-            self.postings_count += len(counts)
-            return sum(counts.values()) if scorable else 0
-        if renumbers:
-            kept = [term for term in terms if term is not none]
-            numbered = enumerate(kept, terms.index(kept[0]) if kept else 0)
-        else:
-            kept = terms
-            numbered = ((i, term) for i, term in enumerate(terms) if term is not none)
-        positions: dict[bytes, list[int]] = {}
-        for pos, term in numbered:
-            if term in positions:
-                positions[term].append(pos)
-            else:
-                positions[term] = [pos]
-        lists = positions.values()
-        flat.add(docnum, positions, map(len, lists), lists)
-        self.postings_count += len(positions)
-        if not scorable:
-            return 0
-        return len(kept) if renumbers else sum(term is not none for term in terms)
+        return flat
 
     def _finalize_segment(self):
         self._gather()

@@ -10,7 +10,7 @@ import pytest
 
 from index.whoosh_ext import codec
 from index.whoosh_ext.covered import _length_bytes, write_field
-from index.whoosh_ext.inversion import FlatPostings
+from index.whoosh_ext.inversion import FlatPostings, Inverted
 from index.whoosh_ext.sidecar_writer import Recorder
 from whoosh.util.numeric import length_to_byte
 
@@ -52,6 +52,13 @@ def _in_runs(writer, recorder, grouped, doc_length) -> None:
     _at_once(writer, recorder, grouped, doc_length, run=7)  # a few terms at a time, one past it alone
 
 
+def _add(flat: FlatPostings, docnum: int, terms: list[bytes], counts: list[int]) -> None:
+    """One document's postings as given (counts past what a test would write out as text)."""
+    held = np.array(flat.numbers(terms), dtype=np.intc)
+    flat.add_inverted([docnum], Inverted(np.array([len(terms)]), np.array([sum(counts)]), held, np.array(counts),
+                                         np.zeros(len(terms), dtype=np.int64), None), 1)
+
+
 def _postings(seed: int, documents: int, spread: int, heavy: int) -> tuple[FlatPostings, list[int]]:
     """Random postings: ``spread`` apart document numbers make wide gaps, ``heavy`` large counts."""
     rng = random.Random(seed)
@@ -62,7 +69,7 @@ def _postings(seed: int, documents: int, spread: int, heavy: int) -> tuple[FlatP
         docnum = n * spread + rng.randrange(spread)
         chosen = rng.sample(words, rng.randrange(1, 12))
         counts = [rng.choice([1, 1, 1, 2, 3, 255, 256, 65_535, 65_536]) if rng.random() < heavy else 1 for _ in chosen]
-        flat.add(docnum, chosen, counts)
+        _add(flat, docnum, chosen, counts)
         doc_length[docnum] = rng.choice([0, 1, 7, 300, 5_000, 106_373, 106_374, 2_000_000])
     return flat, doc_length
 
@@ -80,8 +87,8 @@ def test_bytes_equal_the_per_term_path(spread, heavy):
 
 def test_one_document_terms_take_the_short_form():
     flat = FlatPostings("frequency")
-    flat.add(4, [b"a", b"b"], [1, 2])
-    flat.add(9, [b"b"], [1])
+    _add(flat, 4, [b"a", b"b"], [1, 2])
+    _add(flat, 9, [b"b"], [1])
     added, data, *_ = _written(_at_once, flat, [0, 0, 0, 0, 12, 0, 0, 0, 0, 12])
     sizes = {key[2:]: len(value) for key, value in added}
     assert sizes == {b"a": codec._SHORT.size, b"b": codec._LONG.size}
