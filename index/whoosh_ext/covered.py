@@ -58,11 +58,19 @@ def _scatter(buffer: np.ndarray, positions: np.ndarray, values: np.ndarray, size
 def write_field(fieldwriter, recorder, table: Grouped, doc_length: np.ndarray, run: int = RUN_POSTINGS) -> None:
     """Write every term of the covered field that ``fieldwriter`` has started: its
     postings to ``recorder``'s sidecar data, its TermInfo to the terms table.
-    ``doc_length`` is each document's length in this field, indexed by docnum.
+    ``doc_length`` is each document's length in this field, indexed by docnum."""
+    terms = []
+    for terms, start, df in term_runs(table, run):
+        _write_run(fieldwriter, recorder, table, terms, start, df, doc_length)
+    if terms:
+        fieldwriter._btext = terms[-1]
 
-    Terms go in runs of about ``run`` postings: the arrays made per posting
-    (a dozen of 8 bytes) then stay small beside the postings the segment holds, which
-    the build's memory setting counts (:class:`index.build.limits.FlushRule`)."""
+
+def term_runs(table: Grouped, run: int):
+    """(terms, where each one's postings start in the grouped arrays, their number) of
+    a field's terms in order, in runs of about ``run`` postings: the arrays made per
+    posting (a dozen of 8 bytes) then stay small beside the postings the segment holds,
+    which the build's memory setting counts (:class:`index.build.limits.FlushRule`)."""
     terms = sorted(table.ids)
     numbers = np.fromiter(map(table.ids.__getitem__, terms), dtype=np.int64, count=len(terms))
     ends = np.asarray(table.ends, dtype=np.int64)
@@ -73,10 +81,64 @@ def write_field(fieldwriter, recorder, table: Grouped, doc_length: np.ndarray, r
     while first < len(terms):
         before = int(reached[first - 1]) if first else 0
         last = max(first + 1, int(np.searchsorted(reached, before + run, side="right")))
-        _write_run(fieldwriter, recorder, table, terms[first:last], start[first:last], df[first:last], doc_length)
+        yield terms[first:last], start[first:last], df[first:last]
         first = last
-    if terms:
-        fieldwriter._btext = terms[-1]
+
+
+class Run:
+    """The postings of a run of consecutive terms (:func:`term_runs`) in term order."""
+
+    def __init__(self, table: Grouped, start: np.ndarray, df: np.ndarray):
+        self.df = df
+        #: Each term's first posting here, and each posting's term and place in its list.
+        self.first = np.cumsum(df) - df
+        self.term_of = np.repeat(np.arange(len(df)), df)
+        self.within = np.arange(int(df.sum())) - self.first[self.term_of]
+        #: The postings' places in the grouped arrays.
+        self.order = start[self.term_of] + self.within
+        self.docs = table.docs[self.order].astype(np.int64)
+        self.freqs = table.freqs[self.order].astype(np.int64)
+
+    def sidecar(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(code, where its bytes start in the data, data) of each term's postings, as
+        :func:`index.whoosh_ext.sidecar_format.encode` gives them, the terms' one after another."""
+        first, df, within, term_of, docs, freqs = self.first, self.df, self.within, self.term_of, self.docs, self.freqs
+        gaps = np.diff(docs, prepend=0)
+        gaps[first] = 0
+        widest = np.maximum.reduceat(gaps, first)
+        doc_code = np.where(widest < 1 << 8, 0, np.where(widest < 1 << 16, 3, 2))
+        heaviest = np.maximum.reduceat(freqs, first)
+        all_one = np.logical_and.reduceat(freqs == 1, first)
+        weight_code = np.where(all_one, 0, np.where(heaviest < 1 << 8, 1, np.where(heaviest < 1 << 16, 2, 3)))
+        doc_bytes = (df - np.isin(doc_code, GAPS)) * _DOC_SIZE[doc_code]
+        sizes = doc_bytes + df * _WEIGHT_SIZE[weight_code]
+        offsets = np.cumsum(sizes) - sizes
+
+        data = np.zeros(int(sizes.sum()), dtype=np.uint8)
+        posting_code = doc_code[term_of]
+        base = offsets[term_of]
+        for code, size in ((0, 1), (3, 2)):  # gaps: none for a term's first posting
+            chosen = (posting_code == code) & (within > 0)
+            _scatter(data, base[chosen] + size * (within[chosen] - 1), gaps[chosen], size)
+        chosen = posting_code == 2
+        _scatter(data, base[chosen] + 4 * within[chosen], docs[chosen], 4)
+        posting_weight = weight_code[term_of]
+        weight_base = base + doc_bytes[term_of]
+        for code, size in ((1, 1), (2, 2)):
+            chosen = posting_weight == code
+            _scatter(data, weight_base[chosen] + size * within[chosen], freqs[chosen], size)
+        chosen = posting_weight == 3
+        floats = freqs[chosen].astype(np.float32).view(np.uint32)
+        _scatter(data, weight_base[chosen] + 4 * within[chosen], floats, 4)
+        return doc_code | weight_code << 2, offsets, data
+
+    def length_bytes(self, doc_length: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per group of postings starting at ``first``: the length bytes of its shortest
+        (0 for none: Whoosh ignores lengths of 0) and longest document."""
+        lengths = doc_length[self.docs]
+        longest = np.maximum.reduceat(lengths, first)
+        shortest = np.minimum.reduceat(np.where(lengths > 0, lengths, np.iinfo(np.int64).max), first)
+        return np.where(shortest == np.iinfo(np.int64).max, 0, _length_bytes(shortest)), _length_bytes(longest)
 
 
 def _write_run(fieldwriter, recorder, table: Grouped, terms: list[bytes], start: np.ndarray, df: np.ndarray,
@@ -84,52 +146,15 @@ def _write_run(fieldwriter, recorder, table: Grouped, terms: list[bytes], start:
     """:func:`write_field` for a run of consecutive terms, which start at ``start`` of the
     grouped arrays and have ``df`` postings each."""
     count = len(terms)
-    first = np.cumsum(df) - df  # each term's first posting, in the run
-    total = int(df.sum())
-    term_of = np.repeat(np.arange(count), df)
-    within = np.arange(total) - first[term_of]
-    order = start[term_of] + within  # the run's postings in term order
-    docs = table.docs[order].astype(np.int64)
-    freqs = table.freqs[order].astype(np.int64)
+    run = Run(table, start, df)
+    first, docs, freqs = run.first, run.docs, run.freqs
     last = first + df - 1
-
-    gaps = np.diff(docs, prepend=0)
-    gaps[first] = 0
-    widest = np.maximum.reduceat(gaps, first)
-    doc_code = np.where(widest < 1 << 8, 0, np.where(widest < 1 << 16, 3, 2))
-    heaviest = np.maximum.reduceat(freqs, first)
-    all_one = np.logical_and.reduceat(freqs == 1, first)
-    weight_code = np.where(all_one, 0, np.where(heaviest < 1 << 8, 1, np.where(heaviest < 1 << 16, 2, 3)))
-    doc_bytes = (df - np.isin(doc_code, GAPS)) * _DOC_SIZE[doc_code]
-    sizes = doc_bytes + df * _WEIGHT_SIZE[weight_code]
-    offsets = np.cumsum(sizes) - sizes
-
-    data = np.zeros(int(sizes.sum()), dtype=np.uint8)
-    posting_code = doc_code[term_of]
-    base = offsets[term_of]
-    for code, size in ((0, 1), (3, 2)):  # gaps: none for a term's first posting
-        chosen = (posting_code == code) & (within > 0)
-        _scatter(data, base[chosen] + size * (within[chosen] - 1), gaps[chosen], size)
-    chosen = posting_code == 2
-    _scatter(data, base[chosen] + 4 * within[chosen], docs[chosen], 4)
-    posting_weight = weight_code[term_of]
-    weight_base = base + doc_bytes[term_of]
-    for code, size in ((1, 1), (2, 2)):
-        chosen = posting_weight == code
-        _scatter(data, weight_base[chosen] + size * within[chosen], freqs[chosen], size)
-    chosen = posting_weight == 3
-    floats = freqs[chosen].astype(np.float32).view(np.uint32)
-    _scatter(data, weight_base[chosen] + 4 * within[chosen], floats, 4)
-
+    code, offsets, data = run.sidecar()
     starts = recorder.size + offsets
     if int(starts[-1]) >= 1 << 32:
         raise OverflowError("a segment's sidecar grew past 4 GB")
-    lengths = doc_length[docs]
-    longest = np.maximum.reduceat(lengths, first)
-    shortest = np.minimum.reduceat(np.where(lengths > 0, lengths, np.iinfo(np.int64).max), first)
-    min_byte = np.where(shortest == np.iinfo(np.int64).max, 0, _length_bytes(shortest))
-    max_byte = _length_bytes(longest)
-    code = doc_code | weight_code << 2
+    min_byte, max_byte = run.length_bytes(doc_length, first)
+    heaviest = np.maximum.reduceat(freqs, first)
     weight = np.add.reduceat(freqs, first)
     short = (df == 1) & (min_byte == max_byte)
 

@@ -229,7 +229,15 @@ class _Positions:
         self.codes, self.once, self.multi, self.ends = codes, once, multi, ends
 
     def values(self, start: int, end: int) -> list[bytes]:
-        codes = self.codes[start:end].tolist()
+        return self._decoded(self.codes[start:end].tolist())
+
+    def encodings(self, order: np.ndarray) -> list[bytes]:
+        """The encodings of the postings at ``order`` of the grouped arrays."""
+        return self._decoded(self.codes[order].tolist())
+
+    def _decoded(self, codes: list[int]) -> list[bytes]:
+        if not codes:
+            return []
         once = self.once
         if min(codes) >= 0:  # single positions only, as most terms have
             return list(map(once.__getitem__, codes))

@@ -39,7 +39,7 @@ from whoosh.writing import SegmentWriter
 
 from index.analysis.chain import ArabicStopFilter, words
 from index.analysis.oneword import WordAnalysis, word_analysis
-from index.whoosh_ext import blocks, codec
+from index.whoosh_ext import blocks, codec, positional
 from index.whoosh_ext.covered import write_field
 from index.whoosh_ext.inversion import FlatPostings, Grouped, invert_fields, invert_texts
 from index.whoosh_ext.sidecar_writer import Recorder
@@ -296,10 +296,14 @@ class BulkSegmentWriter(SegmentWriter):
                 covered.append(name)
                 table = self._postings[name]
                 if isinstance(table, Grouped):  # ours: every term at once; Whoosh says None for a length of 0
-                    write_field(writer, recorder, table, np.array([n or 0 for n in doc_length], dtype=np.int64))
+                    write_field(writer, recorder, table, _array(doc_length))
                 else:
                     for tbytes, docs, weights, _ in self._terms(name, field.format.field_boost):
                         codec.write_term(writer, recorder, tbytes, docs, weights, doc_length)
+                writer.finish_field()
+                continue
+            if direct and positional.applies(field, self._postings[name]):  # ours: every term at once
+                positional.write_field(writer, recorder, self._postings[name], _array(doc_length), self.block_format)
                 writer.finish_field()
                 continue
             end = writer._postfile.tell() if whole else None  # then kept here: a tell per term is a system call
@@ -331,3 +335,8 @@ class BulkSegmentWriter(SegmentWriter):
             if lengths:
                 lengths.close()
         self._postings = {}
+
+
+def _array(doc_length: list[int | None]) -> np.ndarray:
+    """Each document's length in a field as numpy, 0 where Whoosh says None (a length of 0)."""
+    return np.array([n or 0 for n in doc_length], dtype=np.int64)

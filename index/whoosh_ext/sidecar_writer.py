@@ -76,6 +76,15 @@ class Recorder:
         self._data.write(data)
         self.size += len(data)
 
+    def rows(self, fieldname: str, terms: list[bytes], data, offsets: np.ndarray, codes: np.ndarray, starts: np.ndarray) -> None:
+        """:meth:`term` for consecutive terms written at once (:mod:`index.whoosh_ext.positional`):
+        their blocks start at ``offsets``, their postings are encoded one after another
+        in ``data`` under ``codes``, each from ``starts``."""
+        self.offsets.extend(offsets.tolist())
+        self.codes.extend(codes.tolist())
+        self.starts.extend((self.size + starts).tolist())
+        self.block(fieldname, terms, data)
+
     def row(self, code: int, data: bytes) -> None:
         """:meth:`term`, for postings already encoded (and not inlined)."""
         self.offsets.append(self.fieldwriter._postwriter._startoffset)
