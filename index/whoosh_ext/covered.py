@@ -171,10 +171,8 @@ def _write_run(fieldwriter, recorder, table: Grouped, terms: list[bytes], start:
     records["start"], records["weight"], records["heaviest"] = starts[chosen], weight[chosen], heaviest[chosen]
     _place(values, chosen, records)
 
-    add = fieldwriter._tindex.add
     prefix = pack_ushort(fieldwriter._fieldid)
-    for term, value in zip(terms, values):
-        add(prefix + term, value)
+    fieldwriter._tindex.add_all([prefix + term for term in terms], values)
     recorder.block(fieldwriter._fieldname, terms, data)
 
 

@@ -100,9 +100,8 @@ def _write_run(fieldwriter, recorder, table: Grouped, terms: list[bytes], run: R
     stats = zip(np.add.reduceat(freqs, first).tolist(), df.tolist(), min_byte.tolist(), max_byte.tolist(),
                 np.maximum.reduceat(freqs, first).tolist(), docs[first].tolist(), docs[first + df - 1].tolist(),
                 offsets.tolist(), lengths.tolist())
-    add, prefix, pack = fieldwriter._tindex.add, pack_ushort(fieldwriter._fieldid), _TERM_INFO.pack
-    for term, (weight, count, low, high, heavy, first_id, last_id, offset, length) in zip(terms, stats):
-        add(prefix + term, pack(0, weight, count, low, high, heavy, first_id, last_id, offset, length))
+    prefix, pack = pack_ushort(fieldwriter._fieldid), _TERM_INFO.pack
+    fieldwriter._tindex.add_all([prefix + term for term in terms], [pack(0, *values) for values in stats])
     code, data_starts, data = run.sidecar()
     recorder.rows(fieldwriter._fieldname, terms, data, offsets, code, data_starts)
     # The state write_term leaves: the last term, where its postings start.

@@ -24,6 +24,9 @@ class _Table:
     def add(self, key: bytes, value: bytes) -> None:
         self.added.append((key, value))
 
+    def add_all(self, keys: list[bytes], values: list[bytes]) -> None:
+        self.added.extend(zip(keys, values))
+
 
 def _fieldwriter():
     return SimpleNamespace(_tindex=_Table(), _fieldid=3, _fieldname="body_exact", _btext=b"earlier",

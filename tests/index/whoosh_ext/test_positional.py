@@ -27,6 +27,9 @@ class _Table:
     def add(self, key: bytes, value: bytes) -> None:
         self.added.append((key, value))
 
+    def add_all(self, keys: list[bytes], values: list[bytes]) -> None:
+        self.added.extend(zip(keys, values))
+
 
 def _fieldwriter():
     postfile = StructFile(io.BytesIO())
