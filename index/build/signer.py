@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import queue
 import subprocess
 import sys
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -40,8 +43,15 @@ from index.ingest.duplicates import body_words, words_key
 #: Records signed per message to the helper: enough to make pickling them worth it,
 #: few enough that the first block is soon ready. A block's signatures and keys
 #: (64 × (128 + 20) bytes) fit in the socket's buffer, so the helper's answer never
-#: waits for the parent, who sends the next block before reading it.
+#: waits for the parent.
 BLOCK = 64
+#: Blocks sent before the first one's answer is read. A block of bodies (~200 KB) does
+#: not fit in the socket's buffer, so a send returns only once the helper reads it: sent
+#: from the caller's thread one block ahead, the parent of a 6,000-article build waited
+#: ~1 s on the helper, each send until it had signed the block before. A sending thread
+#: and a few blocks in flight let the helper run ahead while the parent is busy
+#: (benchmarks/README.md, "Small builds").
+AHEAD = 4
 
 #: What the parent says when the helper stopped without an answer.
 HELPER_DIED = "the process signing documents for the copy finder stopped"
@@ -103,25 +113,46 @@ class Signer:
         )
         theirs.close()
         self.connection.send(settings)
+        #: Blocks of bodies for the sending thread; None, the last, tells the helper to stop.
+        self._outbox: queue.Queue = queue.Queue(AHEAD)
+        self._sending = threading.Thread(target=self._send_all, name="signer-send", daemon=True)
+        self._sending.start()
+
+    def _send_all(self) -> None:
+        """The sending thread: every block in turn, until None (or the helper is gone,
+        which the caller learns from its next answer)."""
+        while True:
+            bodies = self._outbox.get()
+            try:
+                self.connection.send(bodies)
+            except OSError:
+                return
+            if bodies is None:
+                return
 
     def ahead(self, items: Iterable[Item], body: Callable[[Item], str | None]) -> Iterator[tuple[Item, Signed | None]]:
         """``items`` each with the signature and key of ``body(item)`` (None where there is
-        no body), the next block being signed while the caller handles this one."""
+        no body), the next blocks being signed while the caller handles this one."""
         iterator = iter(items)
-        pending = None
+        pending: deque[list] = deque()
         while block := list(itertools.islice(iterator, BLOCK)):
             self._send([body(item) for item in block])
-            if pending is not None:
-                yield from self._ready(pending)
-            pending = block
-        if pending is not None:
-            yield from self._ready(pending)
+            pending.append(block)
+            if len(pending) > AHEAD:
+                yield from self._ready(pending.popleft())
+        while pending:
+            yield from self._ready(pending.popleft())
 
-    def _send(self, bodies: list[str | None]) -> None:
-        try:
-            self.connection.send(bodies)
-        except OSError:
-            raise self._failed() from None
+    def _send(self, bodies: list[str | None] | None) -> None:
+        """Hand ``bodies`` to the sending thread, failing if it has stopped (the helper is gone)."""
+        while True:
+            if not self._sending.is_alive():
+                raise self._failed()
+            try:
+                self._outbox.put(bodies, timeout=1.0)
+                return
+            except queue.Full:
+                continue
 
     def _ready(self, block: list) -> Iterator[tuple[object, Signed | None]]:
         try:
@@ -139,14 +170,15 @@ class Signer:
     def close(self) -> None:
         """Tell the helper the build is done and wait for it."""
         try:
-            self.connection.send(None)
-        except OSError:
+            self._send(None)
+        except BuildFailed:  # the helper is gone: nothing to tell it
             pass
+        self._sending.join()
         self.connection.close()
         self.process.wait()
 
     def cancel(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
-        self.connection.close()
+        self.connection.close()  # the sending thread's next send fails: it stops
         self.process.wait()

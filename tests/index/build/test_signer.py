@@ -19,7 +19,7 @@ from index.ingest.duplicates import body_key
 # Fictional texts written for these tests: long enough to sign, one too short, one missing.
 LONG = " ".join(f"كلمة{n} في خبر عن الطريق الجديد رقم {n % 7}" for n in range(40))
 OTHER = " ".join(f"تقرير{n} عن موسم الأمطار في الوادي {n % 5}" for n in range(40))
-BODIES = [LONG, "قصير جدا", None, OTHER] * 40  # more than two blocks
+BODIES = [LONG, "قصير جدا", None, OTHER] * 100  # more blocks than are sent ahead (signer.AHEAD)
 
 
 def test_the_helper_signs_as_the_parent_would():
@@ -30,6 +30,7 @@ def test_the_helper_signs_as_the_parent_would():
         got = list(signer.ahead(range(len(BODIES)), lambda n: BODIES[n]))
     finally:
         signer.close()
+    assert len(BODIES) > (signer_module.AHEAD + 1) * signer_module.BLOCK
     assert [item for item, _ in got] == list(range(len(BODIES)))
     for n, signed in got:
         body = BODIES[n]
