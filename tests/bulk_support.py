@@ -1,5 +1,6 @@
 """Articles for the bulk and parallel writers' tests (tests/index/whoosh_ext), in the
-fields a build gives them: every text also in its exact and root twins."""
+fields a build gives them: every text also in its exact and root twins; and a terms
+table that keeps what the field-at-once writers give it."""
 
 from __future__ import annotations
 
@@ -36,3 +37,17 @@ def fields_of(doc_id, title, body, source, date) -> dict:
     if date:
         fields["date"] = date
     return fields
+
+
+class TermsTable:
+    """A terms table that keeps what it is given, (key, TermInfo bytes) in order: the
+    field-at-once writers' tests compare it with the per-term path's."""
+
+    def __init__(self):
+        self.added: list[tuple[bytes, bytes]] = []
+
+    def add(self, key: bytes, value: bytes) -> None:
+        self.added.append((key, value))
+
+    def add_all(self, keys: list[bytes], values: list[bytes]) -> None:
+        self.added.extend(zip(keys, values))

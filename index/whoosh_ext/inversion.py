@@ -1,8 +1,9 @@
-"""One field's postings as flat arrays while a segment is being filled.
+"""Texts inverted into one field's postings, held as flat arrays while a segment is filled.
 
-:class:`index.whoosh_ext.segment.BulkSegmentWriter` inverts each document itself and
-appends its postings here; when the segment is written they are grouped by term in the
-form Whoosh's format would encode them (:meth:`FlatPostings.by_term`).
+:class:`index.whoosh_ext.segment.BulkSegmentWriter` inverts a worker's batch of texts
+(or a single document's) with :func:`invert_texts` and appends the postings here; when
+the segment is written they are grouped by term in the form Whoosh's format would
+encode them (:meth:`FlatPostings.by_term`).
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from bulk_support import TermsTable
+
 from index.whoosh_ext import codec
 from index.whoosh_ext.covered import _length_bytes, write_field
 from index.whoosh_ext.inversion import FlatPostings, Inverted
@@ -15,21 +17,8 @@ from index.whoosh_ext.sidecar_writer import Recorder
 from whoosh.util.numeric import length_to_byte
 
 
-class _Table:
-    """What the terms table is given: (key, TermInfo bytes) in order."""
-
-    def __init__(self):
-        self.added: list[tuple[bytes, bytes]] = []
-
-    def add(self, key: bytes, value: bytes) -> None:
-        self.added.append((key, value))
-
-    def add_all(self, keys: list[bytes], values: list[bytes]) -> None:
-        self.added.extend(zip(keys, values))
-
-
 def _fieldwriter():
-    return SimpleNamespace(_tindex=_Table(), _fieldid=3, _fieldname="body_exact", _btext=b"earlier",
+    return SimpleNamespace(_tindex=TermsTable(), _fieldid=3, _fieldname="body_exact", _btext=b"earlier",
                            _codec=SimpleNamespace(_blocklimit=128))
 
 

@@ -13,28 +13,17 @@ import pytest
 from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Positions
 
+from bulk_support import TermsTable
+
 from index.whoosh_ext import blocks, positional
 from index.whoosh_ext.inversion import FlatPostings, invert_texts
 from index.whoosh_ext.sidecar_writer import Recorder
 
 
-class _Table:
-    """What the terms table is given: (key, TermInfo bytes) in order."""
-
-    def __init__(self):
-        self.added: list[tuple[bytes, bytes]] = []
-
-    def add(self, key: bytes, value: bytes) -> None:
-        self.added.append((key, value))
-
-    def add_all(self, keys: list[bytes], values: list[bytes]) -> None:
-        self.added.extend(zip(keys, values))
-
-
 def _fieldwriter():
     postfile = StructFile(io.BytesIO())
     postfile.write(b"earlier field")
-    return SimpleNamespace(_tindex=_Table(), _fieldid=2, _fieldname="body", _btext=b"earlier", _format=Positions(),
+    return SimpleNamespace(_tindex=TermsTable(), _fieldid=2, _fieldname="body", _btext=b"earlier", _format=Positions(),
                            _postfile=postfile, _postwriter=SimpleNamespace(_startoffset=0),
                            _codec=SimpleNamespace(_blocklimit=128, _compression=3))
 
