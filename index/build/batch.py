@@ -317,10 +317,11 @@ class Batch:
         if let_go:
             self.copies, self.refs = CopyFinder(), Holders.of_files({})
             self.written = self.refs.written
-        if memos := self.writer.memos:
+        analyses = self.writer.analysis_cache()
+        if analyses:
             for shard in self.shards:
-                save_memos(shard.gen / ANALYSIS_CACHE, memos)
-        del memos
+                save_memos(shard.gen / ANALYSIS_CACHE, analyses)
+        del analyses
         if let_go:
             self.writer.forget_vocabulary()
         self.manifest["bodies"] = self.bodies.saved()  # after the workers' last segments: not beside them

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from index.analysis.chain import words
 from index.build.limits import BuildSettings, FlushRule, build_resident
+from index.build.memos import Analyses
 from index.errors import BuildFailed
 from index.whoosh_ext.segment import BulkSegmentWriter
 from index.whoosh_ext.vocabulary import FirstSight, News, TermNumbers, Vocabulary
@@ -175,6 +176,13 @@ class ParallelWriter:
         forms = list(self.numbers)  # in number order, as the terms are
         given = self.parent.memos
         return {key: {**given.get(key, {}), **dict(zip(forms, terms))} for key, terms in self.terms.terms().items()}
+
+    def analysis_cache(self) -> Analyses:
+        """:attr:`memos` as the analysis cache keeps them, made from this writer's tables
+        without a dictionary per analyzer when no analyses were given."""
+        if any(self.parent.memos.values()):
+            return Analyses.of_memos(self.memos)
+        return Analyses(list(self.numbers), self.terms.spelled(), dict(self.terms.forms))
 
     def add_document(self, **fields) -> None:
         self.buffer.append(fields)

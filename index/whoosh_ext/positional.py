@@ -61,7 +61,7 @@ def _write_run(fieldwriter, recorder, table: Grouped, terms: list[bytes], run: R
     term_of_block = np.repeat(np.arange(len(terms)), blocks)
     starts = first[term_of_block] + limit * (np.arange(int(blocks.sum())) - (np.cumsum(blocks) - blocks)[term_of_block])
     stops = np.minimum(starts + limit, (first + df)[term_of_block])
-    last_of_term = stops == (first + df)[term_of_block]
+    opens_term, ends_term = starts == first[term_of_block], stops == (first + df)[term_of_block]
     shortest, longest = run.length_bytes(doc_length, starts)
     heaviest = np.maximum.reduceat(freqs, starts)
     all_one = np.logical_and.reduceat(freqs == 1, starts)
@@ -71,11 +71,12 @@ def _write_run(fieldwriter, recorder, table: Grouped, terms: list[bytes], run: R
     deltas = np.diff(docs, prepend=0)
     deltas[starts] = docs[starts]
     deltas, weights, values = deltas.tolist(), freqs.astype(np.float64).tolist(), table.values.encodings(run.order)
-    infos = zip(starts.tolist(), stops.tolist(), last_of_term.tolist(), all_one.tolist(), all_same.tolist(),
-                heaviest.astype(np.float64).tolist(), shortest.tolist(), longest.tolist(), docs[stops - 1].tolist())
-    parts: list[bytes] = []
+    infos = zip(starts.tolist(), stops.tolist(), opens_term.tolist(), ends_term.tolist(), all_one.tolist(),
+                all_same.tolist(), heaviest.astype(np.float64).tolist(), shortest.tolist(), longest.tolist(),
+                docs[stops - 1].tolist())
+    parts: list[bytes] = []  # each term: the header, then its blocks
     sizes = []
-    for a, b, last, one, same, heavy, low, high, last_id in infos:
+    for a, b, opens, last, one, same, heavy, low, high, last_id in infos:
         mini = None if one else weights[a] if same else tuple(weights[a:b])
         data = dumps((tuple(deltas[a:b]), mini, tuple(values[a:b])), protocol)
         compressed = level if len(data) >= smallest else 0
@@ -83,18 +84,13 @@ def _write_run(fieldwriter, recorder, table: Grouped, terms: list[bytes], run: R
             data = zlib.compress(data, compressed)
         info = dumps((b - a, last_id, heavy, compressed, low, high), 2)
         size = len(info) + len(data)
+        if opens:
+            parts.append(WHOOSH3_HEADER_MAGIC)
         parts += (pack_int(-size if last else size), info, data)
         sizes.append(4 + size)
-    # Each term: the header, then its blocks.
     lengths = np.add.reduceat(np.array(sizes, dtype=np.int64), np.cumsum(blocks) - blocks) + len(WHOOSH3_HEADER_MAGIC)
     offsets = end + np.cumsum(lengths) - lengths
-    header = 0
-    written = []
-    for count in blocks.tolist():
-        written.append(WHOOSH3_HEADER_MAGIC)
-        written += parts[header : header + 3 * count]
-        header += 3 * count
-    fieldwriter._postfile.write(b"".join(written))
+    fieldwriter._postfile.write(b"".join(parts))
 
     min_byte, max_byte = run.length_bytes(doc_length, first)
     stats = zip(np.add.reduceat(freqs, first).tolist(), df.tolist(), min_byte.tolist(), max_byte.tolist(),

@@ -108,7 +108,11 @@ class TermNumbers:
         self._sent_forms = len(next(iter(self.forms.values()), ()))
         return terms, forms
 
+    def spelled(self) -> list[bytes]:
+        """Every term numbered, in number order."""
+        return list(self._numbers)
+
     def terms(self) -> dict[str, list[bytes | None]]:
         """Per analyzer key, the term of each form in form order (what the analysis cache keeps)."""
-        spelled = list(self._numbers)
+        spelled = self.spelled()
         return {key: [None if n == NONE else spelled[n] for n in numbers] for key, numbers in self.forms.items()}

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.build.memos import Analyses
 from index.build.shards.layout import shard_of
 from index.build.shards.state import merge_memos
 from index.build.store import Store
@@ -74,6 +75,15 @@ class ShardedWriter:
         made = [shard.writer.memos for shard in self.shards
                 if shard.writer is not None and getattr(shard.writer, "memos", self.given) is not self.given]
         return merge_memos(made) if made else self.given
+
+    def analysis_cache(self) -> Analyses | dict:
+        """:attr:`memos` as the analysis cache keeps them: a single forked writer's tables
+        as it holds them (:meth:`index.whoosh_ext.parallel.ParallelWriter.analysis_cache`)."""
+        written = [shard.writer for shard in self.shards if shard.writer is not None]
+        forked = self._forked()
+        if len(forked) == 1 and written == forked:
+            return forked[0].analysis_cache()
+        return self.memos
 
     def shard(self, doc_id: str) -> Shard:
         """The shard that holds (or will hold) ``doc_id``."""
