@@ -177,11 +177,11 @@ class ParallelWriter:
         given = self.parent.memos
         return {key: {**given.get(key, {}), **dict(zip(forms, terms))} for key, terms in self.terms.terms().items()}
 
-    def analysis_cache(self) -> Analyses:
-        """:attr:`memos` as the analysis cache keeps them, made from this writer's tables
-        without a dictionary per analyzer when no analyses were given."""
+    def analysis_cache(self) -> Analyses | dict:
+        """:attr:`memos` as the analysis cache keeps them: this writer's own tables, without
+        a dictionary per analyzer, unless it was given analyses to add them to."""
         if any(self.parent.memos.values()):
-            return Analyses.of_memos(self.memos)
+            return self.memos
         return Analyses(list(self.numbers), self.terms.spelled(), dict(self.terms.forms))
 
     def add_document(self, **fields) -> None:
