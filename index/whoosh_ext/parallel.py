@@ -173,15 +173,16 @@ class ParallelWriter:
     def memos(self) -> dict[str, dict[str, bytes | None]]:
         """Analyzer key → word form → term: the analyses given plus every form numbered
         (the next add's ``analysis.cache``), made when asked, once the workers are done."""
-        forms = list(self.numbers)  # in number order, as the terms are
         given = self.parent.memos
-        return {key: {**given.get(key, {}), **dict(zip(forms, terms))} for key, terms in self.terms.terms().items()}
+        return {key: {**given.get(key, {}), **memo} for key, memo in self._tables().memos().items()}
 
     def analysis_cache(self) -> Analyses | dict:
         """:attr:`memos` as the analysis cache keeps them: this writer's own tables, without
         a dictionary per analyzer, unless it was given analyses to add them to."""
-        if any(self.parent.memos.values()):
-            return self.memos
+        return self.memos if any(self.parent.memos.values()) else self._tables()
+
+    def _tables(self) -> Analyses:
+        """Every form numbered (in number order, as the term numbers are) and its term under each analyzer."""
         return Analyses(list(self.numbers), self.terms.spelled(), dict(self.terms.forms))
 
     def add_document(self, **fields) -> None:

@@ -17,8 +17,9 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable
 
-#: The term number of a form that is no term under an analyzer (a stop word). A small
-#: int, so that ``term is NONE`` holds for what ``array.__getitem__`` returns.
+#: The term number of a form that is no term under an analyzer (a stop word): no term's
+#: number, and the last item of a list of the terms ended by None
+#: (:meth:`index.build.memos.Analyses.memos` spells it so).
 NONE = -1
 
 #: What the parent sends the workers after each batch: the terms numbered since the
@@ -109,10 +110,5 @@ class TermNumbers:
         return terms, forms
 
     def spelled(self) -> list[bytes]:
-        """Every term numbered, in number order."""
+        """Every term numbered, in number order (with :attr:`forms`, what the analysis cache keeps)."""
         return list(self._numbers)
-
-    def terms(self) -> dict[str, list[bytes | None]]:
-        """Per analyzer key, the term of each form in form order (what the analysis cache keeps)."""
-        spelled = self.spelled()
-        return {key: [None if n == NONE else spelled[n] for n in numbers] for key, numbers in self.forms.items()}
